@@ -1,0 +1,41 @@
+"""The product's one notion of "now".
+
+Everything that stamps or compares times (audit, tasks, tokens, timers) reads
+``clock.now()``. With ``SIMULATED_CLOCK=1`` an admin can move it forward.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+
+class Clock:
+    """Wall clock, optionally shifted forward by a simulated offset."""
+
+    def __init__(self) -> None:
+        self._offset = timedelta(0)
+        self._lock = threading.Lock()
+        self.simulated = False
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self._offset
+
+    def advance(self, delta: timedelta) -> datetime:
+        if delta < timedelta(0):
+            raise ValueError("the clock only moves forward")
+        with self._lock:
+            self._offset += delta
+        return self.now()
+
+    def reset(self) -> None:
+        with self._lock:
+            self._offset = timedelta(0)
+
+
+clock = Clock()
+
+
+def utcnow() -> datetime:
+    """Now, from the product clock, timezone-aware UTC."""
+    return clock.now()

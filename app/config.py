@@ -1,0 +1,59 @@
+"""All settings, read from the environment in one place.
+
+Every variable has a typed default suited to development; production refuses to
+start without a real ``SECRET_KEY``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _default_database_url() -> str:
+    return f"sqlite:///{ROOT / 'instance' / 'complaints.db'}"
+
+
+@dataclass
+class Settings:
+    """Typed settings; ``from_env`` is the only place that reads ``os.environ``."""
+
+    database_url: str = field(default_factory=_default_database_url)
+    secret_key: str = "development-only-secret"
+    env: str = "development"
+    simulated_clock: bool = False
+    demo_data: bool = False
+    scheduler_enabled: bool = True
+    processes_dir: Path = ROOT / "processes"
+    forms_dir: Path = ROOT / "forms"
+    max_bpmn_bytes: int = 2 * 1024 * 1024
+    token_max_age_seconds: int = 12 * 3600
+    default_language: str = "zh"
+    testing: bool = False
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        env = os.environ.get("APP_ENV", "development")
+        secret = os.environ.get("SECRET_KEY", "")
+        if env == "production" and len(secret) < 16:
+            raise RuntimeError("SECRET_KEY must be set (16+ characters) when APP_ENV=production")
+        return cls(
+            database_url=os.environ.get("DATABASE_URL") or _default_database_url(),
+            secret_key=secret or "development-only-secret",
+            env=env,
+            simulated_clock=_flag("SIMULATED_CLOCK"),
+            demo_data=_flag("DEMO_DATA"),
+            scheduler_enabled=_flag("SCHEDULER", True),
+            max_bpmn_bytes=int(os.environ.get("MAX_BPMN_BYTES", 2 * 1024 * 1024)),
+            default_language=os.environ.get("DEFAULT_LANGUAGE", "zh"),
+        )

@@ -1,0 +1,35 @@
+"""The only package that imports SpiffWorkflow.
+
+Public interface:
+- ``parse_untrusted(bytes, max_bytes)`` -> hardened lxml tree
+- ``compile_diagram(tree, handlers, raw)`` -> ``CompiledProcess`` per executable process
+- ``Engine(handlers)``: ``new_instance``, ``load``, ``dump``; ``Instance`` exposes
+  ``ready_user_tasks``, ``complete_task``, ``run_steps``, ``variables``, ``cancel``.
+"""
+
+from app.engine.compiler import CompiledProcess, compile_diagram
+from app.engine.runtime import (
+    Engine,
+    EngineIncident,
+    Instance,
+    StepResult,
+    TaskNotReady,
+    UserTaskView,
+    parse_due,
+)
+from app.engine.sandbox import ScriptError
+from app.engine.xml_input import parse_untrusted
+
+__all__ = [
+    "CompiledProcess",
+    "Engine",
+    "EngineIncident",
+    "Instance",
+    "ScriptError",
+    "StepResult",
+    "TaskNotReady",
+    "UserTaskView",
+    "compile_diagram",
+    "parse_due",
+    "parse_untrusted",
+]

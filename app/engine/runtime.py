@@ -1,0 +1,205 @@
+"""Running instances: start, ready user tasks, complete, engine steps, cancel."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from app.engine import sandbox
+from app.engine.scripting import Handler, SandboxScriptEngine
+from app.engine.serialization import SpecCache, dump_state, load_state
+
+
+@dataclass(frozen=True)
+class UserTaskView:
+    """What the product needs to know about a ready user (or manual) task."""
+
+    id: str
+    element_id: str
+    name: str
+    lane: str | None
+    form_key: str | None
+    candidate_groups: list[str]
+    assignee: str | None
+    data: dict[str, Any]
+    instructions: str | None = None
+
+
+@dataclass(frozen=True)
+class EngineIncident:
+    element_id: str | None
+    message: str
+
+
+@dataclass
+class StepResult:
+    """Outcome of running engine steps: completed flag and an incident if one occurred."""
+
+    completed: bool
+    incident: EngineIncident | None = None
+    ran: list[str] = field(default_factory=list)
+
+
+class TaskNotReady(Exception):
+    """The task is not (or no longer) ready in this instance."""
+
+
+class Instance:
+    """A live workflow object plus the operations the product performs on it."""
+
+    def __init__(self, workflow: BpmnWorkflow) -> None:
+        self.workflow = workflow
+
+    # --- reading -------------------------------------------------------------------------
+    def ready_user_tasks(self) -> list[UserTaskView]:
+        tasks = self.workflow.get_tasks(state=TaskState.READY, manual=True)
+        return [self._view(t) for t in tasks]
+
+    def _view(self, task: Any) -> UserTaskView:
+        spec = task.task_spec
+        props: dict[str, str] = (getattr(spec, "extensions", None) or {}).get("properties", {})
+        groups = self._candidate_groups(task, props)
+        assignee = None
+        if props.get("assigneeExpression"):
+            value = self._safe_eval(props["assigneeExpression"], task.data)
+            assignee = str(value) if value else None
+        return UserTaskView(
+            id=str(task.id),
+            element_id=spec.bpmn_id or spec.name,
+            name=spec.bpmn_name or spec.bpmn_id or spec.name,
+            lane=spec.lane,
+            form_key=props.get("formKey") or spec.bpmn_id,
+            candidate_groups=groups,
+            assignee=assignee,
+            data=task.data,
+            instructions=(getattr(spec, "extensions", None) or {}).get("instructionsForEndUser"),
+        )
+
+    def _candidate_groups(self, task: Any, props: dict[str, str]) -> list[str]:
+        if props.get("candidateGroupsExpression"):
+            value = self._safe_eval(props["candidateGroupsExpression"], task.data)
+            items = value if isinstance(value, list | tuple) else [value]
+            return [str(v) for v in items if v]
+        if props.get("candidateGroups"):
+            return [g.strip() for g in props["candidateGroups"].split(",") if g.strip()]
+        return [task.task_spec.lane] if task.task_spec.lane else []
+
+    @staticmethod
+    def _safe_eval(expression: str, data: dict[str, Any]) -> Any:
+        try:
+            return sandbox.evaluate(expression, data)
+        except Exception:  # an unresolvable routing expression leaves the task unrouted
+            return None
+
+    @property
+    def completed(self) -> bool:
+        return bool(self.workflow.is_completed())
+
+    def variables(self) -> dict[str, Any]:
+        """The instance's current data: the workflow data when done, else the latest task's."""
+        if self.completed:
+            return dict(self.workflow.data)
+        ready = self.workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.ERROR)
+        source = max(ready, key=lambda t: t.last_state_change, default=None) or self.workflow.last_task
+        return dict(source.data) if source is not None else dict(self.workflow.task_tree.data)
+
+    def waiting_timers(self) -> list[dict[str, Any]]:
+        """Pending timer events with their due time (ISO string or cycle dict)."""
+        timers = []
+        for task in self.workflow.waiting_events():
+            if task.event_type.endswith("TimerEventDefinition"):
+                timers.append({"element_id": task.name, "name": task.name, "value": task.value})
+        return timers
+
+    # --- changing ------------------------------------------------------------------------
+    def complete_task(self, task_id: str, data: Mapping[str, Any]) -> None:
+        task = self.workflow.get_task_from_id(UUID(task_id))
+        if task is None or task.state != TaskState.READY or not task.task_spec.manual:
+            raise TaskNotReady(task_id)
+        task.data.update(data)
+        task.run()
+
+    def run_steps(self) -> StepResult:
+        """Fire due timers, then run every engine step; a failure becomes an incident."""
+        ran: list[str] = []
+        try:
+            self.workflow.refresh_timers()
+            self.workflow.do_engine_steps(did_complete_task=lambda t: ran.append(t.task_spec.name))
+        except SpiffWorkflowException as exc:
+            return StepResult(self.completed, _incident_from(exc, self.workflow), ran)
+        return StepResult(self.completed, None, ran)
+
+    def retry_errors(self) -> StepResult:
+        """Put tasks that failed back to READY and run again (after a fix)."""
+        for task in self.workflow.get_tasks(state=TaskState.ERROR):
+            task._set_state(TaskState.READY)
+        return self.run_steps()
+
+    def cancel(self) -> None:
+        self.workflow.cancel()
+
+
+def _incident_from(exc: SpiffWorkflowException, workflow: BpmnWorkflow) -> EngineIncident:
+    task = getattr(exc, "task", None)
+    element_id = None
+    if task is not None:
+        element_id = task.task_spec.bpmn_id or task.task_spec.name
+    else:
+        spec = getattr(exc, "task_spec", None)
+        if spec is not None:
+            element_id = getattr(spec, "bpmn_id", None) or spec.name
+        else:
+            errored = workflow.get_tasks(state=TaskState.ERROR)
+            if errored:
+                element_id = errored[0].task_spec.bpmn_id
+    message = str(exc.args[0]) if exc.args else type(exc).__name__
+    cause = exc.__cause__ or getattr(exc, "exception", None)
+    if cause is not None and str(cause) not in message:
+        message = f"{message}: {cause}"
+    return EngineIncident(element_id, message)
+
+
+class Engine:
+    """The product's handle on SpiffWorkflow: one per process, shared by threads."""
+
+    def __init__(self, handlers: Mapping[str, Handler]) -> None:
+        self.handlers = handlers
+        self.script_engine = SandboxScriptEngine(handlers)
+        self.specs = SpecCache()
+
+    def new_instance(
+        self, definition_id: int, content_hash: str, spec_json: str, variables: Mapping[str, Any]
+    ) -> Instance:
+        spec, subs = self.specs.get(definition_id, content_hash, spec_json)
+        workflow = BpmnWorkflow(spec, subs, script_engine=self.script_engine)
+        workflow.task_tree.data.update(variables)
+        return Instance(workflow)
+
+    def load(self, definition_id: int, content_hash: str, spec_json: str, state_json: str) -> Instance:
+        spec, subs = self.specs.get(definition_id, content_hash, spec_json)
+        workflow = load_state(state_json, spec, subs)
+        workflow.script_engine = self.script_engine
+        return Instance(workflow)
+
+    @staticmethod
+    def dump(instance: Instance) -> str:
+        return dump_state(instance.workflow)
+
+
+def parse_due(value: Any) -> datetime | None:
+    """Due time of a waiting timer value as stored by the engine."""
+    if isinstance(value, dict):
+        value = value.get("next")
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None

@@ -1,0 +1,95 @@
+"""The SpiffWorkflow script engine: sandboxed code and service-task dispatch."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
+
+from app.engine import sandbox
+
+Handler = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+class ServiceError(Exception):
+    """A service-task handler failed or is unknown."""
+
+
+class SandboxEnvironment(BasePythonScriptEngineEnvironment):
+    """Runs every expression and script through the RestrictedPython sandbox."""
+
+    def __init__(self, handlers: Mapping[str, Handler]) -> None:
+        super().__init__({})
+        self.handlers = handlers
+
+    def evaluate(
+        self, expression: str, context: dict[str, Any], external_context: dict[str, Any] | None = None
+    ) -> Any:
+        return sandbox.evaluate(expression, context, external_context)
+
+    def execute(
+        self, script: str, context: dict[str, Any], external_context: dict[str, Any] | None = None
+    ) -> bool:
+        sandbox.execute(script, context, external_context)
+        return True
+
+    def call_service(
+        self, context: dict[str, Any], operation_name: str = "", operation_params: Any = None, **_: Any
+    ) -> str:
+        handler = self.handlers.get(operation_name)
+        if handler is None:
+            raise ServiceError(f"no handler registered for operation '{operation_name}'")
+        params = {name: p["value"] for name, p in (operation_params or {}).items()}
+        try:
+            result = handler(params)
+        except Exception as exc:  # any handler failure becomes an incident
+            raise ServiceError(f"{operation_name}: {type(exc).__name__}: {exc}") from exc
+        if not isinstance(result, dict):
+            raise ServiceError(f"{operation_name} returned {type(result).__name__}, not an object")
+        return json.dumps(result, default=str)
+
+
+class SandboxScriptEngine(PythonScriptEngine):
+    """Script engine whose service calls report the real error (3.2 hides it)."""
+
+    def __init__(self, handlers: Mapping[str, Handler]) -> None:
+        super().__init__(environment=SandboxEnvironment(handlers))
+
+    def call_service(self, task: Any, **kwargs: Any) -> str:
+        try:
+            return self.environment.call_service(task.data, **kwargs)
+        except Exception as err:
+            raise WorkflowTaskException(str(err), task=task, exception=err) from err
+
+    def execute(self, task: Any, script: str, external_context: Any = None) -> Any:
+        try:
+            return self.environment.execute(script, task.data, external_context or {})
+        except sandbox.ScriptError as err:
+            raise WorkflowTaskException(
+                f"script refused: {err}", task=task, line_number=err.lineno
+            ) from err
+        except Exception as err:
+            raise WorkflowTaskException(
+                f"script failed: {type(err).__name__}: {err}",
+                task=task,
+                exception=err,
+                line_number=_script_line(err),
+            ) from err
+
+    def validate(self, expression: str) -> None:
+        sandbox.compile_expression(expression)
+
+
+def _script_line(err: BaseException) -> int | None:
+    """Line of the diagram script where ``err`` was raised, if it was raised there."""
+    tb = err.__traceback__
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<script>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line

@@ -1,0 +1,20 @@
+"""SQLAlchemy models; importing this package registers every table on ``Base``."""
+
+from app.db import Base
+from app.models.audit import AuditEntry, Incident
+from app.models.people import Group, User, user_groups
+from app.models.processes import ProcessDefinition, ProcessInstance
+from app.models.tasks import TaskCandidateGroup, TaskRecord
+
+__all__ = [
+    "AuditEntry",
+    "Base",
+    "Group",
+    "Incident",
+    "ProcessDefinition",
+    "ProcessInstance",
+    "TaskCandidateGroup",
+    "TaskRecord",
+    "User",
+    "user_groups",
+]
