@@ -1,0 +1,19 @@
+"""Service-task handlers for the BPMN processes.
+
+Each handler is a pure function ``(params: dict) -> dict``: ``params`` maps the
+service task's parameter ids to their evaluated values and the returned dict is
+stored in the task's result variable. Handlers raise ``ValueError`` on bad input.
+"""
+
+from collections.abc import Callable
+
+from handlers.routing import approval_level_for, route_by_subject
+from handlers.severity import classify_severity
+
+REGISTRY: dict[str, Callable[[dict], dict]] = {
+    "classify_severity": classify_severity,
+    "route_by_subject": route_by_subject,
+    "approval_level_for": approval_level_for,
+}
+
+__all__ = ["REGISTRY", "approval_level_for", "classify_severity", "route_by_subject"]
