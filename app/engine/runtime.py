@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
@@ -98,6 +99,14 @@ class Instance:
         except Exception:  # an unresolvable routing expression leaves the task unrouted
             return None
 
+    def task_state(self, task_id: str) -> str:
+        """Engine state of a task by id, lower-case (``completed``, ``cancelled``, ...)."""
+        try:
+            task = self.workflow.get_task_from_id(UUID(task_id))
+        except SpiffWorkflowException:
+            return "cancelled"
+        return TaskState.get_name(task.state).lower() if task is not None else "cancelled"
+
     @property
     def completed(self) -> bool:
         return bool(self.workflow.is_completed())
@@ -111,16 +120,25 @@ class Instance:
         return dict(source.data) if source is not None else dict(self.workflow.task_tree.data)
 
     def waiting_timers(self) -> list[dict[str, Any]]:
-        """Pending timer events with their due time (ISO string or cycle dict)."""
+        """Pending timer events: element id, name and due value (ISO string or cycle dict)."""
         timers = []
-        for task in self.workflow.waiting_events():
-            if task.event_type.endswith("TimerEventDefinition"):
-                timers.append({"element_id": task.name, "name": task.name, "value": task.value})
+        for task in self.workflow.event_manager.tasks.values():
+            definition = task.task_spec.event_definition
+            if isinstance(definition, TimerEventDefinition):
+                spec = task.task_spec
+                timers.append({
+                    "element_id": spec.bpmn_id or spec.name,
+                    "name": spec.bpmn_name or definition.name or spec.bpmn_id,
+                    "value": task._get_internal_data("event_value"),
+                })
         return timers
 
     # --- changing ------------------------------------------------------------------------
     def complete_task(self, task_id: str, data: Mapping[str, Any]) -> None:
-        task = self.workflow.get_task_from_id(UUID(task_id))
+        try:
+            task = self.workflow.get_task_from_id(UUID(task_id))
+        except SpiffWorkflowException:
+            raise TaskNotReady(task_id) from None
         if task is None or task.state != TaskState.READY or not task.task_spec.manual:
             raise TaskNotReady(task_id)
         task.data.update(data)

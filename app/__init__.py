@@ -1,0 +1,58 @@
+"""Complaint-handling workflow platform: ``create_app`` builds the Flask application."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+
+from app.config import Settings
+from app.db import make_engine, make_session_factory
+from app.engine import Engine
+from app.runtime import Runtime
+from app.services.forms import FormStore
+from app.services.people import TokenSigner
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
+    """Application factory; ``overrides`` replace individual settings (tests)."""
+    settings = settings or Settings.from_env()
+    for key, value in overrides.items():
+        setattr(settings, key, value)
+    from handlers import REGISTRY
+
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.max_bpmn_bytes + 64 * 1024,
+        TESTING=settings.testing,
+        JSON_SORT_KEYS=False,
+    )
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    db = make_engine(settings.database_url)
+    rt = Runtime(
+        settings=settings,
+        db=db,
+        sessions=make_session_factory(db),
+        engine=Engine(REGISTRY),
+        forms=FormStore(settings.forms_dir),
+        tokens=TokenSigner(settings.secret_key, settings.token_max_age_seconds),
+    )
+    app.extensions["runtime"] = rt
+
+    from app import http, i18n
+    from app.api import blueprint as api_blueprint
+    from app.web import blueprint as web_blueprint
+
+    http.init_app(app)
+    i18n.init_app(app)
+    app.register_blueprint(api_blueprint.bp)
+    app.register_blueprint(web_blueprint.bp)
+
+    from app import cli
+
+    cli.init_app(app)
+    return app

@@ -1,0 +1,237 @@
+"""REST API v1 (``shared/api-contract.md``): routes parse, call a service, answer JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+from sqlalchemy import text
+
+from app.api import views
+from app.api.openapi import openapi_document
+from app.errors import BadRequest, Forbidden, NotFound, NotReady
+from app.http import current_user, db, runtime
+from app.models import User
+from app.services import deployments, instances, people, tasks
+from app.services.instance_details import describe
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def json_body(*, required: bool = True) -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if data is None:
+        if not required and not request.get_data():
+            return {}
+        raise BadRequest("the body must be a JSON object", code="malformed_json")
+    if not isinstance(data, dict):
+        raise BadRequest("the body must be a JSON object", code="malformed_json")
+    return data
+
+
+def require_role(*roles: str) -> User:
+    user = current_user()
+    assert user is not None
+    if not any(user.has_role(r) for r in roles):
+        raise Forbidden(f"this needs the {' or '.join(roles)} role", code="role_required")
+    return user
+
+
+def int_arg(name: str, default: int, *, lo: int = 1, hi: int = 10_000) -> int:
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadRequest(f"query parameter '{name}' must be an integer", code="bad_parameter",
+                         details=[{"field": name, "message": "not an integer"}]) from None
+    if not lo <= value <= hi:
+        raise BadRequest(f"query parameter '{name}' must be between {lo} and {hi}", code="bad_parameter",
+                         details=[{"field": name, "message": f"out of range {lo}..{hi}"}])
+    return value
+
+
+# --- health, auth, spec ---------------------------------------------------------------
+@bp.get("/health")
+def health() -> Any:
+    try:
+        db().execute(text("SELECT 1"))
+    except Exception:
+        raise NotReady("the database is not reachable", code="database_unavailable",
+                       details=[{"part": "database"}]) from None
+    from app.scheduling import scheduler_status
+
+    state = scheduler_status()
+    if state != "ok":
+        raise NotReady("the scheduler is not running", code="scheduler_unavailable",
+                       details=[{"part": "scheduler", "status": state}])
+    return {"status": "ok", "database": "ok", "scheduler": state}
+
+
+@bp.get("/openapi.json")
+def openapi() -> Any:
+    return jsonify(openapi_document())
+
+
+@bp.post("/auth/token")
+def token() -> Any:
+    body = json_body()
+    username, password = body.get("username"), body.get("password")
+    if not isinstance(username, str) or not isinstance(password, str):
+        raise BadRequest("username and password are required strings", code="malformed_credentials",
+                         details=[{"field": f, "message": "required string"} for f in ("username", "password")
+                                  if not isinstance(body.get(f), str)])
+    user = people.authenticate(db(), username, password)
+    return {"token": runtime().tokens.issue(user), "user": people.user_view(user)}
+
+
+@bp.get("/me")
+def me() -> Any:
+    user = current_user()
+    assert user is not None
+    return people.user_view(user)
+
+
+# --- process definitions --------------------------------------------------------------
+@bp.get("/process-definitions")
+def list_definitions() -> Any:
+    current_user()
+    rows = deployments.list_definitions(db(), all_versions=request.args.get("all") in ("1", "true"))
+    return jsonify([views.definition_view(d) for d in rows])
+
+
+@bp.post("/process-definitions")
+def deploy() -> Any:
+    user = require_role("analyst", "admin")
+    raw = _diagram_body()
+    rt = runtime()
+    result = deployments.deploy(db(), raw, handlers=dict(rt.engine.handlers),
+                                max_bytes=rt.settings.max_bpmn_bytes, actor=user.username)
+    status = 201 if any(r.created for r in result) else 200
+    return jsonify([views.definition_view(r.definition, full=False) | {"created": r.created} for r in result]), status
+
+
+def _diagram_body() -> bytes:
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("file")
+        if upload is None:
+            raise BadRequest("multipart upload needs a 'file' field", code="missing_file",
+                             details=[{"field": "file", "message": "required"}])
+        return upload.read()
+    return request.get_data()
+
+
+@bp.get("/process-definitions/<key>/versions/<int:version>/xml")
+def definition_xml(key: str, version: int) -> Any:
+    current_user()
+    d = deployments.get_version(db(), key, version)
+    return Response(d.xml, mimetype="application/xml")
+
+
+# --- process instances ----------------------------------------------------------------
+@bp.post("/process-instances")
+def start_instance() -> Any:
+    user = current_user()
+    assert user is not None
+    body = json_body()
+    key = body.get("process_key")
+    variables = body.get("variables", {})
+    if not isinstance(key, str) or not key:
+        raise BadRequest("process_key is required", code="missing_field",
+                         details=[{"field": "process_key", "message": "required string"}])
+    if not isinstance(variables, dict):
+        raise BadRequest("variables must be an object", code="bad_field",
+                         details=[{"field": "variables", "message": "must be an object"}])
+    model = instances.start(runtime(), db(), key, variables, user.username)
+    return views.instance_summary(model), 201
+
+
+@bp.get("/process-instances")
+def list_instances() -> Any:
+    current_user()
+    rows, total = instances.search(
+        db(), process_key=request.args.get("process_key"), status=request.args.get("status"),
+        business_key=request.args.get("business_key"),
+        page=int_arg("page", 1), per_page=int_arg("per_page", 20, hi=200))
+    return {"items": [views.instance_summary(m) for m in rows], "total": total}
+
+
+def _instance_json(instance_id: int) -> dict[str, Any]:
+    d = describe(runtime(), db(), instances.get(db(), instance_id))
+    return views.instance_view(d.instance, d.tasks, d.timers, d.history, d.incidents)
+
+
+@bp.get("/process-instances/<int:instance_id>")
+def get_instance(instance_id: int) -> Any:
+    current_user()
+    return _instance_json(instance_id)
+
+
+@bp.post("/process-instances/<int:instance_id>/<action>")
+def admin_action(instance_id: int, action: str) -> Any:
+    if action not in ("suspend", "resume", "terminate", "retry"):
+        raise NotFound(f"unknown action '{action}'", code="unknown_action")
+    user = require_role("admin")
+    model = instances.get(db(), instance_id)
+    if action == "suspend":
+        instances.suspend(db(), model, user.username)
+    elif action == "resume":
+        instances.resume(db(), model, user.username)
+    elif action == "terminate":
+        instances.terminate(runtime(), db(), model, user.username)
+    else:
+        instances.retry(runtime(), db(), model, user.username)
+    return _instance_json(instance_id)
+
+
+# --- tasks ----------------------------------------------------------------------------
+@bp.get("/tasks")
+def list_tasks() -> Any:
+    user = current_user()
+    assert user is not None
+    scope = request.args.get("scope", "group")
+    if scope not in tasks.SCOPES:
+        raise BadRequest("scope must be mine, group or all", code="bad_parameter",
+                         details=[{"field": "scope", "message": "one of mine, group, all"}])
+    instance_id = int_arg("instance_id", 0, lo=0, hi=2**62) or None
+    return jsonify([views.task_view(t) for t in tasks.inbox(db(), user, scope=scope, instance_id=instance_id)])
+
+
+@bp.get("/tasks/<task_id>")
+def get_task(task_id: str) -> Any:
+    user = current_user()
+    assert user is not None
+    row = tasks.get_visible(db(), user, task_id)
+    schema = runtime().forms.schema(row.form_key)
+    model = instances.get(db(), row.instance_id)
+    return {**views.task_view(row), "form": {"key": row.form_key, "schema": schema},
+            "data": tasks.prefill(row, schema, model.variables or {}),
+            "business_key": model.business_key}
+
+
+@bp.post("/tasks/<task_id>/claim")
+def claim(task_id: str) -> Any:
+    user = current_user()
+    assert user is not None
+    return views.task_view(tasks.claim(db(), user, task_id))
+
+
+@bp.post("/tasks/<task_id>/unclaim")
+def unclaim(task_id: str) -> Any:
+    user = current_user()
+    assert user is not None
+    return views.task_view(tasks.unclaim(db(), user, task_id))
+
+
+@bp.post("/tasks/<task_id>/complete")
+def complete(task_id: str) -> Any:
+    user = current_user()
+    assert user is not None
+    body = json_body()
+    data = body.get("data", {})
+    if not isinstance(data, dict):
+        raise BadRequest("data must be an object", code="bad_field",
+                         details=[{"field": "data", "message": "must be an object"}])
+    model = tasks.complete(runtime(), db(), user, task_id, data)
+    return {"instance": _instance_json(model.id)}

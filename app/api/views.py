@@ -1,0 +1,77 @@
+"""JSON shapes of the contract (``shared/api-contract.md``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from app.engine import parse_due
+from app.models import AuditEntry, ProcessDefinition, ProcessInstance, TaskRecord
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def definition_view(d: ProcessDefinition, *, full: bool = True) -> dict[str, Any]:
+    out: dict[str, Any] = {"key": d.key, "version": d.version, "name": d.name}
+    if full:
+        out["deployed_at"] = iso(d.deployed_at)
+        out["deployed_by"] = d.deployed_by
+    return out
+
+
+def task_view(t: TaskRecord) -> dict[str, Any]:
+    return {
+        "id": t.id,
+        "instance_id": t.instance_id,
+        "process_key": t.process_key,
+        "element_id": t.element_id,
+        "name": t.name,
+        "lane": t.lane,
+        "candidate_groups": list(t.candidate_groups or []),
+        "assignee": t.assignee,
+        "due_at": iso(t.due_at),
+        "created_at": iso(t.created_at),
+        "state": t.state,
+        "form_key": t.form_key,
+    }
+
+
+def instance_summary(m: ProcessInstance) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "process_key": m.process_key,
+        "version": m.version,
+        "status": m.status,
+        "business_key": m.business_key,
+        "created_at": iso(m.created_at),
+        "updated_at": iso(m.updated_at),
+        "ended_at": iso(m.ended_at),
+        "started_by": m.started_by,
+    }
+
+
+def history_view(e: AuditEntry) -> dict[str, Any]:
+    return {"at": iso(e.at), "type": e.type, "element_id": e.element_id, "actor": e.actor, "detail": e.detail}
+
+
+def timer_view(t: dict[str, Any]) -> dict[str, Any]:
+    return {"element_id": t["element_id"], "name": t["name"], "due_at": iso(parse_due(t["value"]))}
+
+
+def instance_view(
+    m: ProcessInstance,
+    tasks: list[TaskRecord],
+    timers: list[dict[str, Any]],
+    history: list[AuditEntry],
+    incidents: list[dict[str, Any]],
+) -> dict[str, Any]:
+    return {
+        **instance_summary(m),
+        "variables": m.variables or {},
+        "tasks": [task_view(t) for t in tasks],
+        "timers": [timer_view(t) for t in timers],
+        "history": [history_view(e) for e in history],
+        "incidents": incidents,
+    }

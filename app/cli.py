@@ -1,0 +1,71 @@
+"""``flask`` commands: set up the database, deploy processes, seed demo data, run the scheduler."""
+
+from __future__ import annotations
+
+import time
+
+import click
+from flask import Flask, current_app
+
+from app.runtime import Runtime
+
+
+def _rt() -> Runtime:
+    rt: Runtime = current_app.extensions["runtime"]
+    return rt
+
+
+def migrate_database(rt: Runtime) -> None:
+    """Bring the schema to the newest Alembic revision."""
+    from alembic import command
+    from alembic.config import Config
+
+    from app.config import ROOT
+
+    cfg = Config(str(ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(ROOT / "migrations"))
+    cfg.set_main_option("sqlalchemy.url", rt.settings.database_url.replace("%", "%%"))
+    command.upgrade(cfg, "head")
+
+
+def setup_product(rt: Runtime, *, demo: bool) -> dict[str, int]:
+    """Migrate, deploy ``processes/`` and (with demo data) seed the demo users. Idempotent."""
+    from handlers import REGISTRY
+
+    from app.services import deployments, people
+
+    migrate_database(rt)
+    with rt.sessions() as session:
+        created = deployments.deploy_folder(session, rt.settings.processes_dir, handlers=REGISTRY,
+                                            max_bytes=rt.settings.max_bpmn_bytes)
+        users = people.seed_demo_users(session) if demo else 0
+        if not demo:
+            people.ensure_groups(session)
+        session.commit()
+    return {"definitions_created": created, "users_created": users}
+
+
+def init_app(app: Flask) -> None:
+    @app.cli.command("setup")
+    @click.option("--demo/--no-demo", default=None, help="seed demo users (default: DEMO_DATA)")
+    def setup(demo: bool | None) -> None:
+        """Migrate the database, deploy processes/ and seed demo users."""
+        rt = _rt()
+        result = setup_product(rt, demo=rt.settings.demo_data if demo is None else demo)
+        click.echo(f"database ready; {result['definitions_created']} new process versions; "
+                   f"{result['users_created']} demo users created")
+        if rt.settings.demo_data or demo:
+            click.echo("WARNING: demo users have password = username. Never use demo data in production.")
+
+    @app.cli.command("scheduler")
+    def scheduler() -> None:
+        """Run the scheduler as its own process (production)."""
+        from app.scheduling import start_scheduler
+
+        start_scheduler(app)
+        click.echo("scheduler running; Ctrl-C to stop")
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass

@@ -1,0 +1,137 @@
+"""Per-request session, current user, and the one error handler.
+
+A request gets one session; it commits once after the view returned, and rolls
+back on any exception. Errors are answered as JSON for the API and as a page
+for the browser.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, current_app, g, jsonify, render_template, request, session
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException
+
+from app.errors import AppError, Conflict, NotAuthenticated, PayloadTooLarge
+from app.models import User
+from app.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+def runtime() -> Runtime:
+    rt: Runtime = current_app.extensions["runtime"]
+    return rt
+
+
+def db() -> Session:
+    """The request's session, opened on first use."""
+    if "db" not in g:
+        g.db = runtime().sessions()
+    s: Session = g.db
+    return s
+
+
+def current_user(required: bool = True) -> User | None:
+    """The user of a bearer token (API) or of the browser session."""
+    if "user" in g:
+        return g.user  # type: ignore[no-any-return]
+    user = None
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        uid = runtime().tokens.user_id(header[7:].strip())
+        user = db().get(User, uid)
+    elif session.get("uid") is not None:
+        user = db().get(User, session["uid"])
+    if user is not None and not user.active:
+        user = None
+    g.user = user
+    if user is None and required:
+        raise NotAuthenticated("log in or send a bearer token", code="not_authenticated")
+    return user
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def _error_response(err: AppError) -> Any:
+    if wants_json():
+        return jsonify(err.to_dict()), err.status
+    return render_template("error.html", error=err), err.status
+
+
+def init_app(app: Flask) -> None:
+    @app.after_request
+    def _commit(response: Response) -> Response:
+        s = g.pop("db", None)
+        if s is None:
+            return response
+        try:
+            if response.status_code < 400:
+                s.commit()
+            else:
+                s.rollback()
+        except (StaleDataError, IntegrityError):
+            s.rollback()
+            return _error_response(Conflict("the data was changed concurrently", code="instance_changed"))
+        finally:
+            s.close()
+        return response
+
+    @app.teardown_request
+    def _close(_exc: BaseException | None) -> None:
+        s = g.pop("db", None)
+        if s is not None:
+            s.rollback()
+            s.close()
+
+    @app.errorhandler(AppError)
+    def _app_error(err: AppError) -> Any:
+        _discard_session()
+        return _error_response(err)
+
+    @app.errorhandler(StaleDataError)
+    def _stale(_err: StaleDataError) -> Any:
+        _discard_session()
+        return _error_response(Conflict("the instance was changed concurrently", code="instance_changed"))
+
+    @app.errorhandler(OperationalError)
+    def _db_error(err: OperationalError) -> Any:
+        _discard_session()
+        if "locked" in str(err.orig).lower() or "deadlock" in str(err.orig).lower():
+            return _error_response(Conflict("the data is busy; try again", code="busy"))
+        log.exception("database error")
+        from app.errors import NotReady
+
+        return _error_response(NotReady("the database is not available", code="database_unavailable"))
+
+    @app.errorhandler(413)
+    def _too_large(_err: HTTPException) -> Any:
+        _discard_session()
+        return _error_response(PayloadTooLarge("the request body is too large", code="payload_too_large"))
+
+    @app.errorhandler(HTTPException)
+    def _http(err: HTTPException) -> Any:
+        _discard_session()
+        code = (err.name or "error").lower().replace(" ", "_")
+        e = AppError(err.description or err.name or "error", code=code)
+        e.status = err.code or 500
+        return _error_response(e)
+
+    @app.errorhandler(Exception)
+    def _unexpected(err: Exception) -> Any:
+        _discard_session()
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return _error_response(AppError("an unexpected error occurred; it has been logged"))
+
+
+def _discard_session() -> None:
+    s = g.pop("db", None)
+    if s is not None:
+        s.rollback()
+        s.close()

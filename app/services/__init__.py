@@ -1,0 +1,1 @@
+"""Domain operations: plain functions over a session; they flush, never commit."""

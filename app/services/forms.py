@@ -1,0 +1,86 @@
+"""User-task forms: JSON Schema files in ``forms/``, validated with ``jsonschema``."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.validators import extend
+
+from app.clock import utcnow
+from app.errors import Invalid
+
+# A form-less task (e.g. a diagram from another modeler) accepts any object.
+OPEN_FORM: dict[str, Any] = {"type": "object", "title": "Complete task", "x-title-zh": "完成任务"}
+
+
+def _not_future(_validator: Any, enabled: Any, instance: Any, _schema: Any) -> Any:
+    if not enabled or not isinstance(instance, str):
+        return
+    today = utcnow().date()
+    try:
+        value = date.fromisoformat(instance) if len(instance) == 10 else datetime.fromisoformat(instance)
+    except ValueError:
+        return  # "format" reports malformed dates
+    when = value.date() if isinstance(value, datetime) else value
+    if when > today:
+        from jsonschema.exceptions import ValidationError
+
+        yield ValidationError(f"{instance!r} is in the future")
+
+
+FormValidator = extend(Draft202012Validator, {"x-not-future": _not_future})
+
+
+class FormStore:
+    """Loads form schemas once; ``validate`` raises ``Invalid`` with one detail per field."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._cache: dict[str, dict[str, Any]] = {}
+
+    def schema(self, form_key: str | None) -> dict[str, Any]:
+        if not form_key:
+            return OPEN_FORM
+        if form_key not in self._cache:
+            path = self.folder / f"{form_key}.json"
+            if not path.is_file() or "/" in form_key or ".." in form_key:
+                return OPEN_FORM
+            self._cache[form_key] = json.loads(path.read_text(encoding="utf-8"))
+        return self._cache[form_key]
+
+    def start_schema(self, process_key: str) -> dict[str, Any] | None:
+        """The start form of a process (``forms/<key>.start.json``), if it has one."""
+        key = f"{process_key}.start"
+        return self.schema(key) if self.has(key) else None
+
+    def has(self, form_key: str) -> bool:
+        if "/" in form_key or ".." in form_key:
+            return False
+        return (self.folder / f"{form_key}.json").is_file()
+
+    def validate(self, form_key: str | None, data: Any) -> None:
+        validate_against(self.schema(form_key), data)
+
+
+def validate_against(schema: dict[str, Any], data: Any) -> None:
+    """Raise ``Invalid`` listing every violation as ``{"field", "message"}``."""
+    validator = FormValidator(schema, format_checker=FormatChecker())
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if not errors:
+        return
+    details = [{"field": _field_of(e), "message": e.message} for e in errors]
+    raise Invalid("the submitted data does not match the form", code="invalid_data", details=details)
+
+
+def _field_of(error: Any) -> str:
+    path = [str(p) for p in error.absolute_path]
+    if error.validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else ""
+        path.append(missing)
+    elif error.validator == "additionalProperties" and "'" in error.message:
+        path.append(error.message.split("'")[1])
+    return ".".join(p for p in path if p) or "(root)"

@@ -1,0 +1,35 @@
+"""Everything the instance page and ``GET /process-instances/{id}`` show, in few queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import AuditEntry, Incident, ProcessInstance, TaskRecord
+from app.runtime import Runtime
+from app.services import audit, instances
+
+
+@dataclass
+class InstanceDetails:
+    instance: ProcessInstance
+    tasks: list[TaskRecord]
+    timers: list[dict[str, Any]]
+    history: list[AuditEntry]
+    incidents: list[dict[str, Any]]
+
+
+def describe(rt: Runtime, session: Session, model: ProcessInstance) -> InstanceDetails:
+    tasks = list(session.scalars(
+        select(TaskRecord).where(TaskRecord.instance_id == model.id, TaskRecord.state == "ready")
+        .order_by(TaskRecord.created_at)))
+    timers = instances.load(rt, model).waiting_timers() if model.status in ("running", "suspended") else []
+    incidents = [
+        {"id": i.id, "element_id": i.element_id, "message": i.message,
+         "created_at": i.created_at.isoformat(), "resolved_at": i.resolved_at.isoformat() if i.resolved_at else None}
+        for i in session.scalars(select(Incident).where(Incident.instance_id == model.id).order_by(Incident.id))
+    ]
+    return InstanceDetails(model, tasks, timers, audit.history(session, model.id), incidents)

@@ -1,0 +1,202 @@
+"""Starting, saving and administering process instances."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.clock import utcnow
+from app.engine import Instance, StepResult
+from app.errors import Conflict, NotFound
+from app.models import Incident, ProcessInstance, TaskCandidateGroup, TaskRecord
+from app.runtime import Runtime
+from app.services import audit
+from app.services.deployments import latest_definition
+from app.services.forms import validate_against
+
+BUSINESS_KEY_VARIABLE = "registration_number"
+
+
+def _json_safe(value: dict[str, Any]) -> dict[str, Any]:
+    result: dict[str, Any] = json.loads(json.dumps(value, default=str))
+    return result
+
+
+def business_key_for(prefix: str, model: ProcessInstance) -> str:
+    """Registration number: prefix, date of intake, and the instance id (unique by construction)."""
+    return f"{prefix}{model.created_at:%Y%m%d}-{model.id:06d}"
+
+
+def start(
+    rt: Runtime, session: Session, process_key: str, variables: dict[str, Any], actor: str | None
+) -> ProcessInstance:
+    """Validate the start record, create the instance and run it to its first wait."""
+    definition = latest_definition(session, process_key)
+    assert definition is not None
+    start_form = rt.forms.start_schema(process_key)
+    if start_form is not None:
+        validate_against(start_form, variables)
+    model = ProcessInstance(
+        definition=definition,
+        definition_id=definition.id,
+        process_key=definition.key,
+        version=definition.version,
+        status="running",
+        started_by=actor,
+        created_at=utcnow(),
+    )
+    session.add(model)
+    session.flush()
+    prefix = (start_form or {}).get("x-business-key-prefix") or process_key[:2].upper()
+    model.business_key = business_key_for(prefix, model)
+    if start_form is not None:
+        variables = {
+            **variables,
+            BUSINESS_KEY_VARIABLE: model.business_key,
+            "registered_by": actor,
+            "received_at": variables.get("received_at") or model.created_at.isoformat(),
+        }
+    inst = rt.engine.new_instance(definition.id, definition.content_hash, definition.spec_json, variables)
+    audit.record(session, "instance_started", instance_id=model.id, actor=actor,
+                 detail={"version": definition.version, "business_key": model.business_key})
+    save(rt, session, model, inst, inst.run_steps(), actor)
+    return model
+
+
+def load(rt: Runtime, model: ProcessInstance) -> Instance:
+    d = model.definition
+    return rt.engine.load(d.id, d.content_hash, d.spec_json, model.state_json)
+
+
+def save(
+    rt: Runtime, session: Session, model: ProcessInstance, inst: Instance, result: StepResult, actor: str | None
+) -> None:
+    """Store engine state, status, tasks, incidents and history in the caller's transaction."""
+    now = utcnow()
+    model.state_json = rt.engine.dump(inst)
+    model.variables = _json_safe(inst.variables())
+    model.updated_at = now
+    if result.incident is not None:
+        model.status = "error"
+        session.add(Incident(instance_id=model.id, element_id=result.incident.element_id,
+                             message=result.incident.message))
+        audit.record(session, "incident", instance_id=model.id, actor=actor,
+                     element_id=result.incident.element_id, detail={"message": result.incident.message})
+    elif result.completed and model.status != "completed":
+        model.status = "completed"
+        model.ended_at = now
+        audit.record(session, "instance_completed", instance_id=model.id, actor=actor)
+    sync_tasks(session, model, inst)
+    try:
+        session.flush()
+    except StaleDataError:
+        raise Conflict("the instance was changed by someone else; reload and try again",
+                       code="instance_changed") from None
+
+
+def sync_tasks(session: Session, model: ProcessInstance, inst: Instance) -> None:
+    """Make the task table match the engine's ready user tasks."""
+    open_rows = {r.id: r for r in session.scalars(
+        select(TaskRecord).where(TaskRecord.instance_id == model.id, TaskRecord.state == "ready"))}
+    views = inst.ready_user_tasks() if model.status in ("running", "error") else []
+    ready_ids = {v.id for v in views}
+    now = utcnow()
+    for row in open_rows.values():
+        if row.id not in ready_ids:
+            state = inst.task_state(row.id)
+            row.state = "completed" if state == "completed" else "cancelled"
+            row.completed_at = row.completed_at or now
+    for view in views:
+        if view.id in open_rows:
+            continue
+        row = TaskRecord(
+            id=view.id, instance_id=model.id, process_key=model.process_key, element_id=view.element_id,
+            name=view.name, lane=view.lane, candidate_groups=view.candidate_groups, assignee=view.assignee,
+            form_key=view.form_key, state="ready", created_at=now,
+        )
+        row.groups = [TaskCandidateGroup(task_id=view.id, group_key=g) for g in view.candidate_groups]
+        session.add(row)
+        audit.record(session, "task_created", instance_id=model.id, actor=None, element_id=view.element_id,
+                     detail={"task_id": view.id, "candidate_groups": view.candidate_groups,
+                             "assignee": view.assignee})
+
+
+def get(session: Session, instance_id: int) -> ProcessInstance:
+    model = session.get(ProcessInstance, instance_id)
+    if model is None:
+        raise NotFound(f"no process instance {instance_id}", code="unknown_instance")
+    return model
+
+
+def search(
+    session: Session, *, process_key: str | None, status: str | None, business_key: str | None,
+    page: int, per_page: int,
+) -> tuple[list[ProcessInstance], int]:
+    stmt = select(ProcessInstance)
+    if process_key:
+        stmt = stmt.where(ProcessInstance.process_key == process_key)
+    if status:
+        stmt = stmt.where(ProcessInstance.status == status)
+    if business_key:
+        stmt = stmt.where(ProcessInstance.business_key == business_key)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.scalars(stmt.order_by(ProcessInstance.id.desc()).offset((page - 1) * per_page).limit(per_page))
+    return list(rows), total
+
+
+def _require_status(model: ProcessInstance, allowed: tuple[str, ...], action: str) -> None:
+    if model.status not in allowed:
+        raise Conflict(f"cannot {action} an instance that is {model.status}", code="instance_state")
+
+
+def suspend(session: Session, model: ProcessInstance, actor: str) -> None:
+    _require_status(model, ("running", "error"), "suspend")
+    model.status = "suspended"
+    model.updated_at = utcnow()
+    audit.record(session, "instance_suspended", instance_id=model.id, actor=actor)
+    _flush(session)
+
+
+def resume(session: Session, model: ProcessInstance, actor: str) -> None:
+    _require_status(model, ("suspended",), "resume")
+    open_incident = session.scalar(
+        select(Incident.id).where(Incident.instance_id == model.id, Incident.resolved_at.is_(None)).limit(1))
+    model.status = "error" if open_incident else "running"
+    model.updated_at = utcnow()
+    audit.record(session, "instance_resumed", instance_id=model.id, actor=actor)
+    _flush(session)
+
+
+def terminate(rt: Runtime, session: Session, model: ProcessInstance, actor: str) -> None:
+    _require_status(model, ("running", "error", "suspended"), "terminate")
+    inst = load(rt, model)
+    inst.cancel()
+    model.status = "terminated"
+    model.ended_at = utcnow()
+    audit.record(session, "instance_terminated", instance_id=model.id, actor=actor)
+    save(rt, session, model, inst, StepResult(completed=False), actor)
+
+
+def retry(rt: Runtime, session: Session, model: ProcessInstance, actor: str) -> None:
+    """Re-run the failed step of an instance in error (after the cause was fixed)."""
+    _require_status(model, ("error",), "retry")
+    inst = load(rt, model)
+    now = utcnow()
+    for incident in session.scalars(select(Incident).where(
+            Incident.instance_id == model.id, Incident.resolved_at.is_(None))):
+        incident.resolved_at = now
+    model.status = "running"
+    audit.record(session, "incident_retried", instance_id=model.id, actor=actor)
+    save(rt, session, model, inst, inst.retry_errors(), actor)
+
+
+def _flush(session: Session) -> None:
+    try:
+        session.flush()
+    except StaleDataError:
+        raise Conflict("the instance was changed by someone else; reload and try again",
+                       code="instance_changed") from None

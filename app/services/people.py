@@ -1,0 +1,133 @@
+"""Users, groups, password checks, API tokens and the demo directory."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.errors import NotAuthenticated
+from app.models import Group, User
+
+GROUPS: dict[str, tuple[str, str]] = {
+    "cs_agents": ("Customer-service agents", "客服专员"),
+    "cs_supervisors": ("Customer-service supervisors", "客服主管"),
+    "quality": ("Quality department", "质量管理部"),
+    "sales": ("Sales department", "销售部"),
+    "aftersales": ("After-sales department", "售后服务部"),
+    "logistics": ("Logistics", "物流部"),
+    "managers": ("Regional / store managers", "区域经理/店长"),
+    "marketing_director": ("Marketing director", "营销总监"),
+    "general_manager": ("General manager", "总经理"),
+    "pr_legal": ("PR, media and legal", "公共事务部/媒介中心/法务部"),
+    "hr": ("HR", "人力资源部"),
+}
+
+# username -> (display name, groups, roles)
+DEMO_USERS: dict[str, tuple[str, list[str], list[str]]] = {
+    "agent": ("王客服 Wang (agent)", ["cs_agents"], ["handler"]),
+    "agent2": ("李客服 Li (agent)", ["cs_agents"], ["handler"]),
+    "supervisor": ("张主管 Zhang (supervisor)", ["cs_supervisors"], ["handler"]),
+    "quality": ("赵品质 Zhao (quality)", ["quality"], ["handler"]),
+    "sales": ("钱销售 Qian (sales)", ["sales"], ["handler"]),
+    "aftersales": ("孙售后 Sun (after-sales)", ["aftersales"], ["handler"]),
+    "logistics": ("周物流 Zhou (logistics)", ["logistics"], ["handler"]),
+    "manager": ("吴经理 Wu (regional manager)", ["managers"], ["handler"]),
+    "director": ("郑总监 Zheng (marketing director)", ["marketing_director"], ["handler"]),
+    "gm": ("冯总 Feng (general manager)", ["general_manager"], ["handler"]),
+    "pr": ("陈公关 Chen (PR/legal)", ["pr_legal"], ["handler"]),
+    "hr": ("褚人事 Chu (HR)", ["hr"], ["handler"]),
+    "analyst": ("卫分析 Wei (process analyst)", [], ["analyst"]),
+    "admin": ("蒋管理 Jiang (administrator)", [], ["admin"]),
+}
+
+
+def ensure_groups(session: Session) -> dict[str, Group]:
+    """Create the product's groups if missing; return them by key."""
+    existing = {g.key: g for g in session.scalars(select(Group))}
+    for key, (en, zh) in GROUPS.items():
+        if key not in existing:
+            existing[key] = Group(key=key, name_en=en, name_zh=zh)
+            session.add(existing[key])
+    session.flush()
+    return existing
+
+
+def create_user(
+    session: Session,
+    username: str,
+    password: str,
+    *,
+    display_name: str | None = None,
+    groups: Iterable[str] = (),
+    roles: Iterable[str] = ("handler",),
+) -> User:
+    """Create a user; unknown group keys are created on the fly with the key as name."""
+    known = ensure_groups(session)
+    member_of = []
+    for key in groups:
+        if key not in known:
+            known[key] = Group(key=key, name_en=key, name_zh=key)
+            session.add(known[key])
+        member_of.append(known[key])
+    user = User(
+        username=username,
+        display_name=display_name or username,
+        password_hash=generate_password_hash(password),
+        roles=list(roles),
+        groups=member_of,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def seed_demo_users(session: Session) -> int:
+    """Create the contract's demo users (password = username); returns how many were new."""
+    ensure_groups(session)
+    have = set(session.scalars(select(User.username)))
+    created = 0
+    for username, (name, groups, roles) in DEMO_USERS.items():
+        if username not in have:
+            create_user(session, username, username, display_name=name, groups=groups, roles=roles)
+            created += 1
+    return created
+
+
+def authenticate(session: Session, username: str, password: str) -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None or not user.active or not check_password_hash(user.password_hash, password):
+        raise NotAuthenticated("wrong username or password", code="bad_credentials")
+    return user
+
+
+class TokenSigner:
+    """Signed, expiring bearer tokens carrying the user id."""
+
+    def __init__(self, secret: str, max_age: int) -> None:
+        self._serializer = URLSafeTimedSerializer(secret, salt="api-token")
+        self._max_age = max_age
+
+    def issue(self, user: User) -> str:
+        return self._serializer.dumps({"uid": user.id})
+
+    def user_id(self, token: str) -> int:
+        try:
+            data = self._serializer.loads(token, max_age=self._max_age)
+        except SignatureExpired:
+            raise NotAuthenticated("the token has expired", code="token_expired") from None
+        except BadSignature:
+            raise NotAuthenticated("the token is not valid", code="bad_token") from None
+        return int(data["uid"])
+
+
+def user_view(user: User) -> dict[str, object]:
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "groups": user.group_keys,
+        "roles": list(user.roles or []),
+    }

@@ -1,0 +1,139 @@
+"""The inbox: listing, claiming and completing user tasks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from app.clock import utcnow
+from app.engine import TaskNotReady
+from app.errors import Conflict, Forbidden, NotFound
+from app.models import ProcessInstance, TaskCandidateGroup, TaskRecord, User
+from app.runtime import Runtime
+from app.services import audit, instances
+
+SCOPES = ("mine", "group", "all")
+
+
+def may_act(user: User, row: TaskRecord) -> bool:
+    """Admins, the assignee, or (while unassigned) a member of a candidate group."""
+    if user.has_role("admin") or row.assignee == user.username:
+        return True
+    return row.assignee is None and bool(set(row.candidate_groups or []) & set(user.group_keys))
+
+
+def inbox(session: Session, user: User, *, scope: str = "group", instance_id: int | None = None) -> list[TaskRecord]:
+    """Ready tasks the user may see: ``mine`` assigned to them, ``group`` plus their groups' open
+    tasks (the default), ``all`` every ready task (admins) or every task of their groups."""
+    stmt = select(TaskRecord).where(TaskRecord.state == "ready")
+    if instance_id is not None:
+        stmt = stmt.where(TaskRecord.instance_id == instance_id)
+    in_my_groups = TaskRecord.id.in_(
+        select(TaskCandidateGroup.task_id).where(TaskCandidateGroup.group_key.in_(user.group_keys)))
+    if scope == "mine":
+        stmt = stmt.where(TaskRecord.assignee == user.username)
+    elif scope == "all":
+        if not user.has_role("admin"):
+            stmt = stmt.where(or_(TaskRecord.assignee == user.username, in_my_groups))
+    else:
+        stmt = stmt.where(or_(TaskRecord.assignee == user.username,
+                              TaskRecord.assignee.is_(None) & in_my_groups))
+    return list(session.scalars(stmt.order_by(TaskRecord.created_at, TaskRecord.id)))
+
+
+def get(session: Session, task_id: str) -> TaskRecord:
+    row = session.get(TaskRecord, task_id)
+    if row is None:
+        raise NotFound(f"no task {task_id}", code="unknown_task")
+    return row
+
+
+def get_visible(session: Session, user: User, task_id: str) -> TaskRecord:
+    row = get(session, task_id)
+    groups_match = bool(set(row.candidate_groups or []) & set(user.group_keys))
+    if not (may_act(user, row) or groups_match or user.has_role("admin")):
+        raise Forbidden("this task belongs to another group", code="not_your_task")
+    return row
+
+
+def _require_ready(row: TaskRecord) -> None:
+    if row.state != "ready":
+        raise Conflict(f"the task is no longer ready (it is {row.state})", code="task_not_ready")
+
+
+def claim(session: Session, user: User, task_id: str) -> TaskRecord:
+    row = get(session, task_id)
+    _require_ready(row)
+    if row.assignee == user.username:
+        return row
+    if row.assignee is not None:
+        raise Conflict(f"the task is already claimed by {row.assignee}", code="task_claimed")
+    if not may_act(user, row):
+        raise Forbidden("you are not in a candidate group of this task", code="not_your_task")
+    changed = session.execute(
+        update(TaskRecord)
+        .where(TaskRecord.id == task_id, TaskRecord.assignee.is_(None), TaskRecord.state == "ready")
+        .values(assignee=user.username)
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("the task was claimed or completed concurrently", code="task_claimed")
+    session.refresh(row)
+    audit.record(session, "task_claimed", instance_id=row.instance_id, actor=user.username,
+                 element_id=row.element_id, detail={"task_id": row.id})
+    return row
+
+
+def unclaim(session: Session, user: User, task_id: str) -> TaskRecord:
+    row = get(session, task_id)
+    _require_ready(row)
+    if row.assignee is None:
+        return row
+    if row.assignee != user.username and not user.has_role("admin"):
+        raise Conflict(f"the task is claimed by {row.assignee}", code="task_claimed")
+    changed = session.execute(
+        update(TaskRecord)
+        .where(TaskRecord.id == task_id, TaskRecord.assignee == row.assignee, TaskRecord.state == "ready")
+        .values(assignee=None)
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("the task changed concurrently", code="task_changed")
+    session.refresh(row)
+    audit.record(session, "task_unclaimed", instance_id=row.instance_id, actor=user.username,
+                 element_id=row.element_id, detail={"task_id": row.id})
+    return row
+
+
+def complete(rt: Runtime, session: Session, user: User, task_id: str, data: dict[str, Any]) -> ProcessInstance:
+    """Validate the form data, complete the engine task and run to the next wait."""
+    row = get(session, task_id)
+    if not may_act(user, row):
+        raise Forbidden("this task is not yours to complete", code="not_your_task")
+    _require_ready(row)
+    model = instances.get(session, row.instance_id)
+    if model.status == "suspended":
+        raise Conflict("the instance is suspended", code="instance_suspended")
+    rt.forms.validate(row.form_key, data)
+    inst = instances.load(rt, model)
+    try:
+        inst.complete_task(task_id, data)
+    except TaskNotReady:
+        raise Conflict("the task is no longer ready", code="task_not_ready") from None
+    row.state = "completed"
+    row.completed_at = utcnow()
+    row.completed_by = user.username
+    audit.record(session, "task_completed", instance_id=model.id, actor=user.username,
+                 element_id=row.element_id, detail={"task_id": row.id, "name": row.name, "data": data})
+    instances.save(rt, session, model, inst, inst.run_steps(), user.username)
+    return model
+
+
+def prefill(row: TaskRecord, schema: dict[str, Any], variables: dict[str, Any]) -> dict[str, Any]:
+    """Current values for the form's fields, from the instance variables."""
+    fields = (schema.get("properties") or {}).keys()
+    if not fields:
+        return {}
+    return {k: variables[k] for k in fields if k in variables}
