@@ -79,6 +79,9 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
+_TOKENS: dict[str, str] = {}
+
+
 class Api:
     """A logged-in API caller: ``api.post(path, json=..., expect=201)`` returns the JSON body."""
 
@@ -87,9 +90,11 @@ class Api:
         self.username = username
         self.headers: dict[str, str] = {}
         if username:
-            r = client.post("/api/v1/auth/token", json={"username": username, "password": username})
-            assert r.status_code == 200, r.get_json()
-            self.headers["Authorization"] = f"Bearer {r.get_json()['token']}"
+            if username not in _TOKENS:  # password hashing is slow by design: log in once per run
+                r = client.post("/api/v1/auth/token", json={"username": username, "password": username})
+                assert r.status_code == 200, r.get_json()
+                _TOKENS[username] = r.get_json()["token"]
+            self.headers["Authorization"] = f"Bearer {_TOKENS[username]}"
 
     def call(self, method: str, path: str, *, expect: int | None = None, **kw: Any) -> Any:
         headers = {**self.headers, **kw.pop("headers", {})}
