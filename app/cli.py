@@ -30,14 +30,14 @@ def migrate_database(rt: Runtime) -> None:
 
 def setup_product(rt: Runtime, *, demo: bool) -> dict[str, int]:
     """Migrate, deploy ``processes/`` and (with demo data) seed the demo users. Idempotent."""
-    from handlers import REGISTRY
-
     from app.services import deployments, people
+    from handlers import REGISTRY
 
     migrate_database(rt)
     with rt.sessions() as session:
-        created = deployments.deploy_folder(session, rt.settings.processes_dir, handlers=REGISTRY,
-                                            max_bytes=rt.settings.max_bpmn_bytes)
+        created = deployments.deploy_folder(
+            session, rt.settings.processes_dir, handlers=REGISTRY, max_bytes=rt.settings.max_bpmn_bytes
+        )
         users = people.seed_demo_users(session) if demo else 0
         if not demo:
             people.ensure_groups(session)
@@ -52,8 +52,10 @@ def init_app(app: Flask) -> None:
         """Migrate the database, deploy processes/ and seed demo users."""
         rt = _rt()
         result = setup_product(rt, demo=rt.settings.demo_data if demo is None else demo)
-        click.echo(f"database ready; {result['definitions_created']} new process versions; "
-                   f"{result['users_created']} demo users created")
+        click.echo(
+            f"database ready; {result['definitions_created']} new process versions; "
+            f"{result['users_created']} demo users created"
+        )
         if rt.settings.demo_data or demo:
             click.echo("WARNING: demo users have password = username. Never use demo data in production.")
 

@@ -7,6 +7,7 @@ start without a real ``SECRET_KEY``.
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,12 +25,22 @@ def _default_database_url() -> str:
     return f"sqlite:///{ROOT / 'instance' / 'complaints.db'}"
 
 
+def _development_secret() -> str:
+    """Outside production, a random key kept in instance/ so sessions survive restarts."""
+    path = ROOT / "instance" / "secret_key"
+    if not path.is_file():
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(secrets.token_urlsafe(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 @dataclass
 class Settings:
     """Typed settings; ``from_env`` is the only place that reads ``os.environ``."""
 
     database_url: str = field(default_factory=_default_database_url)
-    secret_key: str = "development-only-secret"
+    secret_key: str = ""
     env: str = "development"
     simulated_clock: bool = False
     demo_data: bool = False
@@ -49,7 +60,7 @@ class Settings:
             raise RuntimeError("SECRET_KEY must be set (16+ characters) when APP_ENV=production")
         return cls(
             database_url=os.environ.get("DATABASE_URL") or _default_database_url(),
-            secret_key=secret or "development-only-secret",
+            secret_key=secret or _development_secret(),
             env=env,
             simulated_clock=_flag("SIMULATED_CLOCK"),
             demo_data=_flag("DEMO_DATA"),

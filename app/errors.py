@@ -1,14 +1,14 @@
 """The product's one exception tree; ``app.web_errors`` maps it to HTTP.
 
-    AppError                 500-class base, never raised directly
-    ├── BadRequest           400 malformed request (not JSON, wrong shape)
-    ├── NotAuthenticated     401
-    ├── Forbidden            403
-    ├── NotFound             404
-    ├── Conflict             409 state changed under you (optimistic lock, task not ready)
-    ├── PayloadTooLarge      413
-    ├── Invalid              422 content refused; ``details`` name fields or BPMN elements
-    └── NotReady             503
+AppError                 500-class base, never raised directly
+├── BadRequest           400 malformed request (not JSON, wrong shape)
+├── NotAuthenticated     401
+├── Forbidden            403
+├── NotFound             404
+├── Conflict             409 state changed under you (optimistic lock, task not ready)
+├── PayloadTooLarge      413
+├── Invalid              422 content refused; ``details`` name fields or BPMN elements
+└── NotReady             503
 """
 
 from __future__ import annotations
@@ -22,9 +22,7 @@ class AppError(Exception):
     status = 500
     code = "internal_error"
 
-    def __init__(
-        self, message: str, *, code: str | None = None, details: list[dict[str, Any]] | None = None
-    ) -> None:
+    def __init__(self, message: str, *, code: str | None = None, details: list[dict[str, Any]] | None = None) -> None:
         super().__init__(message)
         self.message = message
         if code:

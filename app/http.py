@@ -39,7 +39,7 @@ def db() -> Session:
 def current_user(required: bool = True) -> User | None:
     """The user of a bearer token (API) or of the browser session."""
     if "user" in g:
-        return g.user  # type: ignore[no-any-return]
+        return g.user
     user = None
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):

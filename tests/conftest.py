@@ -33,8 +33,9 @@ def _database_url() -> str:
 
 @pytest.fixture(scope="session")
 def app() -> Iterator[Flask]:
-    app = create_app(database_url=_database_url(), testing=True, demo_data=True,
-                     secret_key="test-secret-key-0123456789")
+    app = create_app(
+        database_url=_database_url(), testing=True, demo_data=True, secret_key="test-secret-key-0123456789"
+    )
     rt: Runtime = app.extensions["runtime"]
     _drop_everything(rt)
     setup_product(rt, demo=True)
@@ -111,15 +112,16 @@ class Api:
         return self.call("POST", path, **kw)
 
     def deploy(self, xml: bytes, *, expect: int | None = 201) -> Any:
-        return self.post("/process-definitions", data=xml, headers={"Content-Type": "application/xml"},
-                         expect=expect)
+        return self.post("/process-definitions", data=xml, headers={"Content-Type": "application/xml"}, expect=expect)
 
 
 @pytest.fixture
 def login(client: FlaskClient) -> Any:
     """``login("agent")`` -> an ``Api`` acting as that demo user."""
+
     def _login(username: str | None) -> Api:
         return Api(client, username)
+
     return _login
 
 

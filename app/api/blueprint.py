@@ -39,16 +39,22 @@ def require_role(*roles: str) -> User:
 
 def int_arg(name: str, default: int, *, lo: int = 1, hi: int = 10_000) -> int:
     raw = request.args.get(name)
-    if raw in (None, ""):
+    if raw is None or raw == "":
         return default
     try:
         value = int(raw)
     except ValueError:
-        raise BadRequest(f"query parameter '{name}' must be an integer", code="bad_parameter",
-                         details=[{"field": name, "message": "not an integer"}]) from None
+        raise BadRequest(
+            f"query parameter '{name}' must be an integer",
+            code="bad_parameter",
+            details=[{"field": name, "message": "not an integer"}],
+        ) from None
     if not lo <= value <= hi:
-        raise BadRequest(f"query parameter '{name}' must be between {lo} and {hi}", code="bad_parameter",
-                         details=[{"field": name, "message": f"out of range {lo}..{hi}"}])
+        raise BadRequest(
+            f"query parameter '{name}' must be between {lo} and {hi}",
+            code="bad_parameter",
+            details=[{"field": name, "message": f"out of range {lo}..{hi}"}],
+        )
     return value
 
 
@@ -58,14 +64,18 @@ def health() -> Any:
     try:
         db().execute(text("SELECT 1"))
     except Exception:
-        raise NotReady("the database is not reachable", code="database_unavailable",
-                       details=[{"part": "database"}]) from None
+        raise NotReady(
+            "the database is not reachable", code="database_unavailable", details=[{"part": "database"}]
+        ) from None
     from app.scheduling import scheduler_status
 
     state = scheduler_status()
     if state != "ok":
-        raise NotReady("the scheduler is not running", code="scheduler_unavailable",
-                       details=[{"part": "scheduler", "status": state}])
+        raise NotReady(
+            "the scheduler is not running",
+            code="scheduler_unavailable",
+            details=[{"part": "scheduler", "status": state}],
+        )
     return {"status": "ok", "database": "ok", "scheduler": state}
 
 
@@ -79,9 +89,15 @@ def token() -> Any:
     body = json_body()
     username, password = body.get("username"), body.get("password")
     if not isinstance(username, str) or not isinstance(password, str):
-        raise BadRequest("username and password are required strings", code="malformed_credentials",
-                         details=[{"field": f, "message": "required string"} for f in ("username", "password")
-                                  if not isinstance(body.get(f), str)])
+        raise BadRequest(
+            "username and password are required strings",
+            code="malformed_credentials",
+            details=[
+                {"field": f, "message": "required string"}
+                for f in ("username", "password")
+                if not isinstance(body.get(f), str)
+            ],
+        )
     user = people.authenticate(db(), username, password)
     return {"token": runtime().tokens.issue(user), "user": people.user_view(user)}
 
@@ -106,8 +122,9 @@ def deploy() -> Any:
     user = require_role("analyst", "admin")
     raw = _diagram_body()
     rt = runtime()
-    result = deployments.deploy(db(), raw, handlers=dict(rt.engine.handlers),
-                                max_bytes=rt.settings.max_bpmn_bytes, actor=user.username)
+    result = deployments.deploy(
+        db(), raw, handlers=dict(rt.engine.handlers), max_bytes=rt.settings.max_bpmn_bytes, actor=user.username
+    )
     status = 201 if any(r.created for r in result) else 200
     return jsonify([views.definition_view(r.definition, full=False) | {"created": r.created} for r in result]), status
 
@@ -116,8 +133,11 @@ def _diagram_body() -> bytes:
     if request.mimetype == "multipart/form-data":
         upload = request.files.get("file")
         if upload is None:
-            raise BadRequest("multipart upload needs a 'file' field", code="missing_file",
-                             details=[{"field": "file", "message": "required"}])
+            raise BadRequest(
+                "multipart upload needs a 'file' field",
+                code="missing_file",
+                details=[{"field": "file", "message": "required"}],
+            )
         return upload.read()
     return request.get_data()
 
@@ -138,11 +158,17 @@ def start_instance() -> Any:
     key = body.get("process_key")
     variables = body.get("variables", {})
     if not isinstance(key, str) or not key:
-        raise BadRequest("process_key is required", code="missing_field",
-                         details=[{"field": "process_key", "message": "required string"}])
+        raise BadRequest(
+            "process_key is required",
+            code="missing_field",
+            details=[{"field": "process_key", "message": "required string"}],
+        )
     if not isinstance(variables, dict):
-        raise BadRequest("variables must be an object", code="bad_field",
-                         details=[{"field": "variables", "message": "must be an object"}])
+        raise BadRequest(
+            "variables must be an object",
+            code="bad_field",
+            details=[{"field": "variables", "message": "must be an object"}],
+        )
     model = instances.start(runtime(), db(), key, variables, user.username)
     return views.instance_summary(model), 201
 
@@ -151,9 +177,13 @@ def start_instance() -> Any:
 def list_instances() -> Any:
     current_user()
     rows, total = instances.search(
-        db(), process_key=request.args.get("process_key"), status=request.args.get("status"),
+        db(),
+        process_key=request.args.get("process_key"),
+        status=request.args.get("status"),
         business_key=request.args.get("business_key"),
-        page=int_arg("page", 1), per_page=int_arg("per_page", 20, hi=200))
+        page=int_arg("page", 1),
+        per_page=int_arg("per_page", 20, hi=200),
+    )
     return {"items": [views.instance_summary(m) for m in rows], "total": total}
 
 
@@ -192,8 +222,11 @@ def list_tasks() -> Any:
     assert user is not None
     scope = request.args.get("scope", "group")
     if scope not in tasks.SCOPES:
-        raise BadRequest("scope must be mine, group or all", code="bad_parameter",
-                         details=[{"field": "scope", "message": "one of mine, group, all"}])
+        raise BadRequest(
+            "scope must be mine, group or all",
+            code="bad_parameter",
+            details=[{"field": "scope", "message": "one of mine, group, all"}],
+        )
     instance_id = int_arg("instance_id", 0, lo=0, hi=2**62) or None
     return jsonify([views.task_view(t) for t in tasks.inbox(db(), user, scope=scope, instance_id=instance_id)])
 
@@ -205,9 +238,12 @@ def get_task(task_id: str) -> Any:
     row = tasks.get_visible(db(), user, task_id)
     schema = runtime().forms.schema(row.form_key)
     model = instances.get(db(), row.instance_id)
-    return {**views.task_view(row), "form": {"key": row.form_key, "schema": schema},
-            "data": tasks.prefill(row, schema, model.variables or {}),
-            "business_key": model.business_key}
+    return {
+        **views.task_view(row),
+        "form": {"key": row.form_key, "schema": schema},
+        "data": tasks.prefill(row, schema, model.variables or {}),
+        "business_key": model.business_key,
+    }
 
 
 @bp.post("/tasks/<task_id>/claim")
@@ -231,7 +267,8 @@ def complete(task_id: str) -> Any:
     body = json_body()
     data = body.get("data", {})
     if not isinstance(data, dict):
-        raise BadRequest("data must be an object", code="bad_field",
-                         details=[{"field": "data", "message": "must be an object"}])
+        raise BadRequest(
+            "data must be an object", code="bad_field", details=[{"field": "data", "message": "must be an object"}]
+        )
     model = tasks.complete(runtime(), db(), user, task_id, data)
     return {"instance": _instance_json(model.id)}

@@ -16,14 +16,27 @@ def _resp(description: str, schema: dict[str, Any] | None = None) -> dict[str, A
 
 
 def _errors(*codes: int) -> dict[str, Any]:
-    names = {400: "Malformed request", 401: "Not authenticated", 403: "Not allowed", 404: "Unknown",
-             409: "Conflict: state changed under you", 413: "Too large",
-             422: "Invalid content (details name the field or BPMN element)", 503: "Not ready"}
+    names = {
+        400: "Malformed request",
+        401: "Not authenticated",
+        403: "Not allowed",
+        404: "Unknown",
+        409: "Conflict: state changed under you",
+        413: "Too large",
+        422: "Invalid content (details name the field or BPMN element)",
+        503: "Not ready",
+    }
     return {str(c): _resp(names[c], _ERR) for c in codes}
 
 
-def _op(summary: str, ok: dict[str, Any], *errors: int, body: dict[str, Any] | None = None,
-        params: list[dict[str, Any]] | None = None, tag: str = "") -> dict[str, Any]:
+def _op(
+    summary: str,
+    ok: dict[str, Any],
+    *errors: int,
+    body: dict[str, Any] | None = None,
+    params: list[dict[str, Any]] | None = None,
+    tag: str = "",
+) -> dict[str, Any]:
     op: dict[str, Any] = {"summary": summary, "tags": [tag] if tag else [], "responses": {**ok, **_errors(*errors)}}
     if body is not None:
         op["requestBody"] = {"required": True, "content": body}
@@ -52,106 +65,331 @@ _TIME = {"type": "string", "format": "date-time"}
 _NTIME = {"type": ["string", "null"], "format": "date-time"}
 
 SCHEMAS: dict[str, Any] = {
-    "Error": {"type": "object", "required": ["error"], "properties": {"error": {
-        "type": "object", "required": ["code", "message", "details"],
-        "properties": {"code": {"type": "string"}, "message": {"type": "string"},
-                       "details": {"type": "array", "items": {"type": "object"}}}}}},
-    "User": {"type": "object", "properties": {
-        "username": {"type": "string"}, "display_name": {"type": "string"},
-        "groups": {"type": "array", "items": {"type": "string"}},
-        "roles": {"type": "array", "items": {"type": "string"}}}},
-    "Definition": {"type": "object", "required": ["key", "version", "name"], "properties": {
-        "key": {"type": "string"}, "version": {"type": "integer"}, "name": {"type": "string"},
-        "deployed_at": _TIME}},
-    "Task": {"type": "object", "required": ["id", "instance_id", "process_key", "element_id", "name", "lane",
-                                            "candidate_groups", "assignee", "due_at", "created_at"],
-             "properties": {"id": {"type": "string"}, "instance_id": {"type": "integer"},
-                            "process_key": {"type": "string"}, "element_id": {"type": "string"},
-                            "name": {"type": "string"}, "lane": {"type": ["string", "null"]},
-                            "candidate_groups": {"type": "array", "items": {"type": "string"}},
-                            "assignee": {"type": ["string", "null"]}, "due_at": _NTIME, "created_at": _TIME,
-                            "form_key": {"type": ["string", "null"]}}},
-    "TaskDetail": {"allOf": [_ref("Task"), {"type": "object", "properties": {
-        "form": {"type": "object", "properties": {"key": {"type": ["string", "null"]}, "schema": {"type": "object"}}},
-        "data": {"type": "object"}}}]},
-    "InstanceSummary": {"type": "object", "required": ["id", "process_key", "version", "status", "business_key",
-                                                       "created_at"],
-                        "properties": {"id": {"type": "integer"}, "process_key": {"type": "string"},
-                                       "version": {"type": "integer"},
-                                       "status": {"enum": ["running", "completed", "suspended", "terminated",
-                                                           "error"]},
-                                       "business_key": {"type": ["string", "null"]}, "created_at": _TIME}},
-    "Instance": {"allOf": [_ref("InstanceSummary"), {"type": "object", "properties": {
-        "variables": {"type": "object"},
-        "tasks": {"type": "array", "items": _ref("Task")},
-        "timers": {"type": "array", "items": {"type": "object", "properties": {
-            "element_id": {"type": "string"}, "name": {"type": "string"}, "due_at": _NTIME}}},
-        "history": {"type": "array", "items": {"type": "object", "properties": {
-            "at": _TIME, "type": {"type": "string"}, "element_id": {"type": ["string", "null"]},
-            "actor": {"type": ["string", "null"]}, "detail": {"type": "object"}}}},
-        "incidents": {"type": "array", "items": {"type": "object"}}}}]},
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message", "details"],
+                "properties": {
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                    "details": {"type": "array", "items": {"type": "object"}},
+                },
+            }
+        },
+    },
+    "User": {
+        "type": "object",
+        "properties": {
+            "username": {"type": "string"},
+            "display_name": {"type": "string"},
+            "groups": {"type": "array", "items": {"type": "string"}},
+            "roles": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    "Definition": {
+        "type": "object",
+        "required": ["key", "version", "name"],
+        "properties": {
+            "key": {"type": "string"},
+            "version": {"type": "integer"},
+            "name": {"type": "string"},
+            "deployed_at": _TIME,
+        },
+    },
+    "Task": {
+        "type": "object",
+        "required": [
+            "id",
+            "instance_id",
+            "process_key",
+            "element_id",
+            "name",
+            "lane",
+            "candidate_groups",
+            "assignee",
+            "due_at",
+            "created_at",
+        ],
+        "properties": {
+            "id": {"type": "string"},
+            "instance_id": {"type": "integer"},
+            "process_key": {"type": "string"},
+            "element_id": {"type": "string"},
+            "name": {"type": "string"},
+            "lane": {"type": ["string", "null"]},
+            "candidate_groups": {"type": "array", "items": {"type": "string"}},
+            "assignee": {"type": ["string", "null"]},
+            "due_at": _NTIME,
+            "created_at": _TIME,
+            "form_key": {"type": ["string", "null"]},
+        },
+    },
+    "TaskDetail": {
+        "allOf": [
+            _ref("Task"),
+            {
+                "type": "object",
+                "properties": {
+                    "form": {
+                        "type": "object",
+                        "properties": {"key": {"type": ["string", "null"]}, "schema": {"type": "object"}},
+                    },
+                    "data": {"type": "object"},
+                },
+            },
+        ]
+    },
+    "InstanceSummary": {
+        "type": "object",
+        "required": ["id", "process_key", "version", "status", "business_key", "created_at"],
+        "properties": {
+            "id": {"type": "integer"},
+            "process_key": {"type": "string"},
+            "version": {"type": "integer"},
+            "status": {"enum": ["running", "completed", "suspended", "terminated", "error"]},
+            "business_key": {"type": ["string", "null"]},
+            "created_at": _TIME,
+        },
+    },
+    "Instance": {
+        "allOf": [
+            _ref("InstanceSummary"),
+            {
+                "type": "object",
+                "properties": {
+                    "variables": {"type": "object"},
+                    "tasks": {"type": "array", "items": _ref("Task")},
+                    "timers": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "element_id": {"type": "string"},
+                                "name": {"type": "string"},
+                                "due_at": _NTIME,
+                            },
+                        },
+                    },
+                    "history": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "at": _TIME,
+                                "type": {"type": "string"},
+                                "element_id": {"type": ["string", "null"]},
+                                "actor": {"type": ["string", "null"]},
+                                "detail": {"type": "object"},
+                            },
+                        },
+                    },
+                    "incidents": {"type": "array", "items": {"type": "object"}},
+                },
+            },
+        ]
+    },
 }
 
 
 @cache
 def openapi_document() -> dict[str, Any]:
     """The whole document; built once."""
-    bpmn_body = {"application/xml": {"schema": {"type": "string"}},
-                 "multipart/form-data": {"schema": {"type": "object", "properties": {
-                     "file": {"type": "string", "format": "binary"}}}}}
+    bpmn_body = {
+        "application/xml": {"schema": {"type": "string"}},
+        "multipart/form-data": {
+            "schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
+        },
+    }
     paths: dict[str, Any] = {
         "/health": {"get": _op("Readiness", {"200": _resp("Ready")}, 503, tag="system")},
-        "/auth/token": {"post": _op("Get a bearer token", {"200": _resp("Token", {"type": "object", "properties": {
-            "token": {"type": "string"}, "user": _ref("User")}})}, 400, 401, tag="auth",
-            body={"application/json": {"schema": {"type": "object", "required": ["username", "password"],
-                                                  "properties": {"username": {"type": "string"},
-                                                                 "password": {"type": "string"}}}}})},
+        "/auth/token": {
+            "post": _op(
+                "Get a bearer token",
+                {
+                    "200": _resp(
+                        "Token", {"type": "object", "properties": {"token": {"type": "string"}, "user": _ref("User")}}
+                    )
+                },
+                400,
+                401,
+                tag="auth",
+                body={
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["username", "password"],
+                            "properties": {"username": {"type": "string"}, "password": {"type": "string"}},
+                        }
+                    }
+                },
+            )
+        },
         "/me": {"get": _op("The caller", {"200": _resp("User", _ref("User"))}, 401, tag="auth")},
         "/process-definitions": {
-            "get": _op("Latest version of each process", {"200": _resp("Definitions", {
-                "type": "array", "items": _ref("Definition")})}, 401, params=[_q("all", desc="1: every version")],
-                tag="definitions"),
-            "post": _op("Deploy a BPMN diagram (analyst, admin)", {
-                "201": _resp("New versions", {"type": "array", "items": _ref("Definition")}),
-                "200": _resp("Unchanged: existing versions")}, 401, 403, 413, 422, body=bpmn_body,
-                tag="definitions")},
-        "/process-definitions/{key}/versions/{version}/xml": {"get": _op(
-            "The BPMN XML of a version", {"200": {"description": "XML", "content": {
-                "application/xml": {"schema": {"type": "string"}}}}}, 401, 404,
-            params=[_p("key"), _p("version", "integer")], tag="definitions")},
+            "get": _op(
+                "Latest version of each process",
+                {"200": _resp("Definitions", {"type": "array", "items": _ref("Definition")})},
+                401,
+                params=[_q("all", desc="1: every version")],
+                tag="definitions",
+            ),
+            "post": _op(
+                "Deploy a BPMN diagram (analyst, admin)",
+                {
+                    "201": _resp("New versions", {"type": "array", "items": _ref("Definition")}),
+                    "200": _resp("Unchanged: existing versions"),
+                },
+                401,
+                403,
+                413,
+                422,
+                body=bpmn_body,
+                tag="definitions",
+            ),
+        },
+        "/process-definitions/{key}/versions/{version}/xml": {
+            "get": _op(
+                "The BPMN XML of a version",
+                {"200": {"description": "XML", "content": {"application/xml": {"schema": {"type": "string"}}}}},
+                401,
+                404,
+                params=[_p("key"), _p("version", "integer")],
+                tag="definitions",
+            )
+        },
         "/process-instances": {
-            "post": _op("Start an instance", {"201": _resp("Started", _ref("InstanceSummary"))}, 400, 401, 404,
-                        422, body={"application/json": {"schema": {"type": "object", "required": ["process_key"],
-                                                                   "properties": {"process_key": {"type": "string"},
-                                                                                  "variables": {"type": "object"}}}}},
-                        tag="instances"),
-            "get": _op("Search instances", {"200": _resp("Page", {"type": "object", "properties": {
-                "items": {"type": "array", "items": _ref("InstanceSummary")}, "total": {"type": "integer"}}})},
-                400, 401, params=[_q("process_key"), _q("status"), _q("business_key"), _q("page", "integer"),
-                                  _q("per_page", "integer")], tag="instances")},
-        "/process-instances/{id}": {"get": _op("An instance with tasks, timers and history", {
-            "200": _resp("Instance", _ref("Instance"))}, 401, 404, params=[_p("id", "integer")], tag="instances")},
-        "/tasks": {"get": _op("Ready tasks the caller may act on", {"200": _resp("Tasks", {
-            "type": "array", "items": _ref("Task")})}, 400, 401,
-            params=[_q("instance_id", "integer"), _q("scope", desc="mine | group | all")], tag="tasks")},
-        "/tasks/{id}": {"get": _op("A task with its form schema and prefill data", {
-            "200": _resp("Task", _ref("TaskDetail"))}, 401, 403, 404, params=[_p("id")], tag="tasks")},
-        "/tasks/{id}/complete": {"post": _op("Complete a task with form data", {"200": _resp(
-            "The instance after completion", {"type": "object", "properties": {"instance": _ref("Instance")}})},
-            400, 401, 403, 404, 409, 422, params=[_p("id")], tag="tasks",
-            body={"application/json": {"schema": {"type": "object", "properties": {"data": {"type": "object"}}}}})},
+            "post": _op(
+                "Start an instance",
+                {"201": _resp("Started", _ref("InstanceSummary"))},
+                400,
+                401,
+                404,
+                422,
+                body={
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["process_key"],
+                            "properties": {"process_key": {"type": "string"}, "variables": {"type": "object"}},
+                        }
+                    }
+                },
+                tag="instances",
+            ),
+            "get": _op(
+                "Search instances",
+                {
+                    "200": _resp(
+                        "Page",
+                        {
+                            "type": "object",
+                            "properties": {
+                                "items": {"type": "array", "items": _ref("InstanceSummary")},
+                                "total": {"type": "integer"},
+                            },
+                        },
+                    )
+                },
+                400,
+                401,
+                params=[
+                    _q("process_key"),
+                    _q("status"),
+                    _q("business_key"),
+                    _q("page", "integer"),
+                    _q("per_page", "integer"),
+                ],
+                tag="instances",
+            ),
+        },
+        "/process-instances/{id}": {
+            "get": _op(
+                "An instance with tasks, timers and history",
+                {"200": _resp("Instance", _ref("Instance"))},
+                401,
+                404,
+                params=[_p("id", "integer")],
+                tag="instances",
+            )
+        },
+        "/tasks": {
+            "get": _op(
+                "Ready tasks the caller may act on",
+                {"200": _resp("Tasks", {"type": "array", "items": _ref("Task")})},
+                400,
+                401,
+                params=[_q("instance_id", "integer"), _q("scope", desc="mine | group | all")],
+                tag="tasks",
+            )
+        },
+        "/tasks/{id}": {
+            "get": _op(
+                "A task with its form schema and prefill data",
+                {"200": _resp("Task", _ref("TaskDetail"))},
+                401,
+                403,
+                404,
+                params=[_p("id")],
+                tag="tasks",
+            )
+        },
+        "/tasks/{id}/complete": {
+            "post": _op(
+                "Complete a task with form data",
+                {
+                    "200": _resp(
+                        "The instance after completion",
+                        {"type": "object", "properties": {"instance": _ref("Instance")}},
+                    )
+                },
+                400,
+                401,
+                403,
+                404,
+                409,
+                422,
+                params=[_p("id")],
+                tag="tasks",
+                body={"application/json": {"schema": {"type": "object", "properties": {"data": {"type": "object"}}}}},
+            )
+        },
     }
     for action in ("claim", "unclaim"):
-        paths[f"/tasks/{{id}}/{action}"] = {"post": _op(f"{action.title()} a task", {
-            "200": _resp("Task", _ref("Task"))}, 401, 403, 404, 409, params=[_p("id")], tag="tasks")}
+        paths[f"/tasks/{{id}}/{action}"] = {
+            "post": _op(
+                f"{action.title()} a task",
+                {"200": _resp("Task", _ref("Task"))},
+                401,
+                403,
+                404,
+                409,
+                params=[_p("id")],
+                tag="tasks",
+            )
+        }
     for action in ("suspend", "resume", "terminate", "retry"):
-        paths[f"/process-instances/{{id}}/{action}"] = {"post": _op(f"{action.title()} an instance (admin)", {
-            "200": _resp("Instance", _ref("Instance"))}, 401, 403, 404, 409, params=[_p("id", "integer")],
-            tag="instances")}
+        paths[f"/process-instances/{{id}}/{action}"] = {
+            "post": _op(
+                f"{action.title()} an instance (admin)",
+                {"200": _resp("Instance", _ref("Instance"))},
+                401,
+                403,
+                404,
+                409,
+                params=[_p("id", "integer")],
+                tag="instances",
+            )
+        }
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Complaint handling workflow API", "version": "1.0.0",
-                 "description": "REST contract v1; errors are {error: {code, message, details}}."},
+        "info": {
+            "title": "Complaint handling workflow API",
+            "version": "1.0.0",
+            "description": "REST contract v1; errors are {error: {code, message, details}}.",
+        },
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
         "components": {"schemas": SCHEMAS, "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},

@@ -124,15 +124,13 @@ def _executable_processes(root: Any) -> list[Any]:
     return [p for p in root.iterfind("bpmn:process", NS) if p.get("isExecutable", "").lower() == "true"]
 
 
-def compile_diagram(
-    tree: etree._ElementTree, handlers: Mapping[str, Any], raw: bytes
-) -> list[CompiledProcess]:
+def compile_diagram(tree: etree._ElementTree, handlers: Mapping[str, Any], raw: bytes) -> list[CompiledProcess]:
     """Validate a parsed diagram and build the spec of every executable process in it."""
     root = tree.getroot()
     processes = _executable_processes(root)
     if not processes:
         raise Invalid(
-            "the diagram has no executable process (isExecutable=\"true\")",
+            'the diagram has no executable process (isExecutable="true")',
             code="invalid_bpmn",
             details=[_detail(p, "process is not executable") for p in root.iterfind("bpmn:process", NS)]
             or [_detail(None, "no bpmn:process element")],

@@ -126,11 +126,13 @@ class Instance:
             definition = task.task_spec.event_definition
             if isinstance(definition, TimerEventDefinition):
                 spec = task.task_spec
-                timers.append({
-                    "element_id": spec.bpmn_id or spec.name,
-                    "name": spec.bpmn_name or definition.name or spec.bpmn_id,
-                    "value": task._get_internal_data("event_value"),
-                })
+                timers.append(
+                    {
+                        "element_id": spec.bpmn_id or spec.name,
+                        "name": spec.bpmn_name or definition.name or spec.bpmn_id,
+                        "value": task._get_internal_data("event_value"),
+                    }
+                )
         return timers
 
     # --- changing ------------------------------------------------------------------------

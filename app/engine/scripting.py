@@ -26,14 +26,10 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):
         super().__init__({})
         self.handlers = handlers
 
-    def evaluate(
-        self, expression: str, context: dict[str, Any], external_context: dict[str, Any] | None = None
-    ) -> Any:
+    def evaluate(self, expression: str, context: dict[str, Any], external_context: dict[str, Any] | None = None) -> Any:
         return sandbox.evaluate(expression, context, external_context)
 
-    def execute(
-        self, script: str, context: dict[str, Any], external_context: dict[str, Any] | None = None
-    ) -> bool:
+    def execute(self, script: str, context: dict[str, Any], external_context: dict[str, Any] | None = None) -> bool:
         sandbox.execute(script, context, external_context)
         return True
 
@@ -69,9 +65,7 @@ class SandboxScriptEngine(PythonScriptEngine):
         try:
             return self.environment.execute(script, task.data, external_context or {})
         except sandbox.ScriptError as err:
-            raise WorkflowTaskException(
-                f"script refused: {err}", task=task, line_number=err.lineno
-            ) from err
+            raise WorkflowTaskException(f"script refused: {err}", task=task, line_number=err.lineno) from err
         except Exception as err:
             raise WorkflowTaskException(
                 f"script failed: {type(err).__name__}: {err}",

@@ -19,9 +19,7 @@ class AuditEntry(Base):
     __table_args__ = (Index("ix_audit_instance_id", "instance_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    instance_id: Mapped[int | None] = mapped_column(
-        ForeignKey("process_instances.id", ondelete="CASCADE")
-    )
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instances.id", ondelete="CASCADE"))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     type: Mapped[str] = mapped_column(String(40))
     element_id: Mapped[str | None] = mapped_column(String(200))
@@ -36,9 +34,7 @@ class Incident(Base):
     __table_args__ = (Index("ix_incident_instance", "instance_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    instance_id: Mapped[int] = mapped_column(
-        ForeignKey("process_instances.id", ondelete="CASCADE")
-    )
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id", ondelete="CASCADE"))
     element_id: Mapped[str | None] = mapped_column(String(200))
     message: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

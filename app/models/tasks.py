@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -20,9 +21,7 @@ class TaskRecord(Base):
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    instance_id: Mapped[int] = mapped_column(
-        ForeignKey("process_instances.id", ondelete="CASCADE")
-    )
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id", ondelete="CASCADE"))
     process_key: Mapped[str] = mapped_column(String(200))
     element_id: Mapped[str] = mapped_column(String(200))
     name: Mapped[str] = mapped_column(String(400))
@@ -36,9 +35,7 @@ class TaskRecord(Base):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_by: Mapped[str | None] = mapped_column(String(64))
 
-    groups: Mapped[list[TaskCandidateGroup]] = relationship(
-        cascade="all, delete-orphan", lazy="noload"
-    )
+    groups: Mapped[list[TaskCandidateGroup]] = relationship(cascade="all, delete-orphan", lazy="noload")
 
 
 class TaskCandidateGroup(Base):
@@ -47,7 +44,5 @@ class TaskCandidateGroup(Base):
     __tablename__ = "task_candidate_groups"
     __table_args__ = (Index("ix_task_group_key", "group_key", "task_id"),)
 
-    task_id: Mapped[str] = mapped_column(
-        ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True
-    )
+    task_id: Mapped[str] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True)
     group_key: Mapped[str] = mapped_column(String(64), primary_key=True)

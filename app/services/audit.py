@@ -20,9 +20,7 @@ def record(
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Append one history entry."""
-    entry = AuditEntry(
-        instance_id=instance_id, type=type_, actor=actor, element_id=element_id, detail=detail or {}
-    )
+    entry = AuditEntry(instance_id=instance_id, type=type_, actor=actor, element_id=element_id, detail=detail or {})
     session.add(entry)
     return entry
 

@@ -92,7 +92,5 @@ def list_definitions(session: Session, *, all_versions: bool = False) -> list[Pr
             .group_by(ProcessDefinition.key)
             .subquery()
         )
-        stmt = stmt.join(
-            newest, (ProcessDefinition.key == newest.c.key) & (ProcessDefinition.version == newest.c.v)
-        )
+        stmt = stmt.join(newest, (ProcessDefinition.key == newest.c.key) & (ProcessDefinition.version == newest.c.v))
     return list(session.scalars(stmt))

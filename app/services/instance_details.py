@@ -23,13 +23,22 @@ class InstanceDetails:
 
 
 def describe(rt: Runtime, session: Session, model: ProcessInstance) -> InstanceDetails:
-    tasks = list(session.scalars(
-        select(TaskRecord).where(TaskRecord.instance_id == model.id, TaskRecord.state == "ready")
-        .order_by(TaskRecord.created_at)))
+    tasks = list(
+        session.scalars(
+            select(TaskRecord)
+            .where(TaskRecord.instance_id == model.id, TaskRecord.state == "ready")
+            .order_by(TaskRecord.created_at)
+        )
+    )
     timers = instances.load(rt, model).waiting_timers() if model.status in ("running", "suspended") else []
     incidents = [
-        {"id": i.id, "element_id": i.element_id, "message": i.message,
-         "created_at": i.created_at.isoformat(), "resolved_at": i.resolved_at.isoformat() if i.resolved_at else None}
+        {
+            "id": i.id,
+            "element_id": i.element_id,
+            "message": i.message,
+            "created_at": i.created_at.isoformat(),
+            "resolved_at": i.resolved_at.isoformat() if i.resolved_at else None,
+        }
         for i in session.scalars(select(Incident).where(Incident.instance_id == model.id).order_by(Incident.id))
     ]
     return InstanceDetails(model, tasks, timers, audit.history(session, model.id), incidents)

@@ -61,8 +61,13 @@ def start(
             "received_at": variables.get("received_at") or model.created_at.isoformat(),
         }
     inst = rt.engine.new_instance(definition.id, definition.content_hash, definition.spec_json, variables)
-    audit.record(session, "instance_started", instance_id=model.id, actor=actor,
-                 detail={"version": definition.version, "business_key": model.business_key})
+    audit.record(
+        session,
+        "instance_started",
+        instance_id=model.id,
+        actor=actor,
+        detail={"version": definition.version, "business_key": model.business_key},
+    )
     save(rt, session, model, inst, inst.run_steps(), actor)
     return model
 
@@ -82,10 +87,17 @@ def save(
     model.updated_at = now
     if result.incident is not None:
         model.status = "error"
-        session.add(Incident(instance_id=model.id, element_id=result.incident.element_id,
-                             message=result.incident.message))
-        audit.record(session, "incident", instance_id=model.id, actor=actor,
-                     element_id=result.incident.element_id, detail={"message": result.incident.message})
+        session.add(
+            Incident(instance_id=model.id, element_id=result.incident.element_id, message=result.incident.message)
+        )
+        audit.record(
+            session,
+            "incident",
+            instance_id=model.id,
+            actor=actor,
+            element_id=result.incident.element_id,
+            detail={"message": result.incident.message},
+        )
     elif result.completed and model.status != "completed":
         model.status = "completed"
         model.ended_at = now
@@ -94,14 +106,19 @@ def save(
     try:
         session.flush()
     except StaleDataError:
-        raise Conflict("the instance was changed by someone else; reload and try again",
-                       code="instance_changed") from None
+        raise Conflict(
+            "the instance was changed by someone else; reload and try again", code="instance_changed"
+        ) from None
 
 
 def sync_tasks(session: Session, model: ProcessInstance, inst: Instance) -> None:
     """Make the task table match the engine's ready user tasks."""
-    open_rows = {r.id: r for r in session.scalars(
-        select(TaskRecord).where(TaskRecord.instance_id == model.id, TaskRecord.state == "ready"))}
+    open_rows = {
+        r.id: r
+        for r in session.scalars(
+            select(TaskRecord).where(TaskRecord.instance_id == model.id, TaskRecord.state == "ready")
+        )
+    }
     views = inst.ready_user_tasks() if model.status in ("running", "error") else []
     ready_ids = {v.id for v in views}
     now = utcnow()
@@ -114,15 +131,28 @@ def sync_tasks(session: Session, model: ProcessInstance, inst: Instance) -> None
         if view.id in open_rows:
             continue
         row = TaskRecord(
-            id=view.id, instance_id=model.id, process_key=model.process_key, element_id=view.element_id,
-            name=view.name, lane=view.lane, candidate_groups=view.candidate_groups, assignee=view.assignee,
-            form_key=view.form_key, state="ready", created_at=now,
+            id=view.id,
+            instance_id=model.id,
+            process_key=model.process_key,
+            element_id=view.element_id,
+            name=view.name,
+            lane=view.lane,
+            candidate_groups=view.candidate_groups,
+            assignee=view.assignee,
+            form_key=view.form_key,
+            state="ready",
+            created_at=now,
         )
         row.groups = [TaskCandidateGroup(task_id=view.id, group_key=g) for g in view.candidate_groups]
         session.add(row)
-        audit.record(session, "task_created", instance_id=model.id, actor=None, element_id=view.element_id,
-                     detail={"task_id": view.id, "candidate_groups": view.candidate_groups,
-                             "assignee": view.assignee})
+        audit.record(
+            session,
+            "task_created",
+            instance_id=model.id,
+            actor=None,
+            element_id=view.element_id,
+            detail={"task_id": view.id, "candidate_groups": view.candidate_groups, "assignee": view.assignee},
+        )
 
 
 def get(session: Session, instance_id: int) -> ProcessInstance:
@@ -133,8 +163,13 @@ def get(session: Session, instance_id: int) -> ProcessInstance:
 
 
 def search(
-    session: Session, *, process_key: str | None, status: str | None, business_key: str | None,
-    page: int, per_page: int,
+    session: Session,
+    *,
+    process_key: str | None,
+    status: str | None,
+    business_key: str | None,
+    page: int,
+    per_page: int,
 ) -> tuple[list[ProcessInstance], int]:
     stmt = select(ProcessInstance)
     if process_key:
@@ -164,7 +199,8 @@ def suspend(session: Session, model: ProcessInstance, actor: str) -> None:
 def resume(session: Session, model: ProcessInstance, actor: str) -> None:
     _require_status(model, ("suspended",), "resume")
     open_incident = session.scalar(
-        select(Incident.id).where(Incident.instance_id == model.id, Incident.resolved_at.is_(None)).limit(1))
+        select(Incident.id).where(Incident.instance_id == model.id, Incident.resolved_at.is_(None)).limit(1)
+    )
     model.status = "error" if open_incident else "running"
     model.updated_at = utcnow()
     audit.record(session, "instance_resumed", instance_id=model.id, actor=actor)
@@ -186,8 +222,9 @@ def retry(rt: Runtime, session: Session, model: ProcessInstance, actor: str) -> 
     _require_status(model, ("error",), "retry")
     inst = load(rt, model)
     now = utcnow()
-    for incident in session.scalars(select(Incident).where(
-            Incident.instance_id == model.id, Incident.resolved_at.is_(None))):
+    for incident in session.scalars(
+        select(Incident).where(Incident.instance_id == model.id, Incident.resolved_at.is_(None))
+    ):
         incident.resolved_at = now
     model.status = "running"
     audit.record(session, "incident_retried", instance_id=model.id, actor=actor)
@@ -198,5 +235,6 @@ def _flush(session: Session) -> None:
     try:
         session.flush()
     except StaleDataError:
-        raise Conflict("the instance was changed by someone else; reload and try again",
-                       code="instance_changed") from None
+        raise Conflict(
+            "the instance was changed by someone else; reload and try again", code="instance_changed"
+        ) from None

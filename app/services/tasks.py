@@ -31,15 +31,15 @@ def inbox(session: Session, user: User, *, scope: str = "group", instance_id: in
     if instance_id is not None:
         stmt = stmt.where(TaskRecord.instance_id == instance_id)
     in_my_groups = TaskRecord.id.in_(
-        select(TaskCandidateGroup.task_id).where(TaskCandidateGroup.group_key.in_(user.group_keys)))
+        select(TaskCandidateGroup.task_id).where(TaskCandidateGroup.group_key.in_(user.group_keys))
+    )
     if scope == "mine":
         stmt = stmt.where(TaskRecord.assignee == user.username)
     elif scope == "all":
         if not user.has_role("admin"):
             stmt = stmt.where(or_(TaskRecord.assignee == user.username, in_my_groups))
     else:
-        stmt = stmt.where(or_(TaskRecord.assignee == user.username,
-                              TaskRecord.assignee.is_(None) & in_my_groups))
+        stmt = stmt.where(or_(TaskRecord.assignee == user.username, TaskRecord.assignee.is_(None) & in_my_groups))
     return list(session.scalars(stmt.order_by(TaskRecord.created_at, TaskRecord.id)))
 
 
@@ -81,8 +81,14 @@ def claim(session: Session, user: User, task_id: str) -> TaskRecord:
     if changed.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict("the task was claimed or completed concurrently", code="task_claimed")
     session.refresh(row)
-    audit.record(session, "task_claimed", instance_id=row.instance_id, actor=user.username,
-                 element_id=row.element_id, detail={"task_id": row.id})
+    audit.record(
+        session,
+        "task_claimed",
+        instance_id=row.instance_id,
+        actor=user.username,
+        element_id=row.element_id,
+        detail={"task_id": row.id},
+    )
     return row
 
 
@@ -102,8 +108,14 @@ def unclaim(session: Session, user: User, task_id: str) -> TaskRecord:
     if changed.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict("the task changed concurrently", code="task_changed")
     session.refresh(row)
-    audit.record(session, "task_unclaimed", instance_id=row.instance_id, actor=user.username,
-                 element_id=row.element_id, detail={"task_id": row.id})
+    audit.record(
+        session,
+        "task_unclaimed",
+        instance_id=row.instance_id,
+        actor=user.username,
+        element_id=row.element_id,
+        detail={"task_id": row.id},
+    )
     return row
 
 
@@ -125,8 +137,14 @@ def complete(rt: Runtime, session: Session, user: User, task_id: str, data: dict
     row.state = "completed"
     row.completed_at = utcnow()
     row.completed_by = user.username
-    audit.record(session, "task_completed", instance_id=model.id, actor=user.username,
-                 element_id=row.element_id, detail={"task_id": row.id, "name": row.name, "data": data})
+    audit.record(
+        session,
+        "task_completed",
+        instance_id=model.id,
+        actor=user.username,
+        element_id=row.element_id,
+        detail={"task_id": row.id, "name": row.name, "data": data},
+    )
     instances.save(rt, session, model, inst, inst.run_steps(), user.username)
     return model
 

@@ -30,12 +30,15 @@ def test_deploy_as_multipart_file(login, client):
     analyst = login("analyst")
     from io import BytesIO
 
-    r = client.post("/api/v1/process-definitions", headers=analyst.headers,
-                    data={"file": (BytesIO(two_step("d_multi")), "d.bpmn")}, content_type="multipart/form-data")
+    r = client.post(
+        "/api/v1/process-definitions",
+        headers=analyst.headers,
+        data={"file": (BytesIO(two_step("d_multi")), "d.bpmn")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 201
     assert r.get_json()[0]["key"] == "d_multi"
-    r = client.post("/api/v1/process-definitions", headers=analyst.headers, data={},
-                    content_type="multipart/form-data")
+    r = client.post("/api/v1/process-definitions", headers=analyst.headers, data={}, content_type="multipart/form-data")
     assert r.status_code == 400
     assert r.get_json()["error"]["details"][0]["field"] == "file"
 

@@ -27,8 +27,7 @@ def test_start_returns_contract_shape(login, flow):
 def test_start_errors(login, flow):
     agent = login("agent")
     assert start(agent, key="nope", expect=404)["error"]["code"] == "unknown_process"
-    err = agent.post("/process-instances", data="not json", headers={"Content-Type": "application/json"},
-                     expect=400)
+    err = agent.post("/process-instances", data="not json", headers={"Content-Type": "application/json"}, expect=400)
     assert err["error"]["code"] == "malformed_json"
     err = agent.post("/process-instances", json={"variables": {}}, expect=400)
     assert err["error"]["details"][0]["field"] == "process_key"
@@ -75,8 +74,9 @@ def test_full_run_through_two_groups(login, flow):
     assert after["variables"]["result"] == "done" and after["variables"]["note"] == "ok"
     [second] = after["tasks"]
     assert second["element_id"] == "second" and second["candidate_groups"] == ["quality"]
-    assert agent.post(f"/tasks/{second['id']}/complete", json={"data": {}}, expect=403)["error"]["code"] \
-        == "not_your_task"
+    assert (
+        agent.post(f"/tasks/{second['id']}/complete", json={"data": {}}, expect=403)["error"]["code"] == "not_your_task"
+    )
     done = quality.post(f"/tasks/{second['id']}/complete", json={"data": {}}, expect=200)["instance"]
     assert done["status"] == "completed" and done["tasks"] == []
     types = [h["type"] for h in done["history"]]
@@ -150,15 +150,16 @@ def test_handler_error_becomes_incident_then_retry(login):
     assert full["status"] == "error"
     [incident] = full["incidents"]
     assert incident["element_id"] == "svc" and "nonsense" in incident["message"]
-    assert [h for h in full["history"] if h["type"] == "incident"][0]["element_id"] == "svc"
+    assert next(h for h in full["history"] if h["type"] == "incident")["element_id"] == "svc"
     still = admin.post(f"/process-instances/{inst['id']}/retry", expect=200)
     assert still["status"] == "error" and len(still["incidents"]) == 2
 
 
 def test_unknown_handler_is_refused_at_deploy(login):
     err = login("admin").deploy(with_service("svc_bad", "no_such_handler", {}), expect=422)
-    assert err["error"]["details"] == [{"element_id": "svc", "message": "no handler registered for operation "
-                                                                      "'no_such_handler'"}]
+    assert err["error"]["details"] == [
+        {"element_id": "svc", "message": "no handler registered for operation 'no_such_handler'"}
+    ]
 
 
 def test_simulated_clock_is_404_when_off(login):
@@ -174,17 +175,33 @@ def test_auth_errors(client, login):
     r = client.get("/api/v1/tasks", headers={"Authorization": "Bearer forged"})
     assert r.status_code == 401 and r.get_json()["error"]["code"] == "bad_token"
     ok = client.post("/api/v1/auth/token", json={"username": "agent", "password": "agent"}).get_json()
-    assert ok["user"] == {"username": "agent", "display_name": ok["user"]["display_name"], "groups": ["cs_agents"],
-                          "roles": ["handler"]}
+    assert ok["user"] == {
+        "username": "agent",
+        "display_name": ok["user"]["display_name"],
+        "groups": ["cs_agents"],
+        "roles": ["handler"],
+    }
 
 
 def test_openapi_lists_every_contract_path(client):
     doc = client.get("/api/v1/openapi.json").get_json()
     assert doc["openapi"].startswith("3.")
-    for path in ["/health", "/auth/token", "/process-definitions", "/process-definitions/{key}/versions/{version}/xml",
-                 "/process-instances", "/process-instances/{id}", "/process-instances/{id}/suspend",
-                 "/process-instances/{id}/resume", "/process-instances/{id}/terminate", "/tasks", "/tasks/{id}",
-                 "/tasks/{id}/claim", "/tasks/{id}/unclaim", "/tasks/{id}/complete"]:
+    for path in [
+        "/health",
+        "/auth/token",
+        "/process-definitions",
+        "/process-definitions/{key}/versions/{version}/xml",
+        "/process-instances",
+        "/process-instances/{id}",
+        "/process-instances/{id}/suspend",
+        "/process-instances/{id}/resume",
+        "/process-instances/{id}/terminate",
+        "/tasks",
+        "/tasks/{id}",
+        "/tasks/{id}/claim",
+        "/tasks/{id}/unclaim",
+        "/tasks/{id}/complete",
+    ]:
         assert path in doc["paths"], path
 
 
