@@ -175,12 +175,15 @@ def start_instance() -> Any:
 
 @bp.get("/process-instances")
 def list_instances() -> Any:
-    current_user()
+    user = current_user()
+    assert user is not None
+    started_by = request.args.get("started_by")
     rows, total = instances.search(
         db(),
         process_key=request.args.get("process_key"),
         status=request.args.get("status"),
         business_key=request.args.get("business_key"),
+        started_by=user.username if started_by == "me" else started_by,
         page=int_arg("page", 1),
         per_page=int_arg("per_page", 20, hi=200),
     )

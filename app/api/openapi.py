@@ -299,6 +299,7 @@ def openapi_document() -> dict[str, Any]:
                     _q("process_key"),
                     _q("status"),
                     _q("business_key"),
+                    _q("started_by", desc="username, or 'me': complaints the caller registered (first responder)"),
                     _q("page", "integer"),
                     _q("per_page", "integer"),
                 ],

@@ -168,6 +168,7 @@ def search(
     process_key: str | None,
     status: str | None,
     business_key: str | None,
+    started_by: str | None = None,
     page: int,
     per_page: int,
 ) -> tuple[list[ProcessInstance], int]:
@@ -178,6 +179,8 @@ def search(
         stmt = stmt.where(ProcessInstance.status == status)
     if business_key:
         stmt = stmt.where(ProcessInstance.business_key == business_key)
+    if started_by:
+        stmt = stmt.where(ProcessInstance.started_by == started_by)
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = session.scalars(stmt.order_by(ProcessInstance.id.desc()).offset((page - 1) * per_page).limit(per_page))
     return list(rows), total

@@ -59,6 +59,8 @@ def test_search_filters_and_paginates(login, flow):
     one = agent.get(f"/process-instances?business_key={page['items'][0]['business_key']}", expect=200)
     assert one["total"] == 1
     assert agent.get("/process-instances?status=completed&process_key=flow", expect=200)["total"] == 0
+    assert login("agent2").get("/process-instances?started_by=me&process_key=flow", expect=200)["total"] == 0
+    assert agent.get("/process-instances?started_by=me&process_key=flow", expect=200)["total"] == 3
     assert agent.get("/process-instances?page=x", expect=400)["error"]["details"][0]["field"] == "page"
 
 
