@@ -6,11 +6,12 @@ stored in the task's result variable. Handlers raise ``ValueError`` on bad input
 """
 
 from collections.abc import Callable
+from typing import Any
 
 from handlers.routing import approval_level_for, route_by_subject
 from handlers.severity import classify_severity
 
-REGISTRY: dict[str, Callable[[dict], dict]] = {
+REGISTRY: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "classify_severity": classify_severity,
     "route_by_subject": route_by_subject,
     "approval_level_for": approval_level_for,

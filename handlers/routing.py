@@ -1,6 +1,7 @@
 """Routing by complaint subject; approval by authority limit (domain.md §1.4, §1.6)."""
 
 import math
+from typing import Any
 
 SUBJECT_GROUPS: dict[str, str] = {
     "product_quality": "quality",
@@ -20,18 +21,16 @@ AUTHORITY_LIMITS: list[tuple[int, str]] = [
 TOP_APPROVER = "marketing_director"
 
 
-def route_by_subject(params: dict) -> dict:
+def route_by_subject(params: dict[str, Any]) -> dict[str, Any]:
     """Return ``{"responsible_group": group}`` for ``params["subject"]``."""
     subject = params.get("subject")
     if subject not in SUBJECT_GROUPS:
         known = ", ".join(SUBJECT_GROUPS)
-        raise ValueError(
-            f"unknown complaint subject {subject!r}; expected one of: {known}"
-        )
+        raise ValueError(f"unknown complaint subject {subject!r}; expected one of: {known}")
     return {"responsible_group": SUBJECT_GROUPS[subject]}
 
 
-def approval_level_for(params: dict) -> dict:
+def approval_level_for(params: dict[str, Any]) -> dict[str, Any]:
     """Return ``{"approver_group", "limit"}`` to approve ``params["amount"]`` yuan.
 
     Store or regional managers approve up to 500 yuan, customer-service supervisors

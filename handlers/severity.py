@@ -4,10 +4,12 @@ Only the criteria known when the complaint is registered are checked here; the
 time-based ones (not handled within 24 h, unresolved after a month) belong to timers.
 """
 
+from typing import Any
+
 CHANNELS = ("phone", "email", "online", "walk_in", "letter", "third_party")
 
 # Who is responsible (first, then second) and who is informed, per level.
-LEVELS: dict[str, dict] = {
+LEVELS: dict[str, dict[str, Any]] = {
     "A": {
         "colour": "red",
         "grade": "crisis",
@@ -81,12 +83,10 @@ FLAG_LEVELS: dict[str, str] = {
 CLAIM_LEVEL_C = 10_000  # yuan: a claim of this much or more is level C
 EXTORTION_THRESHOLD = 2_000  # yuan: a larger demand without medical proof is suspect
 REPEATED_CONTACTS_LEVEL_C = 3  # called this many times or more without being handled
-SECONDARY_COMPLAINT_CONTACTS = (
-    2  # the consumer's second contact makes a secondary complaint
-)
+SECONDARY_COMPLAINT_CONTACTS = 2  # the consumer's second contact makes a secondary complaint
 
 
-def classify_severity(params: dict) -> dict:
+def classify_severity(params: dict[str, Any]) -> dict[str, Any]:
     """Classify an intake record into level A-E.
 
     ``params`` holds the intake fields ``channel``, ``forwarded_by``, ``claim_amount``,
@@ -97,17 +97,13 @@ def classify_severity(params: dict) -> dict:
     """
     channel = params.get("channel")
     if channel not in CHANNELS:
-        raise ValueError(
-            f"channel must be one of {', '.join(CHANNELS)}, got {channel!r}"
-        )
+        raise ValueError(f"channel must be one of {', '.join(CHANNELS)}, got {channel!r}")
     claim_amount = _optional_number(params, "claim_amount")
     contact_count = _optional_number(params, "contact_count")
     medical_proof = _optional_flag(params, "medical_proof")
 
     reasons = [
-        {"criterion": flag, "level": level}
-        for flag, level in FLAG_LEVELS.items()
-        if _optional_flag(params, flag)
+        {"criterion": flag, "level": level} for flag, level in FLAG_LEVELS.items() if _optional_flag(params, flag)
     ]
     if channel == "third_party" and params.get("forwarded_by") == "state_body":
         reasons.append({"criterion": "forwarded_by_state_body", "level": "C"})
@@ -122,24 +118,26 @@ def classify_severity(params: dict) -> dict:
     reasons.sort(key=lambda reason: reason["level"])
 
     level = reasons[0]["level"]
+    roles = LEVELS[level]
     return {
         "level": level,
-        **LEVELS[level],
+        "colour": roles["colour"],
+        "grade": roles["grade"],
+        "responsible": list(roles["responsible"]),
+        "informed": list(roles["informed"]),
         "reasons": reasons,
-        "suspected_extortion": claim_amount is not None
-        and claim_amount > EXTORTION_THRESHOLD
-        and not medical_proof,
+        "suspected_extortion": claim_amount is not None and claim_amount > EXTORTION_THRESHOLD and not medical_proof,
     }
 
 
-def _optional_flag(params: dict, name: str) -> bool:
+def _optional_flag(params: dict[str, Any], name: str) -> bool:
     value = params.get(name)
     if value is not None and not isinstance(value, bool):
         raise ValueError(f"{name} must be true, false or absent, got {value!r}")
     return bool(value)
 
 
-def _optional_number(params: dict, name: str) -> float | None:
+def _optional_number(params: dict[str, Any], name: str) -> float | None:
     value = params.get(name)
     if value is None:
         return None

@@ -75,13 +75,9 @@ def test_state_body_needs_the_third_party_channel():
     assert classify_severity(params)["level"] == "E"
 
 
-@pytest.mark.parametrize(
-    ("amount", "level"), [(9999.99, "E"), (10000, "C"), (10000.01, "C"), (0, "E")]
-)
+@pytest.mark.parametrize(("amount", "level"), [(9999.99, "E"), (10000, "C"), (10000.01, "C"), (0, "E")])
 def test_claim_of_10000_yuan_or_more_is_level_c(amount, level):
-    result = classify_severity(
-        {"channel": "phone", "claim_amount": amount, "medical_proof": True}
-    )
+    result = classify_severity({"channel": "phone", "claim_amount": amount, "medical_proof": True})
     assert result["level"] == level
     if level == "C":
         assert criteria(result) == ["claim_amount_10000_or_more"]
@@ -209,9 +205,7 @@ def test_approval_by_authority_limit(amount, group, limit):
     }
 
 
-@pytest.mark.parametrize(
-    "amount", [None, -0.01, "500", True, float("nan"), float("inf")]
-)
+@pytest.mark.parametrize("amount", [None, -0.01, "500", True, float("nan"), float("inf")])
 def test_bad_amount_is_refused(amount):
     with pytest.raises(ValueError, match="amount"):
         approval_level_for({"amount": amount})
