@@ -1,12 +1,175 @@
-"""Browser UI (placeholder until the console lands)."""
+"""Browser UI routes: each parses the request, calls a service, and renders or redirects."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from typing import Any
 
-bp = Blueprint("web", __name__, template_folder="templates", static_folder="static")
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from werkzeug.wrappers import Response
+
+from app.errors import Conflict, Invalid, NotAuthenticated, NotFound
+from app.http import db, runtime
+from app.services import deployments, instances, people, tasks
+from app.web import form_input, pages, queries, template_helpers
+from app.web.presenters import status_label
+from app.web.security import (
+    check_csrf,
+    log_in,
+    log_out,
+    login_required,
+    require_admin,
+    safe_next,
+    signed_in_user,
+)
+
+bp = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/web-static")
+
+COMPLAINT_PROCESS = "complaint_handling"
+ADMIN_ACTIONS = ("suspend", "resume", "terminate", "retry")
 
 
+@bp.before_request
+def _csrf() -> None:
+    if request.method == "POST":
+        check_csrf()
+
+
+# --- login ---------------------------------------------------------------------------------
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    target = safe_next(request.values.get("next"), url_for("web.inbox"))
+    if request.method == "GET":
+        return render_template("login.html", next=target)
+    username = request.form.get("username", "").strip()
+    try:
+        user = people.authenticate(db(), username, request.form.get("password", ""))
+    except NotAuthenticated:
+        message = gettext("Wrong username or password.")
+        return render_template("login.html", next=target, username=username, login_error=message), 401
+    log_in(user)
+    return redirect(target)
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    log_out()
+    return redirect(url_for("web.login"))
+
+
+# --- inbox ---------------------------------------------------------------------------------
 @bp.get("/")
-def index() -> str:
-    return "Complaint handling"
+@login_required
+def inbox() -> str:
+    scope = request.args.get("scope", "group")
+    return pages.inbox_page(db(), signed_in_user(), scope if scope in tasks.SCOPES else "group")
+
+
+@bp.post("/tasks/<task_id>/claim")
+@login_required
+def claim(task_id: str) -> Response:
+    tasks.claim(db(), signed_in_user(), task_id)
+    flash(gettext("You claimed the task."), "success")
+    return redirect(safe_next(request.form.get("next"), url_for("web.task", task_id=task_id)))
+
+
+@bp.post("/tasks/<task_id>/unclaim")
+@login_required
+def unclaim(task_id: str) -> Response:
+    tasks.unclaim(db(), signed_in_user(), task_id)
+    flash(gettext("The task is back in the group's inbox."), "success")
+    return redirect(safe_next(request.form.get("next"), url_for("web.inbox")))
+
+
+# --- starting a process --------------------------------------------------------------------
+@bp.get("/start")
+@login_required
+def start_index() -> str:
+    return render_template("start_index.html", process_names=queries.process_names(db()))
+
+
+@bp.route("/start/<process_key>", methods=["GET", "POST"])
+@login_required
+def start(process_key: str) -> Any:
+    user = signed_in_user()
+    definition = deployments.latest_definition(db(), process_key)
+    assert definition is not None
+    schema = runtime().forms.start_schema(process_key)
+    if request.method == "GET":
+        return pages.start_page(schema, process_key, definition.name)
+    variables = form_input.parse(schema, request.form) if schema else {}
+    try:
+        model = instances.start(runtime(), db(), process_key, variables, user.username)
+    except Invalid as err:
+        return pages.start_page(schema, process_key, definition.name, posted=request.form, error=err), 422
+    flash(gettext("Registered as %(key)s.", key=model.business_key or model.id), "success")
+    return redirect(url_for("web.instance", instance_id=model.id))
+
+
+# --- tasks ---------------------------------------------------------------------------------
+@bp.get("/tasks/<task_id>")
+@login_required
+def task(task_id: str) -> str:
+    user = signed_in_user()
+    return pages.task_page(runtime(), db(), user, tasks.get_visible(db(), user, task_id))
+
+
+@bp.post("/tasks/<task_id>")
+@login_required
+def complete(task_id: str) -> Any:
+    user = signed_in_user()
+    row = tasks.get_visible(db(), user, task_id)
+    data = form_input.parse(runtime().forms.schema(row.form_key), request.form)
+    try:
+        model = tasks.complete(runtime(), db(), user, task_id, data)
+    except Invalid as err:
+        return pages.task_page(runtime(), db(), user, row, posted=request.form, error=err), 422
+    except Conflict as err:
+        return pages.task_page(runtime(), db(), user, row, posted=request.form, error=err), 409
+    flash(gettext("Task “%(name)s” completed.", name=row.name), "success")
+    return redirect(url_for("web.instance", instance_id=model.id))
+
+
+# --- instances -----------------------------------------------------------------------------
+@bp.get("/instances")
+@login_required
+def instance_list() -> str:
+    page = request.args.get("page", "1")
+    return pages.instances_page(
+        db(),
+        process_key=request.args.get("process_key", ""),
+        status=request.args.get("status", ""),
+        business_key=request.args.get("business_key", "").strip(),
+        page=int(page) if page.isdigit() and int(page) > 0 else 1,
+    )
+
+
+@bp.get("/instances/<int:instance_id>")
+@login_required
+def instance(instance_id: int) -> str:
+    return pages.instance_page(runtime(), db(), instances.get(db(), instance_id))
+
+
+@bp.post("/instances/<int:instance_id>/<action>")
+@login_required
+def instance_action(instance_id: int, action: str) -> Response:
+    if action not in ADMIN_ACTIONS:
+        raise NotFound(f"unknown action '{action}'", code="unknown_action")
+    user = require_admin()
+    model = instances.get(db(), instance_id)
+    if action == "suspend":
+        instances.suspend(db(), model, user.username)
+    elif action == "resume":
+        instances.resume(db(), model, user.username)
+    elif action == "terminate":
+        instances.terminate(runtime(), db(), model, user.username)
+    else:
+        instances.retry(runtime(), db(), model, user.username)
+    flash(gettext("Done: the instance is now %(status)s.", status=status_label(model.status)), "success")
+    return redirect(url_for("web.instance", instance_id=instance_id))
+
+
+# --- what every page may use ---------------------------------------------------------------
+@bp.app_context_processor
+def _page_helpers() -> dict[str, Any]:
+    return template_helpers.helpers()

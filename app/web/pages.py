@@ -1,0 +1,135 @@
+"""What each page shows, gathered from the services; the routes only choose which page."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from flask import render_template
+from sqlalchemy.orm import Session
+
+from app.engine import parse_due
+from app.errors import AppError, Invalid
+from app.models import ProcessInstance, TaskRecord, User
+from app.runtime import Runtime
+from app.services import instances, tasks
+from app.services.instance_details import describe
+from app.web import form_input, queries
+from app.web.forms_render import build_fields, display_values, localized
+from app.web.presenters import current_lang, history_summary
+from app.web.variables_view import describe_variables, key_facts, property_index
+
+PER_PAGE = 20
+
+
+def form_context(
+    schema: Mapping[str, Any],
+    *,
+    values: Mapping[str, str],
+    error: AppError | None = None,
+) -> dict[str, Any]:
+    """The fields of a form, with the errors of a refused submission next to their inputs."""
+    per_field: dict[str, str] = {}
+    general: list[str] = []
+    if isinstance(error, Invalid):
+        per_field, general = form_input.field_errors(error.details, form_input.field_names(schema))
+    lang = current_lang()
+    return {
+        "form_title": localized(schema, lang),
+        "fields": build_fields(schema, values, per_field, lang),
+        "form_errors": general,
+        "error": error,
+    }
+
+
+def task_page(
+    rt: Runtime,
+    session: Session,
+    user: User,
+    row: TaskRecord,
+    *,
+    posted: Mapping[str, str] | None = None,
+    error: AppError | None = None,
+) -> str:
+    """The task with its complaint's key facts and its form (prefilled, or as the user typed it)."""
+    schema = rt.forms.schema(row.form_key)
+    model = instances.get(session, row.instance_id)
+    variables = model.variables or {}
+    values = posted if posted is not None else display_values(schema, tasks.prefill(row, schema, variables))
+    lang = current_lang()
+    return render_template(
+        "task.html",
+        task=row,
+        instance=model,
+        facts=key_facts(model.business_key, variables, property_index(rt.forms), lang),
+        instructions=queries.task_instructions(rt, session, row),
+        may_act=tasks.may_act(user, row) and row.state == "ready",
+        **form_context(schema, values=values, error=error),
+    )
+
+
+def start_page(
+    schema: Mapping[str, Any] | None,
+    process_key: str,
+    process_name: str,
+    *,
+    posted: Mapping[str, str] | None = None,
+    error: AppError | None = None,
+) -> str:
+    return render_template(
+        "start.html",
+        process_key=process_key,
+        process_name=process_name,
+        **form_context(schema or {}, values=posted or {}, error=error),
+    )
+
+
+def inbox_page(session: Session, user: User, scope: str) -> str:
+    rows = tasks.inbox(session, user, scope=scope)
+    return render_template(
+        "inbox.html",
+        tasks=rows,
+        scope=scope,
+        keys=queries.business_keys(session, (t.instance_id for t in rows)),
+        process_names=queries.process_names(session),
+        may_act={t.id: tasks.may_act(user, t) for t in rows},
+    )
+
+
+def instance_page(rt: Runtime, session: Session, model: ProcessInstance) -> str:
+    details = describe(rt, session, model)
+    variables = model.variables or {}
+    index = property_index(rt.forms)
+    lang = current_lang()
+    return render_template(
+        "instance.html",
+        instance=model,
+        facts=key_facts(model.business_key, variables, index, lang),
+        variables=describe_variables(variables, index, lang),
+        raw_variables=json.dumps(variables, ensure_ascii=False, indent=2, sort_keys=True),
+        tasks=details.tasks,
+        timers=[{"name": t["name"] or t["element_id"], "due_at": parse_due(t["value"])} for t in details.timers],
+        incidents=details.incidents,
+        history=[(entry, history_summary(entry.detail)) for entry in details.history],
+    )
+
+
+def instances_page(session: Session, *, process_key: str, status: str, business_key: str, page: int) -> str:
+    rows, total = instances.search(
+        session,
+        process_key=process_key or None,
+        status=status or None,
+        business_key=business_key or None,
+        page=page,
+        per_page=PER_PAGE,
+    )
+    return render_template(
+        "instances.html",
+        instances=rows,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // PER_PAGE)),
+        filters={"process_key": process_key, "status": status, "business_key": business_key},
+        process_names=queries.process_names(session),
+    )

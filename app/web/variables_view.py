@@ -1,0 +1,92 @@
+"""Instance variables for a person: labelled with the forms' titles, enum values translated."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import gettext
+
+from app.services.forms import FormStore
+from app.web.forms_render import enum_label, localized
+from app.web.presenters import local_time, yes_no
+
+Schema = Mapping[str, Any]
+
+
+@dataclass
+class VariableRow:
+    label: str
+    value: str = ""
+    children: list[VariableRow] = field(default_factory=list)
+
+
+def property_index(forms: FormStore) -> dict[str, Schema]:
+    """Field name -> its schema, from every form file (start forms first, first definition wins)."""
+    paths = sorted(forms.folder.glob("*.json"), key=lambda p: (not p.stem.endswith(".start"), p.stem))
+    index: dict[str, Schema] = {}
+    for path in paths:
+        for key, prop in (forms.schema(path.stem).get("properties") or {}).items():
+            if isinstance(prop, Mapping):
+                index.setdefault(key, prop)
+    return index
+
+
+def describe_variables(variables: Mapping[str, Any], index: Mapping[str, Schema], lang: str) -> list[VariableRow]:
+    """Known fields first in form order, then the rest (computed by the process) by name."""
+    known = [k for k in index if k in variables]
+    rest = sorted(k for k in variables if k not in index)
+    return [_row(variables[k], index.get(k, {}), k, lang) for k in known + rest if variables[k] not in (None, "", [])]
+
+
+def _row(value: Any, node: Schema, key: str, lang: str) -> VariableRow:
+    label = localized(node, lang, fallback=key.replace("_", " "))
+    if isinstance(value, Mapping):
+        props = node.get("properties") or {}
+        return VariableRow(label, children=[_row(v, props.get(k, {}), k, lang) for k, v in value.items()])
+    return VariableRow(label, value=display_value(value, node, lang))
+
+
+def display_value(value: Any, node: Schema, lang: str) -> str:
+    if isinstance(value, bool):
+        return yes_no(value)
+    if isinstance(value, list):
+        return "; ".join(display_value(v, node.get("items") or {}, lang) for v in value)
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}: {display_value(v, {}, lang)}" for k, v in value.items())
+    if "enum" in node or "x-enum-titles" in node:
+        return enum_label(node, value, lang)
+    if node.get("format") == "date-time":
+        return local_time(str(value))
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def key_facts(
+    business_key: str | None, variables: Mapping[str, Any], index: Mapping[str, Schema], lang: str
+) -> list[tuple[str, str]]:
+    """What a handler must see first: registration number, complainant, what happened, severity."""
+    facts = [(gettext("Registration number"), business_key or "—")]
+    complainant = variables.get("complainant")
+    if isinstance(complainant, Mapping):
+        who = " ".join(str(complainant[k]) for k in ("name", "phone") if complainant.get(k))
+        facts.append((localized(index.get("complainant", {}), lang, fallback=gettext("Complainant")), who))
+    for key in ("channel", "customer_request", "claim_amount", "description"):
+        if variables.get(key) not in (None, ""):
+            node = index.get(key, {})
+            facts.append((localized(node, lang, fallback=key), display_value(variables[key], node, lang)))
+    severity = variables.get("severity")
+    if isinstance(severity, Mapping) and severity.get("level"):
+        facts.append((gettext("Severity level"), _severity_text(severity)))
+    if variables.get("severity_grade"):
+        node = index.get("severity_grade", {})
+        label = localized(node, lang, fallback=gettext("Severity"))
+        facts.append((label, enum_label(node, variables["severity_grade"], lang)))
+    return facts
+
+
+def _severity_text(severity: Mapping[str, Any]) -> str:
+    colour = severity.get("colour")
+    return f"{severity['level']} ({colour})" if colour else str(severity["level"])
