@@ -54,7 +54,10 @@ def start(
     prefix = (start_form or {}).get("x-business-key-prefix") or process_key[:2].upper()
     model.business_key = business_key_for(prefix, model)
     if start_form is not None:
+        # every field of the start record exists in the data, so diagram expressions can read
+        # optional ones (None = not reported); added after validation, which refuses nulls
         variables = {
+            **dict.fromkeys(start_form.get("properties", {})),
             **variables,
             BUSINESS_KEY_VARIABLE: model.business_key,
             "registered_by": actor,

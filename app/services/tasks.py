@@ -128,6 +128,8 @@ def complete(rt: Runtime, session: Session, user: User, task_id: str, data: dict
     model = instances.get(session, row.instance_id)
     if model.status == "suspended":
         raise Conflict("the instance is suspended", code="instance_suspended")
+    schema = rt.forms.schema(row.form_key)
+    data = with_read_only_values(schema, data, model.variables or {})
     rt.forms.validate(row.form_key, data)
     inst = instances.load(rt, model)
     try:
@@ -147,6 +149,13 @@ def complete(rt: Runtime, session: Session, user: User, task_id: str, data: dict
     )
     instances.save(rt, session, model, inst, inst.run_steps(), user.username)
     return model
+
+
+def with_read_only_values(schema: dict[str, Any], data: dict[str, Any], variables: dict[str, Any]) -> dict[str, Any]:
+    """Read-only fields always carry the stored value, whatever the client sent."""
+    read_only = [k for k, p in (schema.get("properties") or {}).items() if isinstance(p, dict) and p.get("readOnly")]
+    fixed = {k: variables[k] for k in read_only if variables.get(k) is not None}
+    return {**data, **fixed}
 
 
 def prefill(row: TaskRecord, schema: dict[str, Any], variables: dict[str, Any]) -> dict[str, Any]:
