@@ -210,3 +210,20 @@ def test_openapi_lists_every_contract_path(client):
 def test_unknown_api_path_is_json_404(client):
     r = client.get("/api/v1/nowhere")
     assert r.status_code == 404 and r.get_json()["error"]["code"] == "not_found"
+
+
+def test_failing_post_script_of_a_user_task_is_an_incident_not_a_500(login):
+    xml = two_step("post_fail").replace(
+        b'<bpmn:userTask id="second" name="Second step">',
+        b'<bpmn:userTask id="second" name="Second step"><bpmn:extensionElements>'
+        b"<spiffworkflow:postScript>total = amount + 1</spiffworkflow:postScript></bpmn:extensionElements>",
+    )
+    login("analyst").deploy(xml)
+    agent, quality = login("agent"), login("quality")
+    inst = start(agent, key="post_fail")
+    [first] = agent.get(f"/tasks?instance_id={inst['id']}", expect=200)
+    [second] = agent.post(f"/tasks/{first['id']}/complete", json={"data": {}}, expect=200)["instance"]["tasks"]
+    after = quality.post(f"/tasks/{second['id']}/complete", json={"data": {"amount": "x"}}, expect=200)["instance"]
+    assert after["status"] == "error"
+    assert after["incidents"][0]["element_id"] == "second"
+    assert "TypeError" in after["incidents"][0]["message"]
