@@ -12,7 +12,7 @@ from app.errors import Conflict, Invalid, NotAuthenticated, NotFound
 from app.http import db, runtime
 from app.services import deployments, instances, people, tasks
 from app.web import form_input, pages, queries, template_helpers
-from app.web.presenters import status_label
+from app.web.presenters import bilingual, group_name, status_label
 from app.web.security import (
     check_csrf,
     log_in,
@@ -126,7 +126,7 @@ def complete(task_id: str) -> Any:
         return pages.task_page(runtime(), db(), user, row, posted=request.form, error=err), 422
     except Conflict as err:
         return pages.task_page(runtime(), db(), user, row, posted=request.form, error=err), 409
-    flash(gettext("Task “%(name)s” completed.", name=row.name), "success")
+    flash(gettext("Task “%(name)s” completed.", name=bilingual(row.name)), "success")
     return redirect(url_for("web.instance", instance_id=model.id))
 
 
@@ -173,3 +173,6 @@ def instance_action(instance_id: int, action: str) -> Response:
 @bp.app_context_processor
 def _page_helpers() -> dict[str, Any]:
     return template_helpers.helpers()
+
+
+bp.add_app_template_filter(group_name, "group_name")

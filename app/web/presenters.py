@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -38,6 +39,9 @@ HISTORY_TYPES = {
 
 SUMMARY_MAX = 200
 
+# "确认登记 Confirm record": the diagrams name things in Chinese, then in English.
+_BILINGUAL = re.compile(r"^(?P<zh>[^A-Za-z]*[\u3400-\u9fff][^A-Za-z]*?)\s+(?P<en>[A-Za-z].*)$", re.DOTALL)
+
 
 def current_lang() -> str:
     locale = get_locale()
@@ -56,6 +60,16 @@ def local_time(value: datetime | str | None) -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(DISPLAY_TZ).strftime("%Y-%m-%d %H:%M")
+
+
+def bilingual(text: str | None, lang: str | None = None) -> str:
+    """The part of a "中文 English" text in the page's language; the whole text if not of that shape."""
+    if not text:
+        return ""
+    match = _BILINGUAL.match(text.strip())
+    if match is None:
+        return text
+    return match.group("zh" if (lang or current_lang()) == "zh" else "en").strip()
 
 
 def group_name(key: str) -> str:

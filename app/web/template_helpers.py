@@ -10,15 +10,16 @@ import logging
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import request
+from flask import g, request
 from flask_babel import lazy_gettext
+from sqlalchemy import inspect
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.errors import AppError
 from app.http import current_user, db
 from app.models import User
 from app.web import queries
-from app.web.presenters import STATUSES, group_name, history_label, local_time, status_label, yes_no
+from app.web.presenters import STATUSES, bilingual, group_name, history_label, local_time, status_label, yes_no
 from app.web.security import CSRF_FIELD, csrf_token
 
 log = logging.getLogger(__name__)
@@ -73,7 +74,12 @@ def lang_url(lang: str) -> str:
 
 def _viewer() -> User | None:
     try:
-        return current_user(required=False)
+        user = current_user(required=False)
+        if user is not None and inspect(user).detached:
+            # error pages render after the request's session was rolled back and closed
+            user = db().get(User, inspect(user).identity[0])
+            g.user = user
+        return user
     except (AppError, SQLAlchemyError):
         log.warning("no user for page %s", request.path, exc_info=True)
         return None
@@ -95,6 +101,7 @@ def helpers() -> dict[str, Any]:
         "demo_warning": _demo_warning,
         "local_time": local_time,
         "group_name": group_name,
+        "bilingual": bilingual,
         "status_label": status_label,
         "history_label": history_label,
         "yes_no": yes_no,

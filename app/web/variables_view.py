@@ -6,13 +6,35 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask_babel import gettext
+from flask_babel import gettext, lazy_gettext
 
 from app.services.forms import FormStore
 from app.web.forms_render import enum_label, localized
-from app.web.presenters import local_time, yes_no
+from app.web.presenters import group_name, local_time, yes_no
 
 Schema = Mapping[str, Any]
+
+# Names the process itself sets (docs/complaint_handling.md), not found in any form.
+PROCESS_LABELS = {
+    "registration_number": lazy_gettext("Registration number"),
+    "registered_by": lazy_gettext("Registered by"),
+    "reopen_count": lazy_gettext("Times reopened"),
+    "severity": lazy_gettext("Severity level"),
+    "level": lazy_gettext("Level"),
+    "colour": lazy_gettext("Warning colour"),
+    "grade": lazy_gettext("Suggested grade"),
+    "reasons": lazy_gettext("Reasons"),
+    "criterion": lazy_gettext("Criterion"),
+    "responsible": lazy_gettext("Responsible"),
+    "informed": lazy_gettext("Informed"),
+    "suspected_extortion": lazy_gettext("Suspected extortion"),
+    "routing": lazy_gettext("Routing"),
+    "responsible_group": lazy_gettext("Responsible department"),
+    "approval_level": lazy_gettext("Approval level"),
+    "approver_group": lazy_gettext("Approver"),
+    "limit": lazy_gettext("Authority limit (yuan)"),
+    "outcome": lazy_gettext("Outcome"),
+}
 
 
 @dataclass
@@ -41,10 +63,12 @@ def describe_variables(variables: Mapping[str, Any], index: Mapping[str, Schema]
 
 
 def _row(value: Any, node: Schema, key: str, lang: str) -> VariableRow:
-    label = localized(node, lang, fallback=key.replace("_", " "))
+    label = localized(node, lang, fallback=str(PROCESS_LABELS.get(key, key.replace("_", " "))))
     if isinstance(value, Mapping):
         props = node.get("properties") or {}
         return VariableRow(label, children=[_row(v, props.get(k, {}), k, lang) for k, v in value.items()])
+    if key.endswith("_group") and isinstance(value, str):
+        return VariableRow(label, value=group_name(value))
     return VariableRow(label, value=display_value(value, node, lang))
 
 
@@ -54,7 +78,7 @@ def display_value(value: Any, node: Schema, lang: str) -> str:
     if isinstance(value, list):
         return "; ".join(display_value(v, node.get("items") or {}, lang) for v in value)
     if isinstance(value, Mapping):
-        return ", ".join(f"{k}: {display_value(v, {}, lang)}" for k, v in value.items())
+        return ", ".join(f"{PROCESS_LABELS.get(k, k)}: {display_value(v, {}, lang)}" for k, v in value.items())
     if "enum" in node or "x-enum-titles" in node:
         return enum_label(node, value, lang)
     if node.get("format") == "date-time":
