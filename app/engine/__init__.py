@@ -4,7 +4,8 @@ Public interface:
 - ``parse_untrusted(bytes, max_bytes)`` -> hardened lxml tree
 - ``compile_diagram(tree, handlers, raw)`` -> ``CompiledProcess`` per executable process
 - ``Engine(handlers)``: ``new_instance``, ``load``, ``dump``; ``Instance`` exposes
-  ``ready_user_tasks``, ``complete_task``, ``run_steps``, ``variables``, ``cancel``.
+  ``ready_user_tasks``, ``complete_task``, ``run_steps``, ``variables``, ``cancel``,
+  ``send_message``, ``waiting_messages``, ``thrown_events``, ``waiting_timers``.
 """
 
 from app.engine.compiler import CompiledProcess, compile_diagram
@@ -14,6 +15,7 @@ from app.engine.runtime import (
     Instance,
     StepResult,
     TaskNotReady,
+    ThrownEvent,
     UserTaskView,
     parse_due,
 )
@@ -28,6 +30,7 @@ __all__ = [
     "ScriptError",
     "StepResult",
     "TaskNotReady",
+    "ThrownEvent",
     "UserTaskView",
     "compile_diagram",
     "parse_due",

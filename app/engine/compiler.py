@@ -1,8 +1,11 @@
 """Turn an uploaded diagram into runnable, serialized process specs.
 
 Checks that would otherwise fail at run time are made here, with the id of the
-BPMN element at fault: scripts and conditions that the sandbox refuses, service
-tasks without a registered handler, unsupported elements, Camunda JUEL.
+BPMN element at fault: scripts and every kind of expression the sandbox refuses,
+non-Python script languages, Camunda JUEL, service tasks without a registered
+handler, unsupported elements, call activities that leave the file, call a
+non-executable process or recurse. Whatever the engine's own parser still
+objects to is reported the same way; nothing a client sends becomes a 500.
 """
 
 from __future__ import annotations
@@ -24,7 +27,11 @@ from app.engine.xml_input import BPMN_MODEL_NS
 from app.errors import Invalid
 
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
-NS = {"bpmn": BPMN_MODEL_NS, "spiffworkflow": SPIFF_NS}
+CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
+NS = {"bpmn": BPMN_MODEL_NS, "spiffworkflow": SPIFF_NS, "camunda": CAMUNDA_NS}
+# Camunda user-task attributes read as the product's task properties.
+CAMUNDA_TASK_ATTRIBUTES = {"formKey": "formKey", "candidateGroups": "candidateGroups", "assignee": "assigneeExpression"}
+_THROWING_EVENTS = {"intermediateThrowEvent", "endEvent"}
 
 # ISO 8601 as a modeler writes it: durations, repeating intervals, date-times.
 _ISO_TIMER = re.compile(
@@ -42,6 +49,55 @@ UNSUPPORTED = {
 }
 
 USER_TASK_EXPRESSIONS = ("candidateGroupsExpression", "assigneeExpression")
+
+# Where diagram code hides: (namespace prefix, tag) -> what to call it in a message.
+EXPRESSIONS = {
+    ("bpmn", "conditionExpression"): "condition",
+    ("bpmn", "loopCardinality"): "loop cardinality",
+    ("bpmn", "completionCondition"): "completion condition",
+    ("bpmn", "loopCondition"): "loop condition",
+    ("bpmn", "condition"): "conditional event condition",
+    ("bpmn", "messagePath"): "correlation expression",
+    ("spiffworkflow", "messagePayload"): "message payload",
+    ("spiffworkflow", "payloadExpression"): "event payload",
+    ("spiffworkflow", "expression"): "correlation expression",
+}
+SCRIPTS = (("bpmn", "script"), ("spiffworkflow", "preScript"), ("spiffworkflow", "postScript"))
+NON_PYTHON_SCRIPTS = {
+    "javascript",
+    "js",
+    "ecmascript",
+    "nashorn",
+    "graal.js",
+    "groovy",
+    "juel",
+    "feel",
+    "ruby",
+    "jruby",
+    "jython",
+    "kotlin",
+    "mvel",
+    "text/javascript",
+    "application/javascript",
+}
+# Tags that carry an id but are parts of the element a modeler actually selects.
+_NOT_OWNERS = {
+    "conditionExpression",
+    "formalExpression",
+    "timeDuration",
+    "timeDate",
+    "timeCycle",
+    "script",
+    "condition",
+    "loopCardinality",
+    "completionCondition",
+    "loopCondition",
+    "extensionElements",
+    "multiInstanceLoopCharacteristics",
+    "standardLoopCharacteristics",
+    "messagePath",
+    "correlationPropertyRetrievalExpression",
+}
 
 
 @dataclass(frozen=True)
@@ -67,10 +123,24 @@ def _detail(element: Any, message: str) -> dict[str, Any]:
     return {"element_id": element_id, "message": message}
 
 
+def _is_owner(node: Any) -> bool:
+    if node.get("id") is None or not isinstance(node.tag, str):
+        return False
+    qname = etree.QName(node)
+    if qname.namespace != BPMN_MODEL_NS:
+        return False
+    return qname.localname not in _NOT_OWNERS and not qname.localname.endswith("EventDefinition")
+
+
 def _owner(node: Any) -> Any:
-    """The nearest ancestor (or self) that carries an id."""
-    while node is not None and node.get("id") is None:
+    """The BPMN element a modeler would select for ``node``: the flow, task or event around it."""
+    start = node
+    while node is not None and not _is_owner(node):
         node = node.getparent()
+    if node is None:  # fall back to anything with an id
+        node = start
+        while node is not None and node.get("id") is None:
+            node = node.getparent()
     return node
 
 
@@ -89,8 +159,64 @@ def _check_code(node: Any, source: str | None, kind: str, errors: list[dict[str,
         errors.append(_detail(_owner(node), f"{kind} refused: {exc}"))
 
 
+def _camunda_dialect(root: Any, errors: list[dict[str, Any]]) -> None:
+    """Read the Camunda attributes this product understands as their Spiff equivalents.
+
+    User tasks: ``camunda:formKey``, ``camunda:candidateGroups`` and a literal ``camunda:assignee``
+    become task properties. Messages: a thrower's ``camunda:expression`` becomes its payload and
+    the catchers of that message in this file store it in the thrower's ``camunda:resultVariable``
+    (default ``<catching event id>_Response``), as Camunda does. JUEL values are refused.
+    """
+    for task in root.iterfind(".//bpmn:userTask", NS):
+        for attribute, prop in CAMUNDA_TASK_ATTRIBUTES.items():
+            value = task.get(f"{{{CAMUNDA_NS}}}{attribute}")
+            if not value:
+                continue
+            if "${" in value or "#{" in value:
+                errors.append(_detail(task, f"camunda:{attribute}: JUEL expressions (${{...}}) are not supported"))
+            elif prop == "assigneeExpression":
+                _set_property(task, prop, repr(value))
+            else:
+                _set_property(task, prop, value)
+    result_vars: dict[str, str | None] = {}
+    for definition in root.iterfind(".//bpmn:messageEventDefinition", NS):
+        expression = definition.get(f"{{{CAMUNDA_NS}}}expression")
+        if expression is None or etree.QName(definition.getparent()).localname not in _THROWING_EVENTS:
+            continue
+        _extension(definition, "messagePayload").text = expression
+        result_vars[definition.get("messageRef")] = definition.get(f"{{{CAMUNDA_NS}}}resultVariable")
+    for definition in root.iterfind(".//bpmn:messageEventDefinition", NS):
+        ref = definition.get("messageRef")
+        event = definition.getparent()
+        if ref not in result_vars or etree.QName(event).localname in _THROWING_EVENTS:
+            continue
+        if definition.find(".//spiffworkflow:messageVariable", NS) is None:
+            _extension(definition, "messageVariable").text = result_vars[ref] or f"{event.get('id')}_Response"
+
+
+def _extension(element: Any, tag: str) -> Any:
+    """A new ``spiffworkflow:<tag>`` in the element's extensionElements (created if needed)."""
+    extensions = element.find("bpmn:extensionElements", NS)
+    if extensions is None:
+        extensions = etree.Element(f"{{{BPMN_MODEL_NS}}}extensionElements")
+        element.insert(0, extensions)
+    return etree.SubElement(extensions, f"{{{SPIFF_NS}}}{tag}")
+
+
+def _set_property(element: Any, name: str, value: str) -> None:
+    """Add a ``spiffworkflow:property`` unless the diagram already sets that property."""
+    for prop in element.iterfind("bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NS):
+        if prop.get("name") == name:
+            return
+    props = element.find("bpmn:extensionElements/spiffworkflow:properties", NS)
+    if props is None:
+        props = _extension(element, "properties")
+    etree.SubElement(props, f"{{{SPIFF_NS}}}property", name=name, value=value)
+
+
 def _static_checks(root: Any, handlers: Mapping[str, Any]) -> list[dict[str, Any]]:
     errors: list[dict[str, Any]] = []
+    _camunda_dialect(root, errors)
     for tag, message in UNSUPPORTED.items():
         for node in root.iterfind(f".//bpmn:{tag}", NS):
             errors.append(_detail(node, message))
@@ -98,13 +224,25 @@ def _static_checks(root: Any, handlers: Mapping[str, Any]) -> list[dict[str, Any
         if node.text:
             node.text = normalize_timer_text(node.text)
             _check_code(node, node.text, "timer expression", errors)
-    for node in root.iterfind(".//bpmn:conditionExpression", NS):
-        _check_code(node, node.text, "condition", errors)
-    for node in root.iterfind(".//bpmn:script", NS):
-        _check_code(node, node.text, "script", errors)
-    for tag in ("preScript", "postScript"):
-        for node in root.iterfind(f".//spiffworkflow:{tag}", NS):
+    for (prefix, tag), kind in EXPRESSIONS.items():
+        for node in root.iterfind(f".//{prefix}:{tag}", NS):
+            _check_code(node, node.text, kind, errors)
+    for prefix, tag in SCRIPTS:
+        for node in root.iterfind(f".//{prefix}:{tag}", NS):
             _check_code(node, node.text, "script", errors)
+    for node in root.iterfind(".//bpmn:scriptTask", NS):
+        language = (node.get("scriptFormat") or "").strip().lower()
+        if language in NON_PYTHON_SCRIPTS:
+            errors.append(_detail(node, f"script language '{language}' is not supported; scripts are Python"))
+    _check_service_tasks(root, handlers, errors)
+    for prop in root.iterfind(".//spiffworkflow:property", NS):
+        if prop.get("name") in USER_TASK_EXPRESSIONS:
+            _check_code(prop, prop.get("value"), prop.get("name"), errors)
+    _check_call_activities(root, errors)
+    return errors
+
+
+def _check_service_tasks(root: Any, handlers: Mapping[str, Any], errors: list[dict[str, Any]]) -> None:
     for task in root.iterfind(".//bpmn:serviceTask", NS):
         operator = task.find(".//spiffworkflow:serviceTaskOperator", NS)
         if operator is None:
@@ -114,10 +252,50 @@ def _static_checks(root: Any, handlers: Mapping[str, Any]) -> list[dict[str, Any
         else:
             for param in operator.iterfind(".//spiffworkflow:parameter", NS):
                 _check_code(task, param.get("value"), "service parameter", errors)
-    for prop in root.iterfind(".//spiffworkflow:property", NS):
-        if prop.get("name") in USER_TASK_EXPRESSIONS:
-            _check_code(prop, prop.get("value"), prop.get("name"), errors)
-    return errors
+
+
+def _check_call_activities(root: Any, errors: list[dict[str, Any]]) -> None:
+    """Call activities must call an executable process of the same file, without recursion."""
+    processes = {p.get("id"): p for p in root.iterfind("bpmn:process", NS)}
+    calls: dict[str, list[tuple[Any, str]]] = {}
+    for pid, process in processes.items():
+        for activity in process.iterfind(".//bpmn:callActivity", NS):
+            called = (activity.get("calledElement") or "").strip()
+            if not called:
+                errors.append(_detail(activity, "call activity has no calledElement"))
+            elif called not in processes:
+                errors.append(
+                    _detail(
+                        activity,
+                        f"called process '{called}' is not in this file "
+                        "(call activities must call a process of the same diagram)",
+                    )
+                )
+            elif processes[called].get("isExecutable", "").lower() != "true":
+                errors.append(_detail(activity, f"called process '{called}' is not executable"))
+            else:
+                calls.setdefault(pid, []).append((activity, called))
+    for pid, outgoing in calls.items():
+        for activity, called in outgoing:
+            path = _call_path(calls, called, pid)
+            if path is not None:
+                chain = " -> ".join([pid, *path])
+                errors.append(_detail(activity, f"recursive call activity ({chain}) would never end"))
+
+
+def _call_path(calls: dict[str, list[tuple[Any, str]]], start: str, goal: str) -> list[str] | None:
+    """Process ids from ``start`` to ``goal`` following call activities, or None."""
+    stack: list[tuple[str, list[str]]] = [(start, [start])]
+    seen: set[str] = set()
+    while stack:
+        current, path = stack.pop()
+        if current == goal:
+            return path
+        if current in seen:
+            continue
+        seen.add(current)
+        stack.extend((called, [*path, called]) for _, called in calls.get(current, []))
+    return None
 
 
 def _executable_processes(root: Any) -> list[Any]:
@@ -161,6 +339,14 @@ def compile_diagram(tree: etree._ElementTree, handlers: Mapping[str, Any], raw: 
             "the diagram cannot run",
             code="invalid_bpmn",
             details=[{"element_id": element_id, "message": _validation_message(exc)}],
+        ) from None
+    except Exception as exc:  # the engine's parser choked on something we did not foresee
+        raise Invalid(
+            "the diagram cannot run",
+            code="invalid_bpmn",
+            details=[
+                {"element_id": None, "message": f"the engine cannot read this diagram: {type(exc).__name__}: {exc}"}
+            ],
         ) from None
     return compiled
 

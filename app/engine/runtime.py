@@ -9,8 +9,10 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
 from app.engine import sandbox
@@ -31,12 +33,23 @@ class UserTaskView:
     assignee: str | None
     data: dict[str, Any]
     instructions: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class EngineIncident:
     element_id: str | None
     message: str
+
+
+@dataclass(frozen=True)
+class ThrownEvent:
+    """An event the instance threw that nothing inside it caught (a message for another party)."""
+
+    kind: str
+    name: str
+    payload: Any
+    code: str | None = None
 
 
 @dataclass
@@ -57,6 +70,7 @@ class Instance:
 
     def __init__(self, workflow: BpmnWorkflow) -> None:
         self.workflow = workflow
+        self._incident: EngineIncident | None = None  # a failure while completing a task
 
     # --- reading -------------------------------------------------------------------------
     def ready_user_tasks(self) -> list[UserTaskView]:
@@ -81,7 +95,13 @@ class Instance:
             assignee=assignee,
             data=task.data,
             instructions=(getattr(spec, "extensions", None) or {}).get("instructionsForEndUser"),
+            metadata=self._metadata(task),
         )
+
+    def _metadata(self, task: Any) -> dict[str, Any]:
+        """``spiffworkflow:taskMetadataValues``: each value is an expression over the task data."""
+        values = (getattr(task.task_spec, "extensions", None) or {}).get("taskMetadataValues") or {}
+        return {k: None if v is None else self._safe_eval(v, task.data) for k, v in values.items()}
 
     def _candidate_groups(self, task: Any, props: dict[str, str]) -> list[str]:
         if props.get("candidateGroupsExpression"):
@@ -120,22 +140,77 @@ class Instance:
         return dict(source.data) if source is not None else dict(self.workflow.task_tree.data)
 
     def waiting_timers(self) -> list[dict[str, Any]]:
-        """Pending timer events: element id, name and due value (ISO string or cycle dict)."""
+        """Pending timer events: element id, name and due value (ISO string or cycle dict).
+
+        A timer behind an event-based gateway is reported under its own catch event's id.
+        """
         timers = []
         for task in self.workflow.event_manager.tasks.values():
-            definition = task.task_spec.event_definition
-            if isinstance(definition, TimerEventDefinition):
-                spec = task.task_spec
+            spec = task.task_spec
+            parts = _definitions(spec.event_definition)
+            for index, definition in enumerate(parts):
+                if not isinstance(definition, TimerEventDefinition):
+                    continue
+                owner = spec.outputs[index] if 1 < len(parts) == len(spec.outputs) else spec
                 timers.append(
                     {
-                        "element_id": spec.bpmn_id or spec.name,
-                        "name": spec.bpmn_name or definition.name or spec.bpmn_id,
+                        "element_id": owner.bpmn_id or owner.name,
+                        "name": owner.bpmn_name or definition.name or owner.bpmn_id,
                         "value": task._get_internal_data("event_value"),
                     }
                 )
         return timers
 
+    def waiting_messages(self) -> list[dict[str, Any]]:
+        """Message events the instance waits for: element id and message name."""
+        waiting = []
+        for task in self.workflow.event_manager.tasks.values():
+            for definition in _definitions(task.task_spec.event_definition):
+                if isinstance(definition, MessageEventDefinition):
+                    spec = task.task_spec
+                    waiting.append({"element_id": spec.bpmn_id or spec.name, "name": definition.name})
+        return waiting
+
+    def thrown_events(self) -> list[ThrownEvent]:
+        """Take the events thrown since the last call that nothing in this instance caught."""
+        return [
+            ThrownEvent(
+                kind=type(e.event_definition).__name__.removesuffix("EventDefinition").lower(),
+                name=e.event_definition.name,
+                payload=e.payload,
+                code=getattr(e.event_definition, "code", None),
+            )
+            for e in self.workflow.get_events()
+        ]
+
     # --- changing ------------------------------------------------------------------------
+    def send_message(self, name: str, payload: Any = None, correlations: Mapping[str, Any] | None = None) -> int:
+        """Deliver a message to the catch events waiting for ``name``; returns how many caught it.
+
+        The payload lands in the catching event's ``spiffworkflow:messageVariable`` when it has one.
+        Without explicit ``correlations`` they are computed from the payload with the catching
+        event's correlation properties (as the engine does for a message thrown inside it).
+        Call ``run_steps`` afterwards to move the instance on.
+        """
+        if correlations is None:
+            correlations = self._correlations_for(name, payload)
+        event = BpmnEvent(MessageEventDefinition(name), payload, dict(correlations))
+        return int(self.workflow.event_manager.catch(event, internal=False))
+
+    def _correlations_for(self, name: str, payload: Any) -> dict[str, Any]:
+        if not isinstance(payload, dict):
+            return {}
+        for task in self.workflow.event_manager.tasks.values():
+            for definition in _definitions(task.task_spec.event_definition):
+                if not isinstance(definition, MessageEventDefinition) or definition.name != name:
+                    continue
+                if definition.correlation_properties:
+                    try:
+                        return dict(definition.get_correlations(task, payload))
+                    except Exception:  # a payload without the correlation keys matches nothing
+                        return {}
+        return {}
+
     def complete_task(self, task_id: str, data: Mapping[str, Any]) -> None:
         try:
             task = self.workflow.get_task_from_id(UUID(task_id))
@@ -144,11 +219,16 @@ class Instance:
         if task is None or task.state != TaskState.READY or not task.task_spec.manual:
             raise TaskNotReady(task_id)
         task.data.update(data)
-        task.run()
+        try:
+            task.run()
+        except SpiffWorkflowException as exc:  # e.g. a failing postScript: an incident, not a crash
+            self._incident = _incident_from(exc, self.workflow)
 
     def run_steps(self) -> StepResult:
         """Fire due timers, then run every engine step; a failure becomes an incident."""
         ran: list[str] = []
+        if self._incident is not None:
+            return StepResult(self.completed, self._incident, ran)
         try:
             self.workflow.refresh_timers()
             self.workflow.do_engine_steps(did_complete_task=lambda t: ran.append(t.task_spec.name))
@@ -164,6 +244,11 @@ class Instance:
 
     def cancel(self) -> None:
         self.workflow.cancel()
+
+
+def _definitions(definition: Any) -> list[Any]:
+    """An event definition, or the parts of a multiple-event definition."""
+    return list(getattr(definition, "event_definitions", None) or [definition])
 
 
 def _incident_from(exc: SpiffWorkflowException, workflow: BpmnWorkflow) -> EngineIncident:
@@ -214,12 +299,14 @@ class Engine:
 
 
 def parse_due(value: Any) -> datetime | None:
-    """Due time of a waiting timer value as stored by the engine."""
+    """Due time (UTC) of a waiting timer value as stored by the engine; naive values are read
+    the way the engine reads them (its local offset)."""
     if isinstance(value, dict):
         value = value.get("next")
     if not isinstance(value, str):
         return None
     try:
-        return datetime.fromisoformat(value)
+        due: datetime = TimerEventDefinition.get_datetime(value)
     except ValueError:
         return None
+    return due

@@ -46,7 +46,22 @@ def parse_untrusted(data: bytes, max_bytes: int) -> etree._ElementTree:
             code="malformed_xml",
             details=[_detail(None, f"line {exc.lineno}: {exc.msg}")],
         ) from None
-    if root.tag != f"{{{BPMN_MODEL_NS}}}definitions":
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:  # e.g. a UTF-16 body the byte check cannot read
+        raise Invalid(
+            "DOCTYPE and ENTITY declarations are not allowed in a diagram",
+            code="forbidden_xml",
+            details=[_detail(None, "DOCTYPE/ENTITY declarations are refused (XXE, entity expansion)")],
+        )
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Invalid(
+            f"the diagram is not UTF-8 (declared {docinfo.encoding}); send it as UTF-8",
+            code="invalid_bpmn",
+            details=[_detail(None, "diagrams are stored as UTF-8 text; re-save the file as UTF-8")],
+        ) from None
+    if not isinstance(root.tag, str) or root.tag != f"{{{BPMN_MODEL_NS}}}definitions":
         raise Invalid(
             "the document is not a BPMN 2.0 <definitions> element",
             code="invalid_bpmn",
