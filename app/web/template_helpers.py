@@ -75,9 +75,10 @@ def lang_url(lang: str) -> str:
 def _viewer() -> User | None:
     try:
         user = current_user(required=False)
-        if user is not None and inspect(user).detached:
+        state = inspect(user) if user is not None else None
+        if state is not None and state.detached and state.identity:
             # error pages render after the request's session was rolled back and closed
-            user = db().get(User, inspect(user).identity[0])
+            user = db().get(User, state.identity[0])
             g.user = user
         return user
     except (AppError, SQLAlchemyError):

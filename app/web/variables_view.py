@@ -36,6 +36,21 @@ PROCESS_LABELS = {
     "outcome": lazy_gettext("Outcome"),
 }
 
+# Values the process computes, as a person reads them.
+PROCESS_VALUES = {
+    "red": lazy_gettext("red"),
+    "orange": lazy_gettext("orange"),
+    "yellow": lazy_gettext("yellow"),
+    "blue": lazy_gettext("blue"),
+    "none": lazy_gettext("none"),
+    "resolved": lazy_gettext("resolved"),
+    "invalid": lazy_gettext("invalid complaint"),
+    "closed_without_agreement": lazy_gettext("closed without agreement"),
+}
+
+# Nested names that mean the same as a form field (the severity's suggested grade).
+ALIASES = {"grade": "severity_grade"}
+
 
 @dataclass
 class VariableRow:
@@ -59,16 +74,25 @@ def describe_variables(variables: Mapping[str, Any], index: Mapping[str, Schema]
     """Known fields first in form order, then the rest (computed by the process) by name."""
     known = [k for k in index if k in variables]
     rest = sorted(k for k in variables if k not in index)
-    return [_row(variables[k], index.get(k, {}), k, lang) for k in known + rest if variables[k] not in (None, "", [])]
+    rows = [_row(variables[k], index.get(k, {}), k, index, lang) for k in known + rest]
+    return [row for row in rows if row.value or row.children]
 
 
-def _row(value: Any, node: Schema, key: str, lang: str) -> VariableRow:
-    label = localized(node, lang, fallback=str(PROCESS_LABELS.get(key, key.replace("_", " "))))
+def _row(value: Any, node: Schema, key: str, index: Mapping[str, Schema], lang: str) -> VariableRow:
+    label = str(PROCESS_LABELS.get(key, key.replace("_", " ")))
+    label = localized(node, lang, fallback=label)
     if isinstance(value, Mapping):
         props = node.get("properties") or {}
-        return VariableRow(label, children=[_row(v, props.get(k, {}), k, lang) for k, v in value.items()])
+        children = [
+            _row(v, props.get(k) or index.get(ALIASES.get(k, ""), {}), k, index, lang) for k, v in value.items()
+        ]
+        return VariableRow(label, children=[c for c in children if c.value or c.children])
+    if value is None or value == "" or value == []:
+        return VariableRow(label)
     if key.endswith("_group") and isinstance(value, str):
         return VariableRow(label, value=group_name(value))
+    if isinstance(value, str) and value in PROCESS_VALUES and not node:
+        return VariableRow(label, value=str(PROCESS_VALUES.get(value, value)))
     return VariableRow(label, value=display_value(value, node, lang))
 
 
@@ -113,4 +137,6 @@ def key_facts(
 
 def _severity_text(severity: Mapping[str, Any]) -> str:
     colour = severity.get("colour")
-    return f"{severity['level']} ({colour})" if colour else str(severity["level"])
+    if colour in PROCESS_VALUES:
+        return f"{severity['level']} ({PROCESS_VALUES[colour]})"
+    return str(severity["level"])
