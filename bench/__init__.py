@@ -1,0 +1,1 @@
+"""Throughput benchmark: bare SpiffWorkflow vs the product (``make bench``)."""

@@ -1,0 +1,135 @@
+"""``make bench``: measure the product against the bare engine and write docs/benchmarks.md.
+
+Every mode runs in a process of its own on a database of its own, created for this run:
+SQLite files in a temporary directory, and PostgreSQL databases on ``BENCH_DATABASE_URL``
+or on a throw-away local server. ``instance/`` and the test database are never touched.
+
+Options (or environment): ``-n/BENCH_N`` measured instances per mode (default 100),
+``--warmup/BENCH_WARMUP`` (5), ``--profile-n/BENCH_PROFILE_N`` instances under cProfile
+(30; 0 = no profile), ``--flow/BENCH_FLOW`` (complaint | bench; default complaint when
+it can be driven), ``--no-postgres`` (or ``BENCH_POSTGRES=0``), ``--no-small`` (skip the
+small stand-in flow), ``--out`` (docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import machine, report
+from bench.flows import BENCH_FLOW, ROOT, select_flow
+from bench.postgres import Postgres, PostgresUnavailable
+from bench.stats import figures
+from bench.worker import MODES
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    p.add_argument("-n", type=int, default=_env_int("BENCH_N", 100), help="measured instances per mode")
+    p.add_argument("--warmup", type=int, default=_env_int("BENCH_WARMUP", 5))
+    p.add_argument("--profile-n", type=int, default=_env_int("BENCH_PROFILE_N", 30))
+    p.add_argument("--flow", default=os.environ.get("BENCH_FLOW"), choices=["complaint", "bench"])
+    p.add_argument("--no-postgres", action="store_true", default=os.environ.get("BENCH_POSTGRES") == "0")
+    p.add_argument("--no-small", action="store_true", help="skip the small stand-in flow")
+    p.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    return p.parse_args(argv)
+
+
+class Runner:
+    def __init__(self, tmp: Path) -> None:
+        self.tmp = tmp
+        self.count = 0
+
+    def run(self, mode: str, flow: str, url: str, n: int, warmup: int, profile: bool = False) -> dict[str, Any]:
+        self.count += 1
+        out = self.tmp / f"{self.count:02d}-{flow}-{mode}.json"
+        cmd = [sys.executable, "-m", "bench.worker", mode, flow, url, str(n), str(warmup), str(out)]
+        if profile:
+            cmd.append("--profile")
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, env=env, cwd=ROOT)
+        result: dict[str, Any] = json.loads(out.read_text())
+        what = f"{flow}/{mode}{' (profiled)' if profile else ''}"
+        fig = figures(result)
+        print(
+            f"  {what:<28} {fig['ms_per_task_median']:7.2f} ms/task  {fig['instances_per_s']:7.1f} inst/s"
+            f"  ({time.perf_counter() - t0:.1f} s)",
+            file=sys.stderr,
+        )
+        return result
+
+
+def main(argv: list[str]) -> None:
+    args = parse_args(argv)
+    flow = select_flow(args.flow)
+    started = time.perf_counter()
+    load_before = machine.load()
+    tmp = Path(tempfile.mkdtemp(prefix="bench-"))
+    runner = Runner(tmp)
+    results: dict[str, dict[str, Any]] = {}  # "<db>/<flow>/<mode>" -> raw result
+    profiles: dict[str, Any] = {}
+    pg_info: dict[str, Any] = {}
+    try:
+        print(f"bench: flow {flow.name}, n={args.n}, warmup={args.warmup} (SQLite)", file=sys.stderr)
+        for mode in MODES:
+            url = f"sqlite:///{tmp}/{flow.name}-{mode}.db"
+            results[f"sqlite/{flow.name}/{mode}"] = runner.run(mode, flow.name, url, args.n, args.warmup)
+        if not args.no_postgres:
+            try:
+                with Postgres.open() as pg:
+                    pg_info = {"where": pg.where, **pg.settings}
+                    print(f"bench: PostgreSQL {pg.settings['server_version']} ({pg.where})", file=sys.stderr)
+                    for mode in MODES:
+                        url = pg.new_database(mode)
+                        results[f"postgresql/{flow.name}/{mode}"] = runner.run(
+                            mode, flow.name, url, args.n, args.warmup
+                        )
+            except PostgresUnavailable as exc:
+                pg_info = {"skipped": str(exc)}
+                print(f"bench: PostgreSQL skipped: {exc}", file=sys.stderr)
+        if args.profile_n > 0:
+            print(f"bench: profiling n={args.profile_n} (SQLite)", file=sys.stderr)
+            for mode in ("bare_ref", "product", "http"):
+                url = f"sqlite:///{tmp}/profile-{mode}.db"
+                raw = runner.run(mode, flow.name, url, args.profile_n, args.warmup, profile=True)
+                profiles[mode] = raw["profile"]
+        if not args.no_small and flow is not BENCH_FLOW:
+            print(f"bench: small stand-in flow, n={args.n} (SQLite)", file=sys.stderr)
+            for mode in MODES:
+                url = f"sqlite:///{tmp}/small-{mode}.db"
+                results[f"sqlite/{BENCH_FLOW.name}/{mode}"] = runner.run(
+                    mode, BENCH_FLOW.name, url, args.n, args.warmup
+                )
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    text = report.render(
+        machine={**machine.describe(), "load_before": load_before},
+        args=vars(args),
+        flow=flow,
+        small=BENCH_FLOW if flow is not BENCH_FLOW else None,
+        figures={key: figures(raw) for key, raw in results.items()},
+        profiles=profiles,
+        postgres=pg_info,
+        duration_s=time.perf_counter() - started,
+    )
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text, encoding="utf-8")
+    print(f"bench: wrote {args.out} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
