@@ -103,7 +103,7 @@ def _fields(
             required=is_required,
             html_required=is_required and parent_required,
             read_only=bool(prop.get("readOnly")),
-            description=localized(prop, lang, "description") or None,
+            description=_description(prop, lang),
             error=errors.get(name),
         )
         if item.widget == "fieldset":
@@ -112,6 +112,12 @@ def _fields(
             _fill(item, prop, values.get(name), lang)
         result.append(item)
     return result
+
+
+def _description(prop: Mapping[str, Any], lang: str) -> str | None:
+    """Help text in the page's language only (``x-description-zh`` for Chinese), else none."""
+    key = "x-description-zh" if lang == "zh" else "description"
+    return str(prop[key]) if prop.get(key) else None
 
 
 def _widget(prop: Mapping[str, Any]) -> str:

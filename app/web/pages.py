@@ -18,7 +18,7 @@ from app.services.instance_details import describe
 from app.web import form_input, queries
 from app.web.forms_render import build_fields, display_values, localized
 from app.web.presenters import current_lang, history_summary
-from app.web.variables_view import describe_variables, key_facts, property_index
+from app.web.variables_view import describe_variables, key_facts, property_index, required_fields
 
 PER_PAGE = 20
 
@@ -106,7 +106,7 @@ def instance_page(rt: Runtime, session: Session, model: ProcessInstance) -> str:
         "instance.html",
         instance=model,
         facts=key_facts(model.business_key, variables, index, lang),
-        variables=describe_variables(variables, index, lang),
+        variables=describe_variables(variables, index, lang, required=required_fields(rt.forms)),
         raw_variables=json.dumps(variables, ensure_ascii=False, indent=2, sort_keys=True),
         tasks=details.tasks,
         timers=[{"name": t["name"] or t["element_id"], "due_at": parse_due(t["value"])} for t in details.timers],

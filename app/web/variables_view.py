@@ -70,10 +70,22 @@ def property_index(forms: FormStore) -> dict[str, Schema]:
     return index
 
 
-def describe_variables(variables: Mapping[str, Any], index: Mapping[str, Schema], lang: str) -> list[VariableRow]:
+def required_fields(forms: FormStore) -> set[str]:
+    """Field names some form requires (an unticked optional box is not worth a line; these are)."""
+    return {key for path in forms.folder.glob("*.json") for key in forms.schema(path.stem).get("required") or []}
+
+
+def describe_variables(
+    variables: Mapping[str, Any],
+    index: Mapping[str, Schema],
+    lang: str,
+    *,
+    required: set[str] | frozenset[str] = frozenset(),
+) -> list[VariableRow]:
     """Known fields first in form order, then the rest (computed by the process) by name."""
-    known = [k for k in index if k in variables]
-    rest = sorted(k for k in variables if k not in index)
+    shown = {k: v for k, v in variables.items() if v is not False or k in required}
+    known = [k for k in index if k in shown]
+    rest = sorted(k for k in shown if k not in index)
     rows = [_row(variables[k], index.get(k, {}), k, index, lang) for k in known + rest]
     return [row for row in rows if row.value or row.children]
 
@@ -137,6 +149,6 @@ def key_facts(
 
 def _severity_text(severity: Mapping[str, Any]) -> str:
     colour = severity.get("colour")
-    if colour in PROCESS_VALUES:
+    if colour in PROCESS_VALUES and colour != "none":
         return f"{severity['level']} ({PROCESS_VALUES[colour]})"
     return str(severity["level"])
