@@ -30,7 +30,8 @@ def describe(rt: Runtime, session: Session, model: ProcessInstance) -> InstanceD
             .order_by(TaskRecord.created_at)
         )
     )
-    timers = instances.load(rt, model).waiting_timers() if model.status in ("running", "suspended") else []
+    running = model.status in ("running", "suspended")
+    timers = instances.load(rt, model, read_only=True).waiting_timers() if running else []
     incidents = [
         {
             "id": i.id,

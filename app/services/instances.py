@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.clock import utcnow
@@ -75,7 +75,20 @@ def start(
     return model
 
 
-def load(rt: Runtime, model: ProcessInstance) -> Instance:
+# The engine instance this session saved last: (instance id, its state_json, the Instance).
+_LAST_SAVED = "instances.last_saved"
+
+
+def load(rt: Runtime, model: ProcessInstance, *, read_only: bool = False) -> Instance:
+    """The engine instance of ``model``. A ``read_only`` caller, which must not change it, gets
+    the instance this session has just saved (if its state is still the stored one) instead of
+    deserializing the same state again (``POST /tasks/{id}/complete`` answers with the instance)."""
+    if read_only:
+        session = object_session(model)
+        saved = session.info.get(_LAST_SAVED) if session is not None else None
+        if saved is not None and saved[0] == model.id and saved[1] is model.state_json:
+            cached: Instance = saved[2]
+            return cached
     d = model.definition
     return rt.engine.load(d.id, d.content_hash, d.spec_json, model.state_json)
 
@@ -86,6 +99,7 @@ def save(
     """Store engine state, status, tasks, incidents and history in the caller's transaction."""
     now = utcnow()
     model.state_json = rt.engine.dump(inst)
+    session.info[_LAST_SAVED] = (model.id, model.state_json, inst)
     model.variables = _json_safe(inst.variables())
     model.updated_at = now
     if result.incident is not None:
