@@ -43,6 +43,10 @@ ERROR_TEXTS = {
     "invalid_data": lazy_gettext("Some fields need correcting; see the messages next to them."),
     "busy": lazy_gettext("The system is busy. Try again in a moment."),
     "not_found": lazy_gettext("This page does not exist."),
+    "method_not_allowed": lazy_gettext("This page cannot be used that way."),
+    "payload_too_large": lazy_gettext("The submitted data is too large."),
+    "database_unavailable": lazy_gettext("The database is not available. Try again later."),
+    "internal_error": lazy_gettext("An unexpected error occurred; it has been logged."),
 }
 
 ERROR_TITLES = {
