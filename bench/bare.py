@@ -94,7 +94,7 @@ class BareDriver:
         lap = Stopwatch(run)
         with lap("start"), self.db.begin() as conn:
             wf = BpmnWorkflow(self.spec, self.subprocess_specs, script_engine=self.script_engine)
-            wf.task_tree.data.update(self.flow.start_variables)
+            wf.task_tree.data.update(self.flow.engine_start)
             wf.do_engine_steps()
             state = self.dump(wf)
             done = wf.is_completed()

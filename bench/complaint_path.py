@@ -2,41 +2,31 @@
 
 Accepted → classified → investigated → solution proposed (300 yuan: a manager approves)
 → approved → customer agrees → implemented → follow-up, satisfied → closed: nine user
-tasks, three service tasks, five scripts, eight exclusive gateways on the way.
+tasks, with the service tasks, scripts and gateways between them. The data is that of
+``docs/complaint_handling.md`` ("Data to drive each branch"), with a fuller intake record.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bench.flows import INTAKE, Flow
-
-# Every optional intake field the severity service task reads, as "not reported".
-_INTAKE_FLAGS = (
-    "medical_proof",
-    "failed_inspection",
-    "media_exposed",
-    "sued",
-    "media_threat",
-    "legal_action",
-    "health_symptoms",
-    "uncooperative",
-    "distributor_batch_feedback",
-    "written_liability_requested",
-)
+from bench.flows import INTAKE, ROOT, Flow
 
 
-# The severity task reads ``forwarded_by`` unconditionally, and the intake form allows it only
-# for the third_party channel: so the driven complaint is one forwarded by a consumer association
-# (no effect on its severity). A phone complaint without it ends in an incident today.
-START: dict[str, Any] = {
-    **INTAKE,
-    "channel": "third_party",
-    "forwarded_by": "consumer_association",
-    **dict.fromkeys(_INTAKE_FLAGS, False),
-}
+def _engine_start(intake: dict[str, Any]) -> dict[str, Any]:
+    """What the product hands the engine at start (``instances.start``): every field of the start
+    form, ``None`` when not reported, plus the registration data. The bare engine starts with it."""
+    form = json.loads((ROOT / "forms" / "complaint_handling.start.json").read_text(encoding="utf-8"))
+    return {
+        **dict.fromkeys(form.get("properties", {})),
+        **intake,
+        "registration_number": "TS20240315-000001",
+        "registered_by": "bench",
+        "received_at": "2024-03-15T09:30:00+08:00",
+    }
 
 
 def _today() -> str:
@@ -104,7 +94,8 @@ def flow(path: Path) -> Flow:
             "scripts and gateways in between; start record = the intake form, every task validated "
             "against its form"
         ),
-        start_variables=START,
+        start_variables=INTAKE,
+        engine_start_variables=_engine_start(INTAKE),
         task_data=_task_data,
         groups=["cs_agents", "cs_supervisors", "quality", "managers", "marketing_director"],
         max_tasks=9,

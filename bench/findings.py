@@ -1,16 +1,144 @@
-"""What the profile showed, in words (kept with the code that measures it)."""
+"""What the figures and the profile mean, in words (kept with the code that measures them).
+
+Numbers quoted here are read from the current run; the interpretation was written from the
+profiles of the runs that led to the changes listed in ``CHANGES``.
+"""
 
 from __future__ import annotations
 
-INTERPRETATIONS: list[tuple[str, str]] = []
+import re
+from typing import Any
 
-FINDINGS: list[str] = ["(to be written)"]
-
-CHANGES: list[str] = ["(none yet)"]
+# (regex over "file:line(function)", one-line interpretation), first match wins.
+INTERPRETATIONS: list[tuple[str, str]] = [
+    (r"api/blueprint\.py:\d+\(complete\)", "the whole HTTP handler: service call, then the instance view as answer"),
+    (r"services/tasks\.py:\d+\(complete\)", "one completion: task row, instance row, form check, engine, save"),
+    (r"\(save\)", "dump state, copy variables, sync task table, audit, flush: most of the SQL"),
+    (r"\(sync_tasks\)", "query of open task rows (it autoflushes the pending writes) + new rows, groups, audit"),
+    (r"\(_instance_json\)|\(describe\)", "answer of complete: ready tasks, timers, history, incidents (3 queries)"),
+    (r"\(current_user\)", "bearer token + user and its groups (2 queries); opens the request's transaction"),
+    (r"services/instances\.py:\d+\(load\)", "engine state deserialization (spec from the cache): engine cost"),
+    (r"runtime\.py:\d+\(load\)|\(load_state\)|serialization\.py:\d+\(from_dict\)", "deserialization: as bare"),
+    (r"\(run_steps\)", "engine steps after the task: gateways, service tasks, sandboxed scripts"),
+    (r"runtime\.py:\d+\(dump\)|\(dump_state\)|serialization\.py:\d+\(to_dict\)", "serialization: as bare"),
+    (r"\(start_instance\)|instances\.py:\d+\(start\)", "instance start, spread over the flow's user tasks"),
+    (r"tasks\.py:\d+\(get\)", "session.get of the task row"),
+    (r"instances\.py:\d+\(get\)", "session.get of the instance row, definition joined (xml + spec_json come along)"),
+    (r"\(validate_against\)", "JSON Schema check of the form data"),
+    (r"\(ready_user_tasks\)", "ready tasks with their candidate-group / assignee expressions (sandbox)"),
+    (r"\(variables\)|\(_json_safe\)", "copy of the variables for the instance row (a JSON round trip)"),
+    (r"audit\.py:\d+\(history\)", "the instance's whole history, for the answer"),
+]
 
 
 def interpretation(func: str) -> str:
-    for needle, text in INTERPRETATIONS:
-        if needle in func:
+    for pattern, text in INTERPRETATIONS:
+        if re.search(pattern, func):
             return text
     return ""
+
+
+def _ratio(figs: dict[str, Any], db: str, flow: str, mode: str, base: str = "bare_ref") -> float | None:
+    a, b = figs.get(f"{db}/{flow}/{mode}"), figs.get(f"{db}/{flow}/{base}")
+    if a is None or b is None:
+        return None
+    ratio: float = a["ms_per_task_median"] / b["ms_per_task_median"]
+    return ratio
+
+
+def _f(figs: dict[str, Any], key: str, field: str, fmt: str = "{:.1f}") -> str:
+    f = figs.get(key)
+    return fmt.format(f[field]) if f is not None and f.get(field) is not None else "?"
+
+
+def findings(figs: dict[str, Any], profiles: dict[str, Any], flow: str, small: str | None) -> list[str]:
+    s = f"sqlite/{flow}"
+    p = f"postgresql/{flow}"
+    rb, rc = _ratio(figs, "sqlite", flow, "product"), _ratio(figs, "sqlite", flow, "http")
+    stock = _ratio(figs, "sqlite", flow, "bare")
+    out = []
+    if small and f"sqlite/{small}/bare" in figs:
+        out.append(
+            f"1. **The floor holds.** On the small flow the bare loop does "
+            f"{_f(figs, f'sqlite/{small}/bare', 'instances_per_s', '{:.0f}')} instances/s with the stock "
+            f"serializer and {_f(figs, f'sqlite/{small}/bare_ref', 'instances_per_s', '{:.0f}')} with the spec "
+            "by reference, in line with the notes' ~200/s for commit-and-reload at each wait."
+        )
+    else:
+        out.append("1. **The floor**: see the bare rows above.")
+    out.append(
+        f"2. **The stock serializer is the first cost a naive product would pay.** It writes the spec into "
+        f"every state: {_f(figs, f'{s}/bare', 'state_bytes_median', '{:,.0f}')} bytes per wait against "
+        f"{_f(figs, f'{s}/bare_ref', 'state_bytes_median', '{:,.0f}')} without it on the complaint flow, and "
+        f"{stock:.2f}x the time per task. The product already stores the spec once per version "
+        "(`app/engine/serialization.py`), so (a') is the floor it should be held to."
+        if stock
+        else "2. (stock serializer not measured)"
+    )
+    out.append(
+        f"3. **Product cost over the floor: about {rb:.1f}x in process and {rc:.1f}x over HTTP** (SQLite, "
+        f"medians): {_f(figs, f'{s}/product', 'ms_per_task_median', '{:.1f}')} and "
+        f"{_f(figs, f'{s}/http', 'ms_per_task_median', '{:.1f}')} ms per user task, i.e. one client completes "
+        f"{_f(figs, f'{s}/product', 'tasks_per_s', '{:.0f}')} / {_f(figs, f'{s}/http', 'tasks_per_s', '{:.0f}')} "
+        "user tasks a second. A complaint desk completes a few thousand tasks a day: throughput is three "
+        "orders of magnitude away from being a concern, and latency per click stays around 10 ms."
+        if rb and rc
+        else "3. (product not measured)"
+    )
+    out.append(
+        "4. **The engine is not where the product spends its extra time.** Per operation the product does "
+        "what the bare loop does: one deserialization, the task, the engine steps, one serialization "
+        "(same self time in the *engine* bucket). The difference is **SQLAlchemy ORM work per statement** "
+        f"(the largest bucket): {_f(figs, f'{s}/product', 'sql_per_task')} SQL statements per task in (b) "
+        f"and {_f(figs, f'{s}/http', 'sql_per_task')} in (c), against "
+        f"{_f(figs, f'{s}/bare_ref', 'sql_per_task')} for the bare loop, each costing a couple of hundred "
+        "microseconds of Python (cache-key generation, coercion, unit of work) before SQLite does "
+        "anything. Those statements are the product's features: the task table and its candidate-group "
+        "rows behind every inbox, the audit history, the optimistic lock, the variables copy for search. "
+        "No N+1 pattern, no re-parsing of diagrams (specs come from the cache), no repeated per-row loads."
+    )
+    out.append(
+        "5. **HTTP adds a fixed cost per request**: bearer-token check and user + groups (2 queries), Flask/"
+        "Werkzeug request and JSON handling, and the instance view that `POST /tasks/{id}/complete` returns "
+        "(ready tasks, history, incidents: 3 queries; timers). Until this run's fix that view deserialized "
+        "the engine state a second time just to list the timers (see below)."
+    )
+    if f"{p}/product" in figs:
+        out.append(
+            f"6. **PostgreSQL** (local server, fsync on): the product costs "
+            f"{_ratio(figs, 'postgresql', flow, 'product') or 0:.1f}x / "
+            f"{_ratio(figs, 'postgresql', flow, 'http') or 0:.1f}x the floor; the client's CPU share drops to "
+            f"{_f(figs, f'{p}/http', 'cpu_share', '{:.0%}')} (HTTP): every statement is a round trip and the "
+            "server shares the 2 cores. Fewer statements per operation is what would pay off there. Two small "
+            "ones: `current_user` loads the user and its groups in 2 queries (one join would do), and every "
+            "instance load brings the definition's `xml` and `spec_json` (~75 kB for the complaint diagram), "
+            "needed only on a spec-cache miss (measured ~0.14 ms per load on PostgreSQL, nothing on SQLite); "
+            "`pool_pre_ping` adds a round trip per request."
+        )
+    out.append(
+        "7. **SQLite locking**: every session starts with `BEGIN IMMEDIATE`, read-only ones too "
+        "(`GET /tasks`, `GET /process-instances/{id}`), so readers queue behind writers for the write "
+        "lock. A single-client benchmark does not show it; under concurrent use it bounds read latency "
+        "by write latency. Worth a look by the database owner (deferred `BEGIN` for GET requests)."
+    )
+    out.append(
+        f"8. **Memory**: peak RSS {_f(figs, f'{s}/product', 'peak_rss_mb', '{:.0f}')} MB for the product "
+        f"process against {_f(figs, f'{s}/bare_ref', 'peak_rss_mb', '{:.0f}')} MB for the bare loop "
+        "(imports: Flask, the app, jsonschema, Alembic); flat over the run, no growth with the instance count."
+    )
+    return out
+
+
+CHANGES: list[str] = [
+    "- **`POST /tasks/{id}/complete` deserialized the engine state twice** (`tasks.complete` loads it;"
+    " the instance view in the answer loaded it again for `waiting_timers`): 1.9 loads per task in the"
+    " profile. `instances.save` now keeps the engine instance it has just saved in `session.info`, and"
+    " `instances.load(rt, model, read_only=True)` (used by `instance_details.describe`) returns it when"
+    " the model's `state_json` is still that very string; any other case deserializes as before."
+    " Measured: 1.0 load per task, the answer's cost (`describe`) down from ~3.0 to ~1.9 ms per task under"
+    " the profiler, about 0.4 ms (≈5 %) per HTTP completion on the complaint flow without it."
+    " Files: `app/services/instances.py`, `app/services/instance_details.py`.",
+    "- Nothing else was changed: the remaining overhead is one ORM statement at a time, each serving a"
+    " feature; cutting it means design choices (bulk task-table writes, Core instead of ORM for the"
+    " audit, fewer round trips per request) for the owners of those parts, listed above.",
+]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from bench.findings import CHANGES, FINDINGS, interpretation
+from bench.findings import CHANGES, findings, interpretation
 from bench.flows import Flow
 
 MODE_NAMES = {
@@ -278,7 +278,7 @@ def render(
         "",
         "## Findings",
         "",
-        *FINDINGS,
+        *findings(figures, profiles, flow.name, small.name if small else None),
         "",
         "## Changes made after profiling",
         "",
