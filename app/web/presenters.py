@@ -97,7 +97,7 @@ def history_summary(detail: Mapping[str, Any] | None) -> str:
         return ""
     parts = []
     if detail.get("name"):
-        parts.append(str(detail["name"]))
+        parts.append(bilingual(str(detail["name"])))
     for key, value in detail.items():
         if key in ("name", "task_id"):
             continue
