@@ -151,3 +151,49 @@ def test_full_intake_is_kept_as_given(login):
     assert v["registered_by"] == "agent2"
     [task] = agent.get(f"/tasks?instance_id={created['id']}", expect=200)
     assert (task["element_id"], task["assignee"]) == ("Task_ConfirmRecord", "agent2")
+
+
+# --- numbers JSON cannot carry -------------------------------------------------------------
+# Python's JSON parser turns the non-standard tokens NaN/Infinity, and standard numbers too
+# large for a double (1e999), into non-finite floats. They pass ``"minimum": 0`` (NaN compares
+# false, inf is >= 0). Found: SQLite stores them (GET then returns invalid JSON such as
+# ``"claim_amount":NaN``); PostgreSQL answers 500 internal_error. Expected: 400 or 422.
+NON_FINITE = [pytest.param("NaN", id="NaN"), pytest.param("Infinity", id="Infinity"), pytest.param("1e999", id="1e999")]
+
+
+@pytest.mark.parametrize("number", NON_FINITE)
+def test_non_finite_claim_amount_is_refused(login, number):
+    agent = login("agent")
+    body = (
+        '{"process_key": "complaint_handling", "variables": {"channel": "phone", "description": "d",'
+        f' "complainant": {{"name": "张三", "phone": "13800138000"}}, "claim_amount": {number}}}}}'
+    )
+    err = agent.post("/process-instances", data=body, headers={"Content-Type": "application/json"})
+    assert agent.last.status_code in (400, 422), f"{agent.last.status_code} {agent.last.get_data(as_text=True)[:300]}"
+    if agent.last.status_code == 422:
+        assert [d["field"] for d in err["error"]["details"]] == ["claim_amount"]
+    assert agent.get(f"/process-instances?process_key={PROCESS}", expect=200)["total"] == 0
+
+
+# --- patterns anchored with ``$`` ----------------------------------------------------------
+# jsonschema applies ``pattern`` with ``re.search``, where ``$`` also matches before a final
+# newline: a phone number or receipt time with a trailing "\n" passes. Found: 201 and the
+# newline is stored. Expected: 422 naming the field.
+@pytest.mark.parametrize(
+    ("variables", "field"),
+    [
+        pytest.param(
+            {**INTAKE, "complainant": {"name": "张三", "phone": "13800138000\n"}},
+            "complainant.phone",
+            id="phone_with_trailing_newline",
+        ),
+        pytest.param(
+            {**INTAKE, "received_at": "2026-03-01T09:30:00+08:00\n"}, "received_at", id="received_at_trailing_newline"
+        ),
+    ],
+)
+def test_trailing_newline_does_not_pass_a_pattern(login, variables, field):
+    agent = login("agent")
+    err = agent.post("/process-instances", json={"process_key": PROCESS, "variables": variables})
+    assert agent.last.status_code == 422, f"{agent.last.status_code} {err}"
+    assert [d["field"] for d in err["error"]["details"]] == [field]
