@@ -30,6 +30,9 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         MAX_CONTENT_LENGTH=settings.max_bpmn_bytes + 64 * 1024,
         TESTING=settings.testing,
         JSON_SORT_KEYS=False,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SECURE=settings.env == "production",
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     db = make_engine(settings.database_url)

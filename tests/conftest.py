@@ -18,7 +18,7 @@ from app import create_app
 from app.cli import setup_product
 from app.models import AuditEntry, Incident, ProcessDefinition, ProcessInstance, TaskCandidateGroup, TaskRecord
 from app.runtime import Runtime
-from app.scheduling import start_scheduler
+from app.scheduling import start_scheduler, stop_scheduler
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -41,6 +41,7 @@ def app() -> Iterator[Flask]:
     setup_product(rt, demo=True)
     start_scheduler(app)
     yield app
+    stop_scheduler()
     rt.db.dispose()
 
 
