@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -319,6 +320,8 @@ class ComplaintRun:
         types = [h["type"] for h in history]
         assert types[0] == "instance_started" and types[-1] == "instance_completed", types
         assert history[0]["actor"] == self.registrar
+        times = [datetime.fromisoformat(h["at"]) for h in history]
+        assert all(t.utcoffset() is not None for t in times) and times == sorted(times)
         assert history[0]["detail"]["business_key"] == self.business_key
         task_events = [h for h in history if h["type"] in ("task_created", "task_completed")]
         expected_pairs = [(t, s.element_id) for s in self.steps for t in ("task_created", "task_completed")]
