@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Flask
 
+from app.clock import clock
 from app.config import Settings
 from app.db import make_engine, make_session_factory
 from app.engine import Engine
@@ -24,6 +26,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         setattr(settings, key, value)
     from handlers import REGISTRY
 
+    clock.business_tz = ZoneInfo(settings.business_timezone)
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=settings.secret_key,

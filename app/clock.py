@@ -7,7 +7,8 @@ Everything that stamps or compares times (audit, tasks, tokens, timers) reads
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 
 class Clock:
@@ -17,6 +18,7 @@ class Clock:
         self._offset = timedelta(0)
         self._lock = threading.Lock()
         self.simulated = False
+        self.business_tz = ZoneInfo("Asia/Shanghai")
 
     def now(self) -> datetime:
         return datetime.now(UTC) + self._offset
@@ -39,3 +41,8 @@ clock = Clock()
 def utcnow() -> datetime:
     """Now, from the product clock, timezone-aware UTC."""
     return clock.now()
+
+
+def business_today() -> date:
+    """Today's date where the business is (``BUSINESS_TIMEZONE``, default Asia/Shanghai)."""
+    return clock.now().astimezone(clock.business_tz).date()

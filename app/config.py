@@ -50,6 +50,7 @@ class Settings:
     max_bpmn_bytes: int = 2 * 1024 * 1024
     token_max_age_seconds: int = 12 * 3600
     default_language: str = "zh"
+    business_timezone: str = "Asia/Shanghai"
     testing: bool = False
 
     @classmethod
@@ -67,4 +68,5 @@ class Settings:
             scheduler_enabled=_flag("SCHEDULER", True),
             max_bpmn_bytes=int(os.environ.get("MAX_BPMN_BYTES", 2 * 1024 * 1024)),
             default_language=os.environ.get("DEFAULT_LANGUAGE", "zh"),
+            business_timezone=os.environ.get("BUSINESS_TIMEZONE", "Asia/Shanghai"),
         )

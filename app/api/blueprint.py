@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import math
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
@@ -18,12 +20,23 @@ from app.services.instance_details import describe
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
-def json_body(*, required: bool = True) -> dict[str, Any]:
-    data = request.get_json(silent=True)
-    if data is None:
-        if not required and not request.get_data():
-            return {}
-        raise BadRequest("the body must be a JSON object", code="malformed_json")
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is not a finite number")
+    return value
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def json_body() -> dict[str, Any]:
+    """The request's JSON object; NaN, Infinity and overflowing numbers are refused (400)."""
+    try:
+        data = json.loads(request.get_data(), parse_float=_finite, parse_constant=_no_constants)
+    except ValueError as exc:
+        raise BadRequest(f"the body must be a JSON object: {exc}", code="malformed_json") from None
     if not isinstance(data, dict):
         raise BadRequest("the body must be a JSON object", code="malformed_json")
     return data

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import math
+import re
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError
 from jsonschema.validators import extend
 
-from app.clock import utcnow
+from app.clock import business_today, utcnow
 from app.errors import Invalid
 
 # A form-less task (e.g. a diagram from another modeler) accepts any object.
@@ -20,19 +24,40 @@ OPEN_FORM: dict[str, Any] = {"type": "object", "title": "Complete task", "x-titl
 def _not_future(_validator: Any, enabled: Any, instance: Any, _schema: Any) -> Any:
     if not enabled or not isinstance(instance, str):
         return
-    today = utcnow().date()
     try:
         value = date.fromisoformat(instance) if len(instance) == 10 else datetime.fromisoformat(instance)
     except ValueError:
         return  # "format" reports malformed dates
-    when = value.date() if isinstance(value, datetime) else value
-    if when > today:
-        from jsonschema.exceptions import ValidationError
-
+    # a date is compared in the business time zone; a date-time as an instant
+    late = value > utcnow() if isinstance(value, datetime) and value.tzinfo else value > business_today()
+    if late:
         yield ValidationError(f"{instance!r} is in the future")
 
 
-FormValidator = extend(Draft202012Validator, {"x-not-future": _not_future})
+@lru_cache(maxsize=512)
+def _ecma_regex(pattern: str) -> re.Pattern[str]:
+    """JSON Schema patterns are ECMA-262: ``$`` matches only at the very end (Python's also
+    matches before a final newline), so an unescaped ``$`` becomes ``\\Z``."""
+    return re.compile(re.sub(r"(?<!\\)\$", r"\\Z", pattern))
+
+
+def _pattern(_validator: Any, pattern: str, instance: Any, _schema: Any) -> Any:
+    if isinstance(instance, str) and not _ecma_regex(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _non_finite_numbers(value: Any, path: str = "") -> list[str]:
+    """Paths of NaN/Infinity values, which JSON cannot carry and no form accepts."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return [path or "(root)"]
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _non_finite_numbers(v, f"{path}.{k}" if path else str(k))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _non_finite_numbers(v, f"{path}.{i}" if path else str(i))]
+    return []
+
+
+FormValidator = extend(Draft202012Validator, {"x-not-future": _not_future, "pattern": _pattern})
 
 
 class FormStore:
@@ -68,6 +93,13 @@ class FormStore:
 
 def validate_against(schema: dict[str, Any], data: Any) -> None:
     """Raise ``Invalid`` listing every violation as ``{"field", "message"}``."""
+    bad_numbers = _non_finite_numbers(data)
+    if bad_numbers:
+        raise Invalid(
+            "numbers must be finite",
+            code="invalid_data",
+            details=[{"field": f, "message": "not a finite number"} for f in bad_numbers],
+        )
     validator = FormValidator(schema, format_checker=FormatChecker())
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if not errors:
