@@ -187,7 +187,8 @@ class Instance:
     def send_message(self, name: str, payload: Any = None, correlations: Mapping[str, Any] | None = None) -> int:
         """Deliver a message to the catch events waiting for ``name``; returns how many caught it.
 
-        The payload lands in the catching event's ``spiffworkflow:messageVariable`` when it has one.
+        The payload lands in the catching event's ``spiffworkflow:messageVariable`` when it has
+        one; otherwise a dict payload is merged into the data of the path the event continues.
         Without explicit ``correlations`` they are computed from the payload with the catching
         event's correlation properties (as the engine does for a message thrown inside it).
         Call ``run_steps`` afterwards to move the instance on.
@@ -195,7 +196,14 @@ class Instance:
         if correlations is None:
             correlations = self._correlations_for(name, payload)
         event = BpmnEvent(MessageEventDefinition(name), payload, dict(correlations))
-        return int(self.workflow.event_manager.catch(event, internal=False))
+        catchers = [t for t in self.workflow.event_manager.tasks.values() if t.task_spec.catches(t, event)]
+        caught = int(self.workflow.event_manager.catch(event, internal=False))
+        if caught and isinstance(payload, dict):
+            for task in catchers:
+                parts = _definitions(task.task_spec.event_definition)
+                if not any(isinstance(d, MessageEventDefinition) and d.message_var for d in parts):
+                    task.data.update(payload)
+        return caught
 
     def _correlations_for(self, name: str, payload: Any) -> dict[str, Any]:
         if not isinstance(payload, dict):
@@ -218,7 +226,11 @@ class Instance:
             raise TaskNotReady(task_id) from None
         if task is None or task.state != TaskState.READY or not task.task_spec.manual:
             raise TaskNotReady(task_id)
-        task.data.update(data)
+        variable = (getattr(task.task_spec, "extensions", None) or {}).get("variableName")
+        if variable:  # spiffworkflow:variableName: the submitted form lands under that name
+            task.data[variable] = dict(data)
+        else:
+            task.data.update(data)
         try:
             task.run()
         except SpiffWorkflowException as exc:  # e.g. a failing postScript: an incident, not a crash

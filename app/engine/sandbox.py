@@ -213,6 +213,9 @@ class _Budget:
         self.spend()
 
     def iterate(self, iterable: Iterable[Any]) -> Iterator[Any]:
+        if isinstance(iterable, range):  # paid for when it was built
+            yield from iterable
+            return
         for item in iterable:
             self.spend()
             yield item

@@ -1,0 +1,213 @@
+"""Drive corpus diagrams through OUR deploy path and engine, with a persistence round trip
+after every step (the instance is dumped to JSON and loaded back, as the product does).
+
+Timers: the engine has no clock seam yet (a later issue adds the simulated clock). Until
+then ``Run.expire_timers`` simulates expiry WITHOUT sleeping: it checks that each pending
+timer is due within ``MAX_SIMULATED_WAIT`` (the corpus uses waits of milliseconds) and
+rewrites the task's internal ``event_value`` to a time in the past, then runs the engine.
+The timers issue replaces this with the clock seam.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+
+from app.engine import CompiledProcess, Engine, Instance, StepResult, compile_diagram, parse_due, parse_untrusted
+from app.errors import Invalid
+from handlers import REGISTRY
+
+SHARED = Path(__file__).resolve().parents[3] / "shared"
+CORPORA = SHARED / "corpora"
+MAX_BYTES = 2 * 1024 * 1024
+MAX_SIMULATED_WAIT = timedelta(seconds=1.5)
+_ids = itertools.count(1)
+
+
+def read_manifest(folder: Path) -> list[dict[str, str]]:
+    with (folder / "MANIFEST.tsv").open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh, delimiter="\t"))
+
+
+def deploy(path: Path) -> dict[str, CompiledProcess]:
+    """Our deploy path: hardened parse, then compile with the product's handler registry."""
+    raw = path.read_bytes()
+    return {c.key: c for c in compile_diagram(parse_untrusted(raw, MAX_BYTES), REGISTRY, raw)}
+
+
+def refusal(path: Path) -> Invalid:
+    """The ``Invalid`` our deploy raises for ``path`` (fails the test if it deploys)."""
+    try:
+        deployed = deploy(path)
+    except Invalid as exc:
+        return exc
+    raise AssertionError(f"{path.name} deployed ({sorted(deployed)}) but should be refused")
+
+
+@dataclass
+class Run:
+    """One instance of a deployed process, persisted and reloaded after every step."""
+
+    process: CompiledProcess
+    variables: Mapping[str, Any] = field(default_factory=dict)
+    engine: Engine = field(default_factory=lambda: Engine(REGISTRY))
+    result: StepResult | None = None
+
+    def __post_init__(self) -> None:
+        self.definition_id = next(_ids)
+        self.inst: Instance = self.engine.new_instance(
+            self.definition_id, self.process.content_hash, self.process.spec_json, self.variables
+        )
+        self._step(self.inst.run_steps)
+
+    # --- steps ---------------------------------------------------------------------------
+    def _step(self, action: Callable[[], StepResult]) -> StepResult:
+        self.result = action()
+        self.reload()
+        return self.result
+
+    def reload(self) -> None:
+        """Persist and restore, as the product does between requests; the state must survive intact."""
+        state = Engine.dump(self.inst)
+        self.inst = self.engine.load(self.definition_id, self.process.content_hash, self.process.spec_json, state)
+        assert Engine.dump(self.inst) == state, "state changed in a dump/load round trip"
+
+    def complete(self, ref: str, **data: Any) -> StepResult:
+        """Complete the single ready user/manual task whose element id or name is ``ref``."""
+        matches = [t for t in self.inst.ready_user_tasks() if ref in (t.element_id, t.name)]
+        assert len(matches) == 1, f"{ref!r} is not exactly one ready task: {self.ready_names()}"
+        return self._complete(matches[0].id, data)
+
+    def complete_all(self, ref: str, make: Callable[[dict[str, Any]], dict[str, Any]]) -> int:
+        """Complete every ready task ``ref`` one by one (multi-instance), data from ``make(task.data)``."""
+        done = 0
+        while matches := [t for t in self.inst.ready_user_tasks() if ref in (t.element_id, t.name)]:
+            self._complete(matches[0].id, make(matches[0].data))
+            done += 1
+        return done
+
+    def _complete(self, task_id: str, data: Mapping[str, Any]) -> StepResult:
+        def act() -> StepResult:
+            self.inst.complete_task(task_id, data)
+            return self.inst.run_steps()
+
+        return self._step(act)
+
+    def message(self, name: str, payload: Any = None, *, expect_caught: int = 1) -> StepResult:
+        caught = self.inst.send_message(name, payload)
+        assert caught == expect_caught, f"message {name!r} caught by {caught}, expected {expect_caught}"
+        return self._step(self.inst.run_steps)
+
+    def expire_timers(self, element_id: str | None = None) -> StepResult:
+        """Simulated expiry of pending timers due within MAX_SIMULATED_WAIT (see module doc)."""
+        past = (datetime.now(UTC) - timedelta(seconds=1)).isoformat()
+        hit = 0
+        for task in list(self.inst.workflow.event_manager.tasks.values()):
+            spec = task.task_spec
+            parts = getattr(spec.event_definition, "event_definitions", None) or [spec.event_definition]
+            owners = {spec.bpmn_id, *(o.bpmn_id for o in spec.outputs)} if len(parts) > 1 else {spec.bpmn_id}
+            if not any(isinstance(p, TimerEventDefinition) for p in parts):
+                continue
+            if element_id is not None and element_id not in owners:
+                continue
+            value = task._get_internal_data("event_value")
+            due = parse_due(value)
+            assert due is not None, f"timer {spec.bpmn_id} has no due time: {value!r}"
+            assert due - datetime.now(UTC) <= MAX_SIMULATED_WAIT, f"timer {spec.bpmn_id} is not due soon: {due}"
+            if isinstance(value, dict):
+                task._set_internal_data(event_value={**value, "next": past})
+            else:
+                task._set_internal_data(event_value=past)
+            hit += 1
+        assert hit, f"no pending timer {element_id or ''} to expire"
+        return self._step(self.inst.run_steps)
+
+    # --- reading -------------------------------------------------------------------------
+    def ready(self) -> list[str]:
+        return sorted(t.element_id for t in self.inst.ready_user_tasks())
+
+    def ready_names(self) -> list[str]:
+        return sorted(t.name for t in self.inst.ready_user_tasks())
+
+    def timers(self) -> dict[str, Any]:
+        return {t["element_id"]: t["value"] for t in self.inst.waiting_timers()}
+
+    def timer_due_in(self, element_id: str) -> float:
+        """Seconds from now until the named timer is due."""
+        due = parse_due(self.timers()[element_id])
+        assert due is not None
+        return (due - datetime.now(UTC)).total_seconds()
+
+    def state_of(self, element_id: str) -> list[str]:
+        """Engine states of every task of ``element_id`` (in this workflow and its subprocesses)."""
+        wf = self.inst.workflow
+        tasks = [*wf.get_tasks(), *(t for sub in wf.subprocesses.values() for t in sub.get_tasks())]
+        return sorted(
+            {self.inst.task_state(str(t.id)) for t in tasks if (t.task_spec.bpmn_id or t.task_spec.name) == element_id}
+        )
+
+    def task_data(self, element_id: str) -> dict[str, Any]:
+        """Data of the most recently changed task of ``element_id``."""
+        wf = self.inst.workflow
+        tasks = [*wf.get_tasks(), *(t for sub in wf.subprocesses.values() for t in sub.get_tasks())]
+        mine = [t for t in tasks if t.task_spec.bpmn_id == element_id]
+        assert mine, f"no task {element_id}"
+        return dict(max(mine, key=lambda t: t.last_state_change).data)
+
+    @property
+    def completed(self) -> bool:
+        return self.inst.completed
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.inst.variables()
+
+    @property
+    def incident(self) -> tuple[str | None, str] | None:
+        assert self.result is not None
+        i = self.result.incident
+        return None if i is None else (i.element_id, i.message)
+
+
+# --- the per-file expectation table ---------------------------------------------------------
+@dataclass(frozen=True)
+class Runs:
+    """Deploys, and ``check(path)`` runs it on our engine and asserts the MANIFEST's outcome.
+
+    ``deviation`` says where (and why) our asserted outcome differs from the MANIFEST's.
+    """
+
+    check: Callable[[Path], None]
+    deviation: str = ""
+
+
+@dataclass(frozen=True)
+class Refused:
+    """Our deploy refuses it: ``Invalid`` naming every id in ``element_ids`` with ``reason``."""
+
+    element_ids: tuple[str, ...]
+    reason: str
+    why: str
+
+
+def assert_refused(path: Path, case: Refused) -> None:
+    exc = refusal(path)
+    assert exc.code == "invalid_bpmn", exc.code
+    assert exc.details, "a refusal must say why"
+    for detail in exc.details:
+        assert detail["message"], detail
+    named = {d["element_id"]: d["message"] for d in exc.details}
+    for element_id in case.element_ids:
+        assert element_id in named, f"{element_id} not named in {exc.details}"
+        assert case.reason.lower() in named[element_id].lower(), named[element_id]
+
+
+def file_key(manifest_path: str) -> str:
+    return manifest_path.removeprefix("tests/SpiffWorkflow/")
