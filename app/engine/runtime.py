@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from SpiffWorkflow.bpmn.specs.event_definitions.simple import NoneEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
@@ -193,17 +197,22 @@ class Instance:
         event's correlation properties (as the engine does for a message thrown inside it).
         Call ``run_steps`` afterwards to move the instance on.
         """
+        if self.completed:
+            return 0
         if correlations is None:
             correlations = self._correlations_for(name, payload)
         event = BpmnEvent(MessageEventDefinition(name), payload, dict(correlations))
-        catchers = [t for t in self.workflow.event_manager.tasks.values() if t.task_spec.catches(t, event)]
         caught = int(self.workflow.event_manager.catch(event, internal=False))
         if caught and isinstance(payload, dict):
-            for task in catchers:
-                parts = _definitions(task.task_spec.event_definition)
-                if not any(isinstance(d, MessageEventDefinition) and d.message_var for d in parts):
+            # The catchers hold this very payload object (event subprocesses are created by the catch).
+            for task in self._all_tasks():
+                if task.internal_data.get(name) is payload and not _message_variable(task, name):
                     task.data.update(payload)
         return caught
+
+    def _all_tasks(self) -> list[Any]:
+        wf = self.workflow
+        return [*wf.get_tasks(), *(t for sub in wf.subprocesses.values() for t in sub.get_tasks())]
 
     def _correlations_for(self, name: str, payload: Any) -> dict[str, Any]:
         if not isinstance(payload, dict):
@@ -243,7 +252,10 @@ class Instance:
             return StepResult(self.completed, self._incident, ran)
         try:
             self.workflow.refresh_timers()
-            self.workflow.do_engine_steps(did_complete_task=lambda t: ran.append(t.task_spec.name))
+            self.workflow.do_engine_steps(
+                will_complete_task=_refresh_event_subprocess_data,
+                did_complete_task=lambda t: ran.append(t.task_spec.name),
+            )
         except SpiffWorkflowException as exc:
             return StepResult(self.completed, _incident_from(exc, self.workflow), ran)
         return StepResult(self.completed, None, ran)
@@ -256,6 +268,41 @@ class Instance:
 
     def cancel(self) -> None:
         self.workflow.cancel()
+
+
+def _refresh_event_subprocess_data(task: Any) -> None:
+    """An event subprocess starts with the data its parent has when the event fires.
+
+    SpiffWorkflow 3.2.0 copies the parent's data into an event subprocess when the instance
+    starts (the subprocess waits from then on), so a handler triggered later would see stale
+    data. Just before the triggered start event runs, give it the data of the task the parent
+    workflow completed last (for a signal thrown inside: the throwing task), keeping what the
+    event itself brought (a message payload).
+    """
+    spec = task.task_spec
+    if not isinstance(spec, StartEvent) or isinstance(spec.event_definition, NoneEventDefinition):
+        return  # only a triggered start event (an embedded subprocess starts with a plain one)
+    workflow = task.workflow
+    parent_id = getattr(workflow, "parent_task_id", None)
+    if parent_id is None:
+        return
+    parent = workflow.top_workflow.get_task_from_id(parent_id)
+    if parent is None or isinstance(parent.task_spec, CallActivity):
+        return
+    source = parent.workflow.last_task
+    if source is None or source is parent:
+        return
+    snapshot = parent.data  # what the subprocess was given when it started waiting
+    caught = {k: v for k, v in task.data.items() if k not in snapshot or snapshot[k] != v}  # e.g. a payload
+    task.data = {**deepcopy(source.data), **caught}
+
+
+def _message_variable(task: Any, name: str) -> str | None:
+    """The ``spiffworkflow:messageVariable`` a task's catch event for message ``name`` declares."""
+    for definition in _definitions(task.task_spec.event_definition):
+        if isinstance(definition, MessageEventDefinition) and definition.name == name and definition.message_var:
+            return str(definition.message_var)
+    return None
 
 
 def _definitions(definition: Any) -> list[Any]:
