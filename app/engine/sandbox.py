@@ -12,7 +12,7 @@ Denial of service: every run gets a budget of ``LOOP_LIMIT`` loop iterations
 ``*`` and ``<<`` refuse results larger than ``MAX_RESULT_BITS`` bits or
 ``MAX_SEQUENCE_LENGTH`` items. Exhausting them raises ``ScriptError``.
 
-Helpers available to diagram code (documented for analysts in docs/scripting.md):
+Helpers available to diagram code (documented for analysts in docs/modeling.md):
 ``datetime``, ``timedelta`` (the classes), ``now_iso()`` (the product clock, ISO
 8601 UTC), ``json_loads``/``json_dumps``. ``print`` is accepted and discarded.
 """
