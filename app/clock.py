@@ -7,7 +7,8 @@ Everything that stamps or compares times (audit, tasks, tokens, timers) reads
 from __future__ import annotations
 
 import threading
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Any
 from zoneinfo import ZoneInfo
 
 
@@ -30,6 +31,10 @@ class Clock:
             self._offset += delta
         return self.now()
 
+    def advance_to(self, when: datetime) -> datetime:
+        """Move the clock forward to ``when`` (never back)."""
+        return self.advance(max(timedelta(0), when - self.now()))
+
     def reset(self) -> None:
         with self._lock:
             self._offset = timedelta(0)
@@ -46,3 +51,14 @@ def utcnow() -> datetime:
 def business_today() -> date:
     """Today's date where the business is (``BUSINESS_TIMEZONE``, default Asia/Shanghai)."""
     return clock.now().astimezone(clock.business_tz).date()
+
+
+class ClockDatetime(datetime):
+    """``datetime`` whose ``now()`` is the product clock; naive ``now()`` is business-local time."""
+
+    @classmethod
+    def now(cls, tz: tzinfo | None = None) -> Any:
+        current = clock.now()
+        if tz is not None:
+            return current.astimezone(tz)
+        return current.astimezone(clock.business_tz).replace(tzinfo=None)

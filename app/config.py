@@ -51,6 +51,7 @@ class Settings:
     token_max_age_seconds: int = 12 * 3600
     default_language: str = "zh"
     business_timezone: str = "Asia/Shanghai"
+    scheduler_poll_seconds: float = 0.25
     testing: bool = False
 
     @classmethod
@@ -69,4 +70,5 @@ class Settings:
             max_bpmn_bytes=int(os.environ.get("MAX_BPMN_BYTES", 2 * 1024 * 1024)),
             default_language=os.environ.get("DEFAULT_LANGUAGE", "zh"),
             business_timezone=os.environ.get("BUSINESS_TIMEZONE", "Asia/Shanghai"),
+            scheduler_poll_seconds=float(os.environ.get("SCHEDULER_POLL_SECONDS", "0.25")),
         )

@@ -1,8 +1,10 @@
-"""APScheduler: the background mechanism that wakes up to run due work.
+"""APScheduler: the mechanism that wakes up and fires due timers.
 
-The job table is empty of business logic until durable timers land (issue 3);
-the scheduler already runs in the web process (``make run``) or on its own
-(``flask scheduler``) so that health reports on it and timer firing can plug in.
+The ``timers`` table is the source of truth (``app.services.timers``). The scheduler
+runs inside the web process (``make run``) or on its own (``flask --app wsgi scheduler``);
+several schedulers on one PostgreSQL database share the work (rows are claimed with
+``FOR UPDATE SKIP LOCKED``). It polls every ``SCHEDULER_POLL_SECONDS`` (0.25 s), so a
+timer created by any process fires well within a second of its due time.
 """
 
 from __future__ import annotations
@@ -13,25 +15,36 @@ import threading
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 
+from app.runtime import Runtime
+
 log = logging.getLogger(__name__)
 
 _scheduler: BackgroundScheduler | None = None
 _lock = threading.Lock()
-_beats = 0
 
 
-def _heartbeat() -> None:
-    global _beats
-    _beats += 1
+def _fire(rt: Runtime) -> None:
+    from app.services.timers import fire_due
+
+    try:
+        fired = fire_due(rt)
+    except Exception:  # a bad wake-up must not stop the scheduler; logged, retried next poll
+        log.exception("firing due timers failed")
+        return
+    if fired:
+        log.info("fired %d timer(s)", fired)
 
 
 def start_scheduler(app: Flask) -> BackgroundScheduler:
     """Start the process-wide scheduler once (idempotent)."""
     global _scheduler
+    rt: Runtime = app.extensions["runtime"]
     with _lock:
         if _scheduler is None or not _scheduler.running:
             _scheduler = BackgroundScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
-            _scheduler.add_job(_heartbeat, "interval", seconds=1, id="heartbeat")
+            _scheduler.add_job(
+                _fire, "interval", args=[rt], seconds=rt.settings.scheduler_poll_seconds, id="fire_due_timers"
+            )
             _scheduler.start()
             log.info("scheduler started")
         app.extensions["scheduler"] = _scheduler
@@ -42,7 +55,7 @@ def stop_scheduler() -> None:
     global _scheduler
     with _lock:
         if _scheduler is not None and _scheduler.running:
-            _scheduler.shutdown(wait=False)
+            _scheduler.shutdown(wait=True)
         _scheduler = None
 
 

@@ -16,7 +16,15 @@ from sqlalchemy import delete
 
 from app import create_app
 from app.cli import setup_product
-from app.models import AuditEntry, Incident, ProcessDefinition, ProcessInstance, TaskCandidateGroup, TaskRecord
+from app.models import (
+    AuditEntry,
+    Incident,
+    ProcessDefinition,
+    ProcessInstance,
+    TaskCandidateGroup,
+    TaskRecord,
+    TimerRecord,
+)
 from app.runtime import Runtime
 from app.scheduling import start_scheduler, stop_scheduler
 
@@ -34,7 +42,11 @@ def _database_url() -> str:
 @pytest.fixture(scope="session")
 def app() -> Iterator[Flask]:
     app = create_app(
-        database_url=_database_url(), testing=True, demo_data=True, secret_key="test-secret-key-0123456789"
+        database_url=_database_url(),
+        testing=True,
+        demo_data=True,
+        simulated_clock=True,
+        secret_key="test-secret-key-0123456789",
     )
     rt: Runtime = app.extensions["runtime"]
     _drop_everything(rt)
@@ -70,7 +82,7 @@ def _clean_rows(request: pytest.FixtureRequest) -> Iterator[None]:
         return
     runtime: Runtime = request.getfixturevalue("rt")
     with runtime.sessions() as s:
-        for model in (AuditEntry, Incident, TaskCandidateGroup, TaskRecord, ProcessInstance):
+        for model in (AuditEntry, Incident, TimerRecord, TaskCandidateGroup, TaskRecord, ProcessInstance):
             s.execute(delete(model))
         s.execute(delete(ProcessDefinition).where(ProcessDefinition.deployed_by != "system"))
         s.commit()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
@@ -11,10 +12,11 @@ from sqlalchemy import text
 
 from app.api import views
 from app.api.openapi import openapi_document
-from app.errors import BadRequest, Forbidden, NotFound, NotReady
+from app.clock import clock
+from app.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound, NotReady
 from app.http import current_user, db, runtime
 from app.models import User
-from app.services import deployments, instances, people, tasks
+from app.services import deployments, instances, people, tasks, timers
 from app.services.instance_details import describe
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -288,3 +290,62 @@ def complete(task_id: str) -> Any:
         )
     model = tasks.complete(runtime(), db(), user, task_id, data)
     return {"instance": _instance_json(model.id)}
+
+
+# --- simulated clock (SIMULATED_CLOCK=1 only) -------------------------------------------
+def _simulated_clock_only() -> None:
+    if not runtime().settings.simulated_clock:
+        raise NotFound("the simulated clock is off (SIMULATED_CLOCK=1 turns it on)", code="not_found")
+
+
+@bp.get("/admin/clock")
+def get_clock() -> Any:
+    _simulated_clock_only()
+    require_role("admin")
+    return {"now": clock.now().isoformat(), "simulated": True}
+
+
+@bp.post("/admin/clock")
+def move_clock() -> Any:
+    _simulated_clock_only()
+    require_role("admin")
+    body = json_body()
+    target = _clock_target(body)
+    fired = timers.advance_clock(runtime(), to=target)
+    return {"now": clock.now().isoformat(), "fired": fired}
+
+
+def _clock_target(body: dict[str, Any]) -> datetime:
+    now = clock.now()
+    if "advance_seconds" in body:
+        seconds = body["advance_seconds"]
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds < 0:
+            raise Invalid(
+                "advance_seconds must be a non-negative number",
+                code="invalid_clock",
+                details=[{"field": "advance_seconds", "message": "non-negative number"}],
+            )
+        return now + timedelta(seconds=seconds)
+    if "now" in body:
+        try:
+            target = datetime.fromisoformat(str(body["now"]))
+        except ValueError:
+            target = None
+        if target is None or target.tzinfo is None:
+            raise Invalid(
+                "now must be an ISO 8601 time with an offset",
+                code="invalid_clock",
+                details=[{"field": "now", "message": "ISO 8601 with offset"}],
+            )
+        if target < now:
+            raise Conflict(
+                "the clock only moves forward",
+                code="clock_backwards",
+                details=[{"field": "now", "message": f"earlier than {now.isoformat()}"}],
+            )
+        return target
+    raise BadRequest(
+        "give advance_seconds or now",
+        code="bad_clock_request",
+        details=[{"field": "advance_seconds", "message": "required (or now)"}],
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from app.engine import parse_due
 from app.models import AuditEntry, ProcessDefinition, ProcessInstance, TaskRecord
 
 
@@ -57,7 +56,12 @@ def history_view(e: AuditEntry) -> dict[str, Any]:
 
 
 def timer_view(t: dict[str, Any]) -> dict[str, Any]:
-    return {"element_id": t["element_id"], "name": t["name"], "due_at": iso(parse_due(t["value"]))}
+    return {
+        "element_id": t["element_id"],
+        "name": t["name"],
+        "due_at": iso(t["due_at"]),
+        "interrupting": t["interrupting"],
+    }
 
 
 def instance_view(

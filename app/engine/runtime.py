@@ -11,6 +11,7 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.event_definitions.simple import NoneEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
@@ -19,7 +20,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
-from app.engine import sandbox
+from app.engine import clock_seam, sandbox
 from app.engine.scripting import Handler, SandboxScriptEngine
 from app.engine.serialization import SpecCache, dump_state, load_state
 
@@ -144,7 +145,8 @@ class Instance:
         return dict(source.data) if source is not None else dict(self.workflow.task_tree.data)
 
     def waiting_timers(self) -> list[dict[str, Any]]:
-        """Pending timer events: element id, name and due value (ISO string or cycle dict).
+        """Pending timer events: element id, name, due value (ISO string or cycle dict), the
+        engine task id, whether it interrupts, and the id of the task it is attached to.
 
         A timer behind an event-based gateway is reported under its own catch event's id.
         """
@@ -161,6 +163,9 @@ class Instance:
                         "element_id": owner.bpmn_id or owner.name,
                         "name": owner.bpmn_name or definition.name or owner.bpmn_id,
                         "value": task._get_internal_data("event_value"),
+                        "task_id": str(task.id),
+                        "interrupting": bool(getattr(spec, "cancel_activity", False)),
+                        "attached_to": _attached_task_id(task),
                     }
                 )
         return timers
@@ -310,6 +315,16 @@ def _definitions(definition: Any) -> list[Any]:
     return list(getattr(definition, "event_definitions", None) or [definition])
 
 
+def _attached_task_id(task: Any) -> str | None:
+    """For a boundary event, the id of the task it is attached to (its sibling main task)."""
+    if not isinstance(task.task_spec, BoundaryEvent) or task.parent is None:
+        return None
+    for sibling in task.parent.children:
+        if not isinstance(sibling.task_spec, BoundaryEvent):
+            return str(sibling.id)
+    return None
+
+
 def _incident_from(exc: SpiffWorkflowException, workflow: BpmnWorkflow) -> EngineIncident:
     task = getattr(exc, "task", None)
     element_id = None
@@ -335,6 +350,7 @@ class Engine:
 
     def __init__(self, handlers: Mapping[str, Handler]) -> None:
         self.handlers = handlers
+        clock_seam.install()
         self.script_engine = SandboxScriptEngine(handlers)
         self.specs = SpecCache()
 

@@ -23,7 +23,7 @@ import ast
 import json
 import operator
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import lru_cache
 from types import CodeType, ModuleType
 from typing import Any
@@ -37,7 +37,8 @@ from RestrictedPython.Guards import (
 )
 from RestrictedPython.PrintCollector import PrintCollector
 
-from app.clock import utcnow
+from app.business_calendar import end_of_working_day, working_days, working_hours
+from app.clock import ClockDatetime, utcnow
 
 LOOP_LIMIT = 1_000_000
 MAX_RESULT_BITS = 1_000_000
@@ -230,11 +231,14 @@ class _Budget:
 
 
 HELPERS: dict[str, Any] = {
-    "datetime": datetime,
+    "datetime": ClockDatetime,
     "timedelta": timedelta,
     "now_iso": _now_iso,
     "json_loads": json.loads,
     "json_dumps": json.dumps,
+    "working_days": working_days,
+    "working_hours": working_hours,
+    "end_of_working_day": end_of_working_day,
 }
 
 _BASE_GLOBALS: dict[str, Any] = {

@@ -5,6 +5,7 @@ from app.models.audit import AuditEntry, Incident
 from app.models.people import Group, User, user_groups
 from app.models.processes import ProcessDefinition, ProcessInstance
 from app.models.tasks import TaskCandidateGroup, TaskRecord
+from app.models.timers import TimerRecord
 
 __all__ = [
     "AuditEntry",
@@ -15,6 +16,7 @@ __all__ = [
     "ProcessInstance",
     "TaskCandidateGroup",
     "TaskRecord",
+    "TimerRecord",
     "User",
     "user_groups",
 ]

@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import AuditEntry, Incident, ProcessInstance, TaskRecord
+from app.models import AuditEntry, Incident, ProcessInstance, TaskRecord, TimerRecord
 from app.runtime import Runtime
-from app.services import audit, instances
+from app.services import audit
 
 
 @dataclass
@@ -30,8 +30,14 @@ def describe(rt: Runtime, session: Session, model: ProcessInstance) -> InstanceD
             .order_by(TaskRecord.created_at)
         )
     )
-    running = model.status in ("running", "suspended")
-    timers = instances.load(rt, model, read_only=True).waiting_timers() if running else []
+    timers = [
+        {"element_id": t.element_id, "name": t.name, "due_at": t.due_at, "interrupting": t.interrupting}
+        for t in session.scalars(
+            select(TimerRecord)
+            .where(TimerRecord.instance_id == model.id, TimerRecord.status == "pending")
+            .order_by(TimerRecord.due_at)
+        )
+    ]
     incidents = [
         {
             "id": i.id,

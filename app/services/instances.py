@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -14,7 +15,7 @@ from app.engine import Instance, StepResult
 from app.errors import Conflict, NotFound
 from app.models import Incident, ProcessInstance, TaskCandidateGroup, TaskRecord
 from app.runtime import Runtime
-from app.services import audit
+from app.services import audit, timers
 from app.services.deployments import latest_definition
 from app.services.forms import validate_against
 
@@ -95,13 +96,16 @@ def load(rt: Runtime, model: ProcessInstance, *, read_only: bool = False) -> Ins
 
 def save(
     rt: Runtime, session: Session, model: ProcessInstance, inst: Instance, result: StepResult, actor: str | None
-) -> None:
-    """Store engine state, status, tasks, incidents and history in the caller's transaction."""
+) -> int:
+    """Store engine state, status, timers, tasks, incidents and history in the caller's
+    transaction; returns how many timers fired in this step."""
     now = utcnow()
     model.state_json = rt.engine.dump(inst)
     session.info[_LAST_SAVED] = (model.id, model.state_json, inst)
     model.variables = _json_safe(inst.variables())
     model.updated_at = now
+    waiting = inst.waiting_timers()
+    fired = timers.sync(session, model, inst, waiting)
     if result.incident is not None:
         model.status = "error"
         session.add(
@@ -119,17 +123,21 @@ def save(
         model.status = "completed"
         model.ended_at = now
         audit.record(session, "instance_completed", instance_id=model.id, actor=actor)
-    sync_tasks(session, model, inst)
+    sync_tasks(session, model, inst, timers.due_by_task(waiting))
     try:
         session.flush()
     except StaleDataError:
         raise Conflict(
             "the instance was changed by someone else; reload and try again", code="instance_changed"
         ) from None
+    return fired
 
 
-def sync_tasks(session: Session, model: ProcessInstance, inst: Instance) -> None:
-    """Make the task table match the engine's ready user tasks."""
+def sync_tasks(
+    session: Session, model: ProcessInstance, inst: Instance, due: dict[str, datetime] | None = None
+) -> None:
+    """Make the task table match the engine's ready user tasks (and their due times)."""
+    due = due or {}
     open_rows = {
         r.id: r
         for r in session.scalars(
@@ -146,6 +154,7 @@ def sync_tasks(session: Session, model: ProcessInstance, inst: Instance) -> None
             row.completed_at = row.completed_at or now
     for view in views:
         if view.id in open_rows:
+            open_rows[view.id].due_at = due.get(view.id)
             continue
         row = TaskRecord(
             id=view.id,
@@ -159,6 +168,7 @@ def sync_tasks(session: Session, model: ProcessInstance, inst: Instance) -> None
             form_key=view.form_key,
             state="ready",
             created_at=now,
+            due_at=due.get(view.id),
         )
         row.groups = [TaskCandidateGroup(task_id=view.id, group_key=g) for g in view.candidate_groups]
         session.add(row)

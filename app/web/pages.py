@@ -9,7 +9,6 @@ from typing import Any
 from flask import render_template
 from sqlalchemy.orm import Session
 
-from app.engine import parse_due
 from app.errors import AppError, Invalid
 from app.models import ProcessInstance, TaskRecord, User
 from app.runtime import Runtime
@@ -109,7 +108,7 @@ def instance_page(rt: Runtime, session: Session, model: ProcessInstance) -> str:
         variables=describe_variables(variables, index, lang, required=required_fields(rt.forms)),
         raw_variables=json.dumps(variables, ensure_ascii=False, indent=2, sort_keys=True),
         tasks=details.tasks,
-        timers=[{"name": t["name"] or t["element_id"], "due_at": parse_due(t["value"])} for t in details.timers],
+        timers=[{"name": t["name"] or t["element_id"], "due_at": t["due_at"]} for t in details.timers],
         incidents=details.incidents,
         history=[(entry, history_summary(entry.detail)) for entry in details.history],
     )

@@ -164,9 +164,16 @@ def test_unknown_handler_is_refused_at_deploy(login):
     ]
 
 
-def test_simulated_clock_is_404_when_off(login):
-    login("admin").get("/admin/clock", expect=404)
-    login("admin").post("/admin/clock", json={"advance_seconds": 5}, expect=404)
+def test_simulated_clock_is_404_when_off(rt, login):
+    from app import create_app
+
+    real = create_app(database_url=rt.settings.database_url, simulated_clock=False, secret_key=rt.settings.secret_key)
+    client = real.test_client()
+    headers = login("admin").headers
+    assert client.get("/api/v1/admin/clock", headers=headers).status_code == 404
+    r = client.post("/api/v1/admin/clock", json={"advance_seconds": 5}, headers=headers)
+    assert r.status_code == 404 and r.get_json()["error"]["code"] == "not_found"
+    real.extensions["runtime"].db.dispose()
 
 
 def test_auth_errors(client, login):

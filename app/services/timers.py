@@ -1,0 +1,155 @@
+"""Durable timers: kept in step with the engine, claimed and fired exactly once.
+
+The ``timers`` table is the source of truth; the scheduler (APScheduler) only wakes up
+and calls ``fire_due``. Firing an instance's due timers, saving it under its optimistic
+lock, marking the rows fired and writing ``timer_fired`` history happen in one
+transaction: a crash before commit leaves the timers pending, so they fire after restart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.clock import clock, utcnow
+from app.engine import Instance, parse_due
+from app.errors import Conflict
+from app.models import ProcessInstance, TimerRecord
+from app.runtime import Runtime
+from app.services import audit
+
+FIRING_STATUSES = ("running", "error")
+
+
+def due_by_task(timers: Iterable[dict[str, Any]]) -> dict[str, datetime]:
+    """Due time of each task with boundary timers: the first interrupting timer, else the last
+    non-interrupting one (reminders come before the breach)."""
+    interrupting: dict[str, datetime] = {}
+    other: dict[str, datetime] = {}
+    for t in timers:
+        due, task_id = parse_due(t["value"]), t.get("attached_to")
+        if due is None or task_id is None:
+            continue
+        bucket = interrupting if t.get("interrupting") else other
+        bucket[task_id] = (
+            min(bucket[task_id], due)
+            if task_id in bucket and t.get("interrupting")
+            else max(bucket.get(task_id, due), due)
+        )
+    return {**other, **interrupting}
+
+
+def sync(session: Session, model: ProcessInstance, inst: Instance, timers: list[dict[str, Any]]) -> int:
+    """Make the instance's pending timer rows match the engine; record the ones that fired.
+    Returns how many fired."""
+    now = utcnow()
+    pending = list(
+        session.scalars(select(TimerRecord).where(TimerRecord.instance_id == model.id, TimerRecord.status == "pending"))
+    )
+    waiting = (
+        {}
+        if model.status in ("completed", "terminated")
+        else {(t["task_id"], due): t for t in timers if (due := parse_due(t["value"])) is not None}
+    )
+    known = set()
+    fired = 0
+    for row in pending:
+        key = (row.task_id, row.due_at)
+        if key in waiting:
+            known.add(key)
+            continue
+        if row.due_at <= now and inst.task_state(row.task_id) != "cancelled":
+            row.status, row.fired_at = "fired", now
+            fired += 1
+            audit.record(
+                session,
+                "timer_fired",
+                instance_id=model.id,
+                actor=None,
+                element_id=row.element_id,
+                detail={"timer_id": row.id, "name": row.name, "due_at": row.due_at.isoformat()},
+            )
+        else:
+            row.status = "cancelled"
+    for (task_id, due), t in waiting.items():
+        if (task_id, due) not in known:
+            session.add(
+                TimerRecord(
+                    instance_id=model.id,
+                    task_id=task_id,
+                    element_id=t["element_id"],
+                    name=str(t["name"] or t["element_id"]),
+                    due_at=due,
+                    interrupting=bool(t.get("interrupting")),
+                    attached_to=t.get("attached_to"),
+                    created_at=now,
+                )
+            )
+    return fired
+
+
+def _due_query(now: datetime, exclude: set[int]) -> Any:
+    stmt = (
+        select(TimerRecord)
+        .join(ProcessInstance, ProcessInstance.id == TimerRecord.instance_id)
+        .where(TimerRecord.status == "pending", TimerRecord.due_at < now, ProcessInstance.status.in_(FIRING_STATUSES))
+        .order_by(TimerRecord.due_at, TimerRecord.id)
+        .limit(1)
+    )
+    if exclude:
+        stmt = stmt.where(TimerRecord.id.notin_(exclude))
+    return stmt.with_for_update(skip_locked=True, of=TimerRecord)
+
+
+def fire_due(rt: Runtime, *, limit: int = 10_000) -> int:
+    """Fire due timers in due order, one instance per transaction; returns timers fired."""
+    from app.services import instances
+
+    fired = 0
+    attempted: set[int] = set()
+    while len(attempted) < limit:
+        with rt.sessions() as session:
+            row = session.scalar(_due_query(clock.now(), attempted))
+            if row is None:
+                return fired
+            attempted.add(row.id)
+            model = session.get(ProcessInstance, row.instance_id, with_for_update=True)
+            if model is None or model.status not in FIRING_STATUSES:
+                continue
+            inst = instances.load(rt, model)
+            try:
+                count = instances.save(rt, session, model, inst, inst.run_steps(), None)
+                session.commit()
+            except (Conflict, StaleDataError):
+                session.rollback()  # a user changed the instance first: retried on the next wake-up
+                continue
+            fired += count
+    return fired
+
+
+def next_due(session: Session) -> datetime | None:
+    """The earliest pending timer of a running instance."""
+    return session.scalar(
+        select(func.min(TimerRecord.due_at))
+        .join(ProcessInstance, ProcessInstance.id == TimerRecord.instance_id)
+        .where(TimerRecord.status == "pending", ProcessInstance.status.in_(FIRING_STATUSES))
+    )
+
+
+def advance_clock(rt: Runtime, *, to: datetime) -> int:
+    """Simulated clock: move forward to ``to`` firing every timer on the way, in due order."""
+    fired = 0
+    while True:
+        with rt.sessions() as session:
+            due = next_due(session)
+        if due is None or due > to:
+            break
+        clock.advance_to(max(clock.now(), due + timedelta(microseconds=1)))
+        fired += fire_due(rt)
+    clock.advance_to(max(clock.now(), to))
+    return fired + fire_due(rt)
