@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.clock import utcnow
@@ -76,20 +76,7 @@ def start(
     return model
 
 
-# The engine instance this session saved last: (instance id, its state_json, the Instance).
-_LAST_SAVED = "instances.last_saved"
-
-
-def load(rt: Runtime, model: ProcessInstance, *, read_only: bool = False) -> Instance:
-    """The engine instance of ``model``. A ``read_only`` caller, which must not change it, gets
-    the instance this session has just saved (if its state is still the stored one) instead of
-    deserializing the same state again (``POST /tasks/{id}/complete`` answers with the instance)."""
-    if read_only:
-        session = object_session(model)
-        saved = session.info.get(_LAST_SAVED) if session is not None else None
-        if saved is not None and saved[0] == model.id and saved[1] is model.state_json:
-            cached: Instance = saved[2]
-            return cached
+def load(rt: Runtime, model: ProcessInstance) -> Instance:
     d = model.definition
     return rt.engine.load(d.id, d.content_hash, d.spec_json, model.state_json)
 
@@ -101,7 +88,6 @@ def save(
     transaction; returns how many timers fired in this step."""
     now = utcnow()
     model.state_json = rt.engine.dump(inst)
-    session.info[_LAST_SAVED] = (model.id, model.state_json, inst)
     model.variables = _json_safe(inst.variables())
     model.updated_at = now
     waiting = inst.waiting_timers()
