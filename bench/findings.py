@@ -13,9 +13,9 @@ from typing import Any
 INTERPRETATIONS: list[tuple[str, str]] = [
     (r"api/blueprint\.py:\d+\(complete\)", "the whole HTTP handler: service call, then the instance view as answer"),
     (r"services/tasks\.py:\d+\(complete\)", "one completion: task row, instance row, form check, engine, save"),
-    (r"\(save\)", "dump state, copy variables, sync task table, audit, flush: most of the SQL"),
+    (r"\(save\)", "dump state, copy variables, sync timers and task table, audit, flush: most of the SQL"),
     (r"\(sync_tasks\)", "query of open task rows (it autoflushes the pending writes) + new rows, groups, audit"),
-    (r"\(_instance_json\)|\(describe\)", "answer of complete: ready tasks, timers, history, incidents (3 queries)"),
+    (r"\(_instance_json\)|\(describe\)", "answer of complete: ready tasks, timers, incidents, history (4 queries)"),
     (r"\(current_user\)", "bearer token + user and its groups (2 queries); opens the request's transaction"),
     (r"services/instances\.py:\d+\(load\)", "engine state deserialization (spec from the cache): engine cost"),
     (r"runtime\.py:\d+\(load\)|\(load_state\)|serialization\.py:\d+\(from_dict\)", "deserialization: as bare"),
@@ -113,8 +113,8 @@ def findings(figs: dict[str, Any], profiles: dict[str, Any], flow: str, small: s
     out.append(
         "5. **HTTP adds a fixed cost per request**: bearer-token check and user + groups (2 queries), Flask/"
         "Werkzeug request and JSON handling, and the instance view that `POST /tasks/{id}/complete` returns "
-        "(ready tasks, history, incidents: 3 queries; timers). Until the fix below that view deserialized "
-        "the engine state a second time just to list the timers."
+        "(ready tasks, timers, incidents, history: 4 queries). That view used to deserialize the engine "
+        "state a second time to list the timers (see the changes below); it now reads the timers table."
     )
     if f"{p}/product" in figs:
         out.append(
@@ -144,13 +144,14 @@ def findings(figs: dict[str, Any], profiles: dict[str, Any], flow: str, small: s
 
 CHANGES: list[str] = [
     "- **`POST /tasks/{id}/complete` deserialized the engine state twice** (`tasks.complete` loads it;"
-    " the instance view in the answer loaded it again for `waiting_timers`): 1.9 loads per task in the"
-    " profile. `instances.save` now keeps the engine instance it has just saved in `session.info`, and"
-    " `instances.load(rt, model, read_only=True)` (used by `instance_details.describe`) returns it when"
-    " the model's `state_json` is still that very string; any other case deserializes as before."
-    " Measured: 1.0 load per task instead of 1.9; interleaved A/B on the complaint flow (SQLite, 540"
-    " completions each): HTTP completion median 8.3 -> 7.5 ms, p95 10.6 -> 9.7 ms (about -0.8 ms, -9 %)."
-    " Files: `app/services/instances.py`, `app/services/instance_details.py`.",
+    " the instance view in its answer loaded it again only for `waiting_timers`): 1.9 loads per task in"
+    " the profile. Fixed in `ec11e33` (`instances.save` kept the engine instance it had just saved in"
+    " `session.info`; `instance_details.describe` reused it). Interleaved A/B on the complaint flow"
+    " (SQLite, 540 completions each): HTTP completion median 8.3 -> 7.5 ms, p95 10.6 -> 9.7 ms (about"
+    " -0.8 ms, -9 %); 1.0 load per task."
+    " The durable-timers work (`891941a`) then made the view read the timers table instead of the engine,"
+    " which removes the second deserialization by itself; the reuse became dead code and was taken out"
+    " again. Net change to app/: none; the saving stays (1.0 engine load per completion, see the profile).",
     "- Nothing else was changed: the remaining overhead is one ORM statement at a time, each serving a"
     " feature; cutting it means design choices (bulk task-table writes, Core instead of ORM for the"
     " audit, fewer round trips per request) for the owners of those parts, listed above.",

@@ -65,6 +65,7 @@ def _results_table(figs: dict[str, Any], db: str, flow: str) -> list[str]:
         "SQL statements/task",
         "client CPU",
         "peak RSS MB",
+        "median of each round",
     ]
     return _table(header, rows, "---" + ",---:" * (len(header) - 1))
 
@@ -209,8 +210,9 @@ def render(
                 ],
                 [
                     "run",
-                    f"{args['n']} measured instances per mode after {args['warmup']} warm-up ones, one client, "
-                    f"sequential; a fresh database per mode; {duration_s:.0f} s in all",
+                    f"{args['rounds']} rounds per mode (modes in order, then in reverse order) of {args['n']} "
+                    f"measured instances after {args['warmup']} warm-up ones; one client, sequential; a fresh "
+                    f"database per mode and round; {duration_s:.0f} s in all",
                 ],
             ],
             "---,---",
@@ -241,6 +243,8 @@ def render(
         "instances (tasks) over the wall time of the loop; *x bare* = ratio of the medians; *SQL",
         "statements/task* counts every statement sent (`BEGIN IMMEDIATE` included); *client CPU* = CPU time",
         "of the benchmark process over wall time (the rest is waiting for the database, fsync included).",
+        "Each row is the round with the lowest median (other work on the machine slows a round down,",
+        "never speeds it up); the last column shows every round's median, so the noise is visible.",
         "",
     ]
     for db in ("sqlite", "postgresql"):
@@ -286,9 +290,9 @@ def render(
         "",
         "## Running it",
         "",
-        "`make bench`, or `PYTHONPATH=. .venv/bin/python -m bench [-n N] [--warmup W] [--profile-n P]",
-        "[--flow complaint|bench] [--no-postgres] [--no-small] [--out PATH]`; the same settings as",
-        "`BENCH_N`, `BENCH_WARMUP`, `BENCH_PROFILE_N`, `BENCH_FLOW`, `BENCH_POSTGRES=0`.",
+        "`make bench`, or `PYTHONPATH=. .venv/bin/python -m bench [-n N] [--rounds R] [--warmup W]",
+        "[--profile-n P] [--flow complaint|bench] [--no-postgres] [--no-small] [--out PATH]`; the same",
+        "settings as `BENCH_N`, `BENCH_ROUNDS`, `BENCH_WARMUP`, `BENCH_PROFILE_N`, `BENCH_FLOW`, `BENCH_POSTGRES=0`.",
         "`BENCH_DATABASE_URL=postgresql+psycopg://user@host/db` measures on that server (a database is",
         "created per mode and dropped afterwards); without it a throw-away server is started from",
         "`/usr/lib/postgresql/15/bin` (`BENCH_PG_BIN`) when present. The default run takes about",
