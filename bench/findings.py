@@ -14,7 +14,11 @@ INTERPRETATIONS: list[tuple[str, str]] = [
     (r"api/blueprint\.py:\d+\(complete\)", "the whole HTTP handler: service call, then the instance view as answer"),
     (r"services/tasks\.py:\d+\(complete\)", "one completion: task row, instance row, form check, engine, save"),
     (r"\(save\)", "dump state, copy variables, sync timers and task table, audit, flush: most of the SQL"),
-    (r"\(sync_tasks\)", "query of open task rows (it autoflushes the pending writes) + new rows, groups, audit"),
+    (
+        r"timers\.py:\d+\(sync\)",
+        "query of pending timer rows: it autoflushes the writes so far (instance, task, audit)",
+    ),
+    (r"\(sync_tasks\)", "query of open task rows (autoflush) + the new task's row, candidate groups, audit"),
     (r"\(_instance_json\)|\(describe\)", "answer of complete: ready tasks, timers, incidents, history (4 queries)"),
     (r"\(current_user\)", "bearer token + user and its groups (2 queries); opens the request's transaction"),
     (r"services/instances\.py:\d+\(load\)", "engine state deserialization (spec from the cache): engine cost"),
