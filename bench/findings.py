@@ -95,6 +95,17 @@ def findings(figs: dict[str, Any], profiles: dict[str, Any], flow: str, small: s
         if rb and rc
         else "3. (product not measured)"
     )
+    sqla_note = ""
+    if "bare_ref" in profiles and "http" in profiles:
+        b, h = dict(profiles["bare_ref"]["buckets"]), dict(profiles["http"]["buckets"])
+        extra = profiles["http"]["total_ms_per_task"] - profiles["bare_ref"]["total_ms_per_task"]
+        sqla = h.get("SQLAlchemy", 0.0) - b.get("SQLAlchemy", 0.0)
+        engine = h.get("engine (SpiffWorkflow)", 0.0) - b.get("engine (SpiffWorkflow)", 0.0)
+        if extra > 0:
+            sqla_note = (
+                f" Under the profiler, of the {extra:.1f} ms per task that (c) spends beyond (a'), "
+                f"SQLAlchemy's own code takes {sqla:.1f} ms ({sqla / extra:.0%}) and the engine {engine:.1f} ms."
+            )
     small_note = (
         " The cost is per operation, not per byte of state: on the small flow, whose state is small, the "
         f"ratios are higher ({_ratio(figs, 'sqlite', small, 'product') or 0:.1f}x / "
@@ -112,7 +123,9 @@ def findings(figs: dict[str, Any], profiles: dict[str, Any], flow: str, small: s
         "microseconds of Python (cache-key generation, coercion, unit of work) before SQLite does "
         "anything. Those statements are the product's features: the task table and its candidate-group "
         "rows behind every inbox, the audit history, the optimistic lock, the variables copy for search. "
-        "No N+1 pattern, no re-parsing of diagrams (specs come from the cache), no repeated per-row loads." + small_note
+        "No N+1 pattern, no re-parsing of diagrams (specs come from the cache), no repeated per-row loads."
+        + sqla_note
+        + small_note
     )
     out.append(
         "5. **HTTP adds a fixed cost per request**: bearer-token check and user + groups (2 queries), Flask/"
@@ -124,8 +137,9 @@ def findings(figs: dict[str, Any], profiles: dict[str, Any], flow: str, small: s
         out.append(
             f"6. **PostgreSQL** (local server, fsync on): the product costs "
             f"{_ratio(figs, 'postgresql', flow, 'product') or 0:.1f}x / "
-            f"{_ratio(figs, 'postgresql', flow, 'http') or 0:.1f}x the floor; the client's CPU share drops to "
-            f"{_f(figs, f'{p}/http', 'cpu_share', '{:.0%}')} (HTTP): every statement is a round trip and the "
+            f"{_ratio(figs, 'postgresql', flow, 'http') or 0:.1f}x the floor; the client's CPU share is "
+            f"{_f(figs, f'{p}/http', 'cpu_share', '{:.0%}')} (HTTP; {_f(figs, f'{s}/http', 'cpu_share', '{:.0%}')} "
+            "on SQLite): every statement is a round trip and the "
             "server shares the 2 cores. Fewer statements per operation is what would pay off there. Two small "
             "ones: `current_user` loads the user and its groups in 2 queries (one join would do), and every "
             "instance load brings the definition's `xml` and `spec_json` (~75 kB for the complaint diagram), "

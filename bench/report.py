@@ -52,6 +52,7 @@ def _results_table(figs: dict[str, Any], db: str, flow: str) -> list[str]:
                 _num(f["sql_per_task"], 1),
                 f"{f['cpu_share']:.0%}",
                 _num(f["peak_rss_mb"], 0),
+                " / ".join(_num(m) for m in f.get("round_medians", [med])),
             ]
         )
     header = [
