@@ -104,7 +104,7 @@ def findings(figs: dict[str, Any], profiles: dict[str, Any], flow: str, small: s
         if extra > 0:
             sqla_note = (
                 f" Under the profiler, of the {extra:.1f} ms per task that (c) spends beyond (a'), "
-                f"SQLAlchemy's own code takes {sqla:.1f} ms ({sqla / extra:.0%}) and the engine {engine:.1f} ms."
+                f"SQLAlchemy's own code takes {sqla:.1f} ms ({sqla / extra:.0%}) and the engine {engine:+.1f} ms."
             )
     small_note = (
         " The cost is per operation, not per byte of state: on the small flow, whose state is small, the "
