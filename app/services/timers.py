@@ -118,7 +118,9 @@ def fire_due(rt: Runtime, *, limit: int = 10_000) -> int:
             if row is None:
                 return fired
             attempted.add(row.id)
-            model = session.get(ProcessInstance, row.instance_id, with_for_update=True)
+            model = session.scalar(
+                select(ProcessInstance).where(ProcessInstance.id == row.instance_id).with_for_update(of=ProcessInstance)
+            )
             if model is None or model.status not in FIRING_STATUSES:
                 continue
             inst = instances.load(rt, model)
