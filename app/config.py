@@ -52,6 +52,9 @@ class Settings:
     default_language: str = "zh"
     business_timezone: str = "Asia/Shanghai"
     scheduler_poll_seconds: float = 0.25
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_sender: str = "complaints@localhost"
     testing: bool = False
 
     @classmethod
@@ -71,4 +74,7 @@ class Settings:
             default_language=os.environ.get("DEFAULT_LANGUAGE", "zh"),
             business_timezone=os.environ.get("BUSINESS_TIMEZONE", "Asia/Shanghai"),
             scheduler_poll_seconds=float(os.environ.get("SCHEDULER_POLL_SECONDS", "0.25")),
+            smtp_host=os.environ.get("SMTP_HOST", ""),
+            smtp_port=int(os.environ.get("SMTP_PORT", "25")),
+            smtp_sender=os.environ.get("SMTP_SENDER", "complaints@localhost"),
         )

@@ -35,6 +35,15 @@ def _fire(rt: Runtime) -> None:
         log.info("fired %d timer(s)", fired)
 
 
+def _mail(rt: Runtime) -> None:
+    from app.services.notifications import deliver_emails
+
+    try:
+        deliver_emails(rt)
+    except Exception:  # logged; retried next poll
+        log.exception("delivering notification e-mails failed")
+
+
 def start_scheduler(app: Flask) -> BackgroundScheduler:
     """Start the process-wide scheduler once (idempotent)."""
     global _scheduler
@@ -45,6 +54,7 @@ def start_scheduler(app: Flask) -> BackgroundScheduler:
             _scheduler.add_job(
                 _fire, "interval", args=[rt], seconds=rt.settings.scheduler_poll_seconds, id="fire_due_timers"
             )
+            _scheduler.add_job(_mail, "interval", args=[rt], seconds=5, id="deliver_emails")
             _scheduler.start()
             log.info("scheduler started")
         app.extensions["scheduler"] = _scheduler

@@ -16,7 +16,7 @@ from app.clock import clock
 from app.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound, NotReady
 from app.http import current_user, db, runtime
 from app.models import User
-from app.services import deployments, instances, people, tasks, timers
+from app.services import complaints, deployments, instances, notifications, people, tasks, timers
 from app.services.instance_details import describe
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -350,3 +350,40 @@ def _clock_target(body: dict[str, Any]) -> datetime:
         code="bad_clock_request",
         details=[{"field": "advance_seconds", "message": "required (or now)"}],
     )
+
+
+# --- complaints and notifications -----------------------------------------------------------
+@bp.post("/process-instances/<int:instance_id>/repeat-contact")
+def repeat_contact(instance_id: int) -> Any:
+    user = current_user()
+    assert user is not None
+    body = json_body()
+    model = instances.get(db(), instance_id)
+    if not instances.may_view(db(), user, model):
+        raise Forbidden("you are not involved in this complaint", code="not_your_instance")
+    result = complaints.record_repeat_contact(
+        runtime(), db(), model, user.username, note=body.get("note", ""), channel=body.get("channel", "phone")
+    )
+    return {**result, "instance": _instance_json(instance_id)}
+
+
+@bp.get("/notifications")
+def list_notifications() -> Any:
+    user = current_user()
+    assert user is not None
+    rows = notifications.for_user(db(), user, unread_only=request.args.get("unread") in ("1", "true"))
+    return {"items": [views.notification_view(n) for n in rows], "unread": notifications.unread_count(db(), user)}
+
+
+@bp.post("/notifications/<int:notification_id>/read")
+def read_notification(notification_id: int) -> Any:
+    user = current_user()
+    assert user is not None
+    return views.notification_view(notifications.mark_read(db(), user, notification_id))
+
+
+@bp.post("/notifications/read-all")
+def read_all_notifications() -> Any:
+    user = current_user()
+    assert user is not None
+    return {"marked": notifications.mark_all_read(db(), user)}

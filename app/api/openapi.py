@@ -371,6 +371,70 @@ def openapi_document() -> dict[str, Any]:
                 tag="tasks",
             )
         }
+    obj = {"type": "object"}
+    paths["/process-instances/{id}/repeat-contact"] = {
+        "post": _op(
+            "Record that the customer contacted us again (secondary complaint, 3+ calls → level C)",
+            {"200": _resp("Contact count, severity and the instance", obj)},
+            400,
+            401,
+            403,
+            404,
+            409,
+            422,
+            params=[_p("id", "integer")],
+            body={
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"note": {"type": "string"}, "channel": {"type": "string"}},
+                    }
+                }
+            },
+            tag="instances",
+        )
+    }
+    paths["/notifications"] = {
+        "get": _op(
+            "The caller's notifications (escalations, reminders)",
+            {"200": _resp("List", obj)},
+            401,
+            params=[_q("unread", desc="1: unread only")],
+            tag="notifications",
+        )
+    }
+    paths["/notifications/{id}/read"] = {
+        "post": _op(
+            "Mark one read",
+            {"200": _resp("Notification", obj)},
+            401,
+            404,
+            params=[_p("id", "integer")],
+            tag="notifications",
+        )
+    }
+    paths["/notifications/read-all"] = {
+        "post": _op("Mark all read", {"200": _resp("Count", obj)}, 401, tag="notifications")
+    }
+    paths["/admin/clock"] = {
+        "get": _op("Simulated clock (SIMULATED_CLOCK=1 only)", {"200": _resp("Now", obj)}, 401, 403, 404, tag="admin"),
+        "post": _op(
+            "Move the simulated clock forward; fires every timer that became due, in order",
+            {"200": _resp("Now and timers fired", obj)},
+            400,
+            401,
+            403,
+            404,
+            409,
+            422,
+            tag="admin",
+            body={
+                "application/json": {
+                    "schema": {"type": "object", "properties": {"advance_seconds": {"type": "number"}, "now": _TIME}}
+                }
+            },
+        ),
+    }
     for action in ("suspend", "resume", "terminate", "retry"):
         paths[f"/process-instances/{{id}}/{action}"] = {
             "post": _op(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from app.models import AuditEntry, ProcessDefinition, ProcessInstance, TaskRecord
+from app.models import AuditEntry, Notification, ProcessDefinition, ProcessInstance, TaskRecord
 
 
 def iso(value: datetime | None) -> str | None:
@@ -78,4 +78,17 @@ def instance_view(
         "timers": [timer_view(t) for t in timers],
         "history": [history_view(e) for e in history],
         "incidents": incidents,
+    }
+
+
+def notification_view(n: Notification) -> dict[str, Any]:
+    return {
+        "id": n.id,
+        "instance_id": n.instance_id,
+        "element_id": n.element_id,
+        "kind": n.kind,
+        "title": n.title,
+        "message": n.message,
+        "created_at": iso(n.created_at),
+        "read_at": iso(n.read_at),
     }

@@ -22,6 +22,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from app.engine import sandbox
+from app.engine.scripting import EFFECTS
 from app.engine.serialization import serialize_specs
 from app.engine.xml_input import BPMN_MODEL_NS
 from app.errors import Invalid
@@ -247,7 +248,7 @@ def _check_service_tasks(root: Any, handlers: Mapping[str, Any], errors: list[di
         operator = task.find(".//spiffworkflow:serviceTaskOperator", NS)
         if operator is None:
             errors.append(_detail(task, "service task has no spiffworkflow:serviceTaskOperator naming a handler"))
-        elif operator.get("id") not in handlers:
+        elif operator.get("id") not in handlers and operator.get("id") not in EFFECTS:
             errors.append(_detail(task, f"no handler registered for operation '{operator.get('id')}'"))
         else:
             for param in operator.iterfind(".//spiffworkflow:parameter", NS):

@@ -21,7 +21,7 @@ from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
 from app.engine import clock_seam, sandbox
-from app.engine.scripting import Handler, SandboxScriptEngine
+from app.engine.scripting import Handler, SandboxScriptEngine, take_effects
 from app.engine.serialization import SpecCache, dump_state, load_state
 
 
@@ -249,6 +249,17 @@ class Instance:
             task.run()
         except SpiffWorkflowException as exc:  # e.g. a failing postScript: an incident, not a crash
             self._incident = _incident_from(exc, self.workflow)
+
+    def take_effects(self) -> list[dict[str, Any]]:
+        """Built-in operations (``notify``) queued by service tasks, for the product to apply."""
+        return take_effects(self.workflow)
+
+    def set_variables(self, changes: Mapping[str, Any]) -> None:
+        """Change process data where the instance is now (ready and waiting tasks, and the
+        workflow data), e.g. a repeat contact recorded from outside the diagram."""
+        for task in self.workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED):
+            task.data.update(changes)
+        self.workflow.data.update(changes)
 
     def run_steps(self) -> StepResult:
         """Fire due timers, then run every engine step; a failure becomes an incident."""

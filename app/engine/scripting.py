@@ -15,6 +15,13 @@ from app.engine import sandbox
 Handler = Callable[[dict[str, Any]], dict[str, Any]]
 
 
+# Built-in operations whose effect the product applies after the step, in the same
+# transaction (they need the database, so they cannot be pure handlers): the call is
+# queued on the workflow and ``Instance.take_effects()`` hands the queue to the product.
+EFFECTS = frozenset({"notify"})
+_OUTBOX = "_product_effects"
+
+
 class ServiceError(Exception):
     """A service-task handler failed or is unknown."""
 
@@ -56,6 +63,15 @@ class SandboxScriptEngine(PythonScriptEngine):
         super().__init__(environment=SandboxEnvironment(handlers))
 
     def call_service(self, task: Any, **kwargs: Any) -> str:
+        operation = kwargs.get("operation_name", "")
+        if operation in EFFECTS:
+            params = {name: p["value"] for name, p in (kwargs.get("operation_params") or {}).items()}
+            outbox = getattr(task.workflow.top_workflow, _OUTBOX, None)
+            if outbox is None:
+                outbox = []
+                setattr(task.workflow.top_workflow, _OUTBOX, outbox)
+            outbox.append({"operation": operation, "params": params, "element_id": task.task_spec.bpmn_id})
+            return json.dumps({"queued": True})
         try:
             return self.environment.call_service(task.data, **kwargs)
         except Exception as err:
@@ -87,3 +103,10 @@ def _script_line(err: BaseException) -> int | None:
             line = tb.tb_lineno
         tb = tb.tb_next
     return line
+
+
+def take_effects(workflow: Any) -> list[dict[str, Any]]:
+    """The effects queued by this workflow's service tasks since the last call."""
+    outbox: list[dict[str, Any]] = getattr(workflow, _OUTBOX, None) or []
+    setattr(workflow, _OUTBOX, [])
+    return outbox

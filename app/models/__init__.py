@@ -2,6 +2,7 @@
 
 from app.db import Base
 from app.models.audit import AuditEntry, Incident
+from app.models.notifications import Notification
 from app.models.people import Group, User, user_groups
 from app.models.processes import ProcessDefinition, ProcessInstance
 from app.models.tasks import TaskCandidateGroup, TaskRecord
@@ -12,6 +13,7 @@ __all__ = [
     "Base",
     "Group",
     "Incident",
+    "Notification",
     "ProcessDefinition",
     "ProcessInstance",
     "TaskCandidateGroup",

@@ -13,9 +13,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.clock import utcnow
 from app.engine import Instance, StepResult
 from app.errors import Conflict, NotFound
-from app.models import Incident, ProcessInstance, TaskCandidateGroup, TaskRecord
+from app.models import Incident, ProcessInstance, TaskCandidateGroup, TaskRecord, User
 from app.runtime import Runtime
-from app.services import audit, timers
+from app.services import audit, notifications, timers
 from app.services.deployments import latest_definition
 from app.services.forms import validate_against
 
@@ -110,6 +110,8 @@ def save(
         model.ended_at = now
         audit.record(session, "instance_completed", instance_id=model.id, actor=actor)
     sync_tasks(session, model, inst, timers.due_by_task(waiting))
+    for effect in inst.take_effects():
+        notifications.apply_effect(session, model, effect)
     try:
         session.flush()
     except StaleDataError:
@@ -166,6 +168,27 @@ def sync_tasks(
             element_id=view.element_id,
             detail={"task_id": view.id, "candidate_groups": view.candidate_groups, "assignee": view.assignee},
         )
+
+
+CUSTOMER_SERVICE = frozenset({"cs_agents", "cs_supervisors"})
+
+
+def may_view(session: Session, user: User, model: ProcessInstance) -> bool:
+    """Admins, customer service, whoever registered it, and anyone it has had a task for."""
+    if user.has_role("admin") or model.started_by == user.username or CUSTOMER_SERVICE & set(user.group_keys):
+        return True
+    involved = (
+        select(TaskRecord.id)
+        .where(TaskRecord.instance_id == model.id)
+        .where(
+            (TaskRecord.assignee == user.username)
+            | (TaskRecord.completed_by == user.username)
+            | TaskRecord.id.in_(
+                select(TaskCandidateGroup.task_id).where(TaskCandidateGroup.group_key.in_(user.group_keys))
+            )
+        )
+    )
+    return session.scalar(involved.limit(1)) is not None
 
 
 def get(session: Session, instance_id: int) -> ProcessInstance:

@@ -64,6 +64,7 @@ def create_user(
     display_name: str | None = None,
     groups: Iterable[str] = (),
     roles: Iterable[str] = ("handler",),
+    email: str | None = None,
 ) -> User:
     """Create a user; unknown group keys are created on the fly with the key as name."""
     known = ensure_groups(session)
@@ -77,6 +78,7 @@ def create_user(
         username=username,
         display_name=display_name or username,
         password_hash=generate_password_hash(password),
+        email=email,
         roles=list(roles),
         groups=member_of,
     )
@@ -92,7 +94,15 @@ def seed_demo_users(session: Session) -> int:
     created = 0
     for username, (name, groups, roles) in DEMO_USERS.items():
         if username not in have:
-            create_user(session, username, username, display_name=name, groups=groups, roles=roles)
+            create_user(
+                session,
+                username,
+                username,
+                display_name=name,
+                groups=groups,
+                roles=roles,
+                email=f"{username}@demo.invalid",
+            )
             created += 1
     return created
 

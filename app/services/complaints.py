@@ -1,0 +1,118 @@
+"""Complaint-specific operations that happen outside the diagram: a customer calling again.
+
+A repeat contact counts toward the secondary-complaint rule (2 contacts → level D) and the
+"called 3 or more times" rule (→ level C) of shared/domain.md §3: the severity is
+recomputed with the same handler the diagram uses at intake; when the level rises the
+new level's responsible and informed people are notified.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.engine import StepResult
+from app.errors import Conflict, Invalid
+from app.models import ProcessInstance
+from app.runtime import Runtime
+from app.services import audit, instances, notifications
+
+LEVELS = "EDCBA"  # least to most severe
+CHANNELS = ("phone", "email", "online", "walk_in", "letter", "third_party")
+
+
+def record_repeat_contact(
+    rt: Runtime, session: Session, model: ProcessInstance, actor: str, *, note: str, channel: str
+) -> dict[str, Any]:
+    """Count one more contact from the customer; escalate the severity if a rule now applies."""
+    if model.status not in ("running", "error", "suspended"):
+        raise Conflict(f"the complaint is {model.status}", code="instance_state")
+    if channel not in CHANNELS:
+        raise Invalid(
+            "unknown channel",
+            code="invalid_data",
+            details=[{"field": "channel", "message": f"one of {', '.join(CHANNELS)}"}],
+        )
+    if not isinstance(note, str) or len(note) > 2000:
+        raise Invalid(
+            "note must be text of at most 2000 characters",
+            code="invalid_data",
+            details=[{"field": "note", "message": "at most 2000 characters"}],
+        )
+    inst = instances.load(rt, model)
+    variables = inst.variables()
+    count = int(variables.get("contact_count") or 1) + 1
+    contacts = [
+        *list(variables.get("contacts") or []),
+        {"at": _now_iso(), "by": actor, "channel": channel, "note": note},
+    ]
+    changes: dict[str, Any] = {"contact_count": count, "contacts": contacts}
+    audit.record(
+        session,
+        "repeat_contact",
+        instance_id=model.id,
+        actor=actor,
+        detail={"contact_count": count, "channel": channel, "note": note},
+    )
+    old = variables.get("severity") or {}
+    new = _reclassify({**variables, **changes}, rt)
+    if new is not None and _rank(new.get("level")) > _rank(old.get("level")):
+        changes["severity"] = new
+        audit.record(
+            session,
+            "severity_escalated",
+            instance_id=model.id,
+            actor=actor,
+            detail={"from": old.get("level"), "to": new["level"], "reasons": new.get("reasons", [])},
+        )
+        reasons = ", ".join(r.get("criterion", "") for r in new.get("reasons", []))
+        notifications.apply_effect(
+            session,
+            model,
+            {
+                "element_id": None,
+                "params": {
+                    "groups": [*new.get("responsible", []), *new.get("informed", [])],
+                    "kind": "escalation",
+                    "title": f"{model.business_key}: 投诉升级 escalated {old.get('level', '?')} → {new['level']}",
+                    "message": f"客户第 {count} 次来电 The customer contacted us {count} times ({reasons}).",
+                },
+            },
+        )
+    inst.set_variables(changes)
+    instances.save(rt, session, model, inst, StepResult(completed=inst.completed), actor)
+    return {"contact_count": count, "severity": changes.get("severity", old)}
+
+
+def _rank(level: Any) -> int:
+    return LEVELS.index(level) if isinstance(level, str) and level in LEVELS else -1
+
+
+def _reclassify(variables: dict[str, Any], rt: Runtime) -> dict[str, Any] | None:
+    classify = rt.engine.handlers.get("classify_severity")
+    if classify is None:
+        return None
+    fields = (
+        "channel",
+        "forwarded_by",
+        "claim_amount",
+        "contact_count",
+        "medical_proof",
+        "failed_inspection",
+        "media_exposed",
+        "sued",
+        "media_threat",
+        "legal_action",
+        "health_symptoms",
+        "uncooperative",
+        "distributor_batch_feedback",
+        "written_liability_requested",
+    )
+    return classify({f: variables.get(f) for f in fields})
+
+
+def _now_iso() -> str:
+    from app.clock import utcnow
+
+    return utcnow().isoformat()

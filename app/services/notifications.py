@@ -1,0 +1,172 @@
+"""Notifications: the ``notify`` operation of diagrams, the per-user list, and e-mail.
+
+A diagram's ``notify`` service task names groups (group keys or the escalation roles of
+the procedures, mapped below), users, a kind, a title and a message. One notification per
+recipient is written in the instance's transaction; e-mail goes out afterwards from the
+scheduler (SMTP when ``SMTP_HOST`` is set, otherwise logged).
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections.abc import Iterable
+from email.message import EmailMessage
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from app.clock import utcnow
+from app.errors import NotFound
+from app.models import Group, Notification, ProcessInstance, User
+from app.runtime import Runtime
+from app.services import audit
+
+log = logging.getLogger("app.mail")
+
+KINDS = ("reminder", "escalation", "info")
+
+# The escalation roles of the procedures (shared/domain.md §3) → the product's groups.
+ROLE_GROUPS: dict[str, str] = {
+    "city_manager": "managers",
+    "provincial_manager": "managers",
+    "regional_manager": "managers",
+    "store_manager": "managers",
+    "sales_director": "marketing_director",
+    "marketing_director": "marketing_director",
+    "centre_general_manager": "general_manager",
+    "general_manager": "general_manager",
+    "vice_president": "general_manager",
+    "pr_legal": "pr_legal",
+    "cs_head": "cs_supervisors",
+    "distributor_head": "sales",
+}
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    return [str(v) for v in value if v]
+
+
+def recipients(session: Session, groups: Iterable[str], users: Iterable[str]) -> list[str]:
+    """Active usernames in the groups (or roles) plus the named users, without duplicates."""
+    keys = {ROLE_GROUPS.get(g, g) for g in groups}
+    wanted = set(users)
+    names: set[str] = set()
+    if keys:
+        names |= set(
+            session.scalars(select(User.username).join(User.groups).where(Group.key.in_(keys), User.active.is_(True)))
+        )
+    if wanted:
+        names |= set(session.scalars(select(User.username).where(User.username.in_(wanted), User.active.is_(True))))
+    return sorted(names)
+
+
+def apply_effect(session: Session, model: ProcessInstance, effect: dict[str, Any]) -> int:
+    """Write the notifications a ``notify`` service task asked for; returns how many."""
+    params = effect["params"]
+    kind = str(params.get("kind") or "info")
+    if kind not in KINDS:
+        kind = "info"
+    title = str(params.get("title") or "")[:400] or f"{model.business_key}: {kind}"
+    message = str(params.get("message") or "")
+    people = recipients(session, _as_list(params.get("groups")), _as_list(params.get("users")))
+    for username in people:
+        session.add(
+            Notification(
+                username=username,
+                instance_id=model.id,
+                element_id=effect.get("element_id"),
+                kind=kind,
+                title=title,
+                message=message,
+            )
+        )
+    audit.record(
+        session,
+        "notification_sent",
+        instance_id=model.id,
+        actor=None,
+        element_id=effect.get("element_id"),
+        detail={"kind": kind, "title": title, "recipients": people},
+    )
+    return len(people)
+
+
+def for_user(session: Session, user: User, *, unread_only: bool = False, limit: int = 100) -> list[Notification]:
+    stmt = select(Notification).where(Notification.username == user.username)
+    if unread_only:
+        stmt = stmt.where(Notification.read_at.is_(None))
+    return list(session.scalars(stmt.order_by(Notification.id.desc()).limit(limit)))
+
+
+def unread_count(session: Session, user: User) -> int:
+    return (
+        session.scalar(
+            select(func.count()).where(Notification.username == user.username, Notification.read_at.is_(None))
+        )
+        or 0
+    )
+
+
+def mark_read(session: Session, user: User, notification_id: int) -> Notification:
+    row = session.get(Notification, notification_id)
+    if row is None or row.username != user.username:
+        raise NotFound(f"no notification {notification_id}", code="unknown_notification")
+    row.read_at = row.read_at or utcnow()
+    return row
+
+
+def deliver_emails(rt: Runtime, *, batch: int = 100) -> int:
+    """Send (or log) pending notification e-mails; returns how many were handled."""
+    settings = rt.settings
+    with rt.sessions() as session:
+        rows = list(
+            session.scalars(
+                select(Notification)
+                .where(Notification.email_status == "pending")
+                .order_by(Notification.id)
+                .limit(batch)
+                .with_for_update(skip_locked=True)
+            )
+        )
+        if not rows:
+            return 0
+        stmt = select(User.username, User.email).where(User.username.in_({r.username for r in rows}))
+        emails = {name: email for name, email in session.execute(stmt)}
+        for row in rows:
+            row.email_status = _send(settings, emails.get(row.username), row)
+            row.emailed_at = utcnow()
+        session.commit()
+        return len(rows)
+
+
+def _send(settings: Any, address: str | None, row: Notification) -> str:
+    if not address:
+        return "none"
+    if not settings.smtp_host:
+        log.info("e-mail (SMTP not configured) to %s: %s — %s", address, row.title, row.message)
+        return "logged"
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = settings.smtp_sender, address, row.title
+    msg.set_content(row.message or row.title)
+    try:
+        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as smtp:
+            smtp.send_message(msg)
+    except (OSError, smtplib.SMTPException):
+        log.exception("e-mail to %s failed", address)
+        return "failed"
+    return "sent"
+
+
+def mark_all_read(session: Session, user: User) -> int:
+    result = session.execute(
+        update(Notification)
+        .where(Notification.username == user.username, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
