@@ -1,7 +1,8 @@
 """Expected outcomes for SpiffWorkflow's ``bpmn/data/*.bpmn`` diagrams on OUR deploy path and engine.
 
 Each check is derived from the MANIFEST's "expected outcome" column; ``Run`` dumps and reloads
-the instance after every step. Timers use the simulated expiry described in corpus_harness.
+the instance after every step. Timers fire by moving the product clock forward (``Run.advance``,
+``Run.advance_to_timer``): no sleeping, no rewriting of the engine's timer state.
 """
 
 from __future__ import annotations
@@ -15,13 +16,19 @@ def approx(value: float, target: float, slack: float = 0.5) -> bool:
     return target - slack <= value <= target + 0.01
 
 
+def still_waiting_before(run: Run, element_id: str, early: float = 0.1) -> None:
+    """Move the clock to ``early`` seconds before the timer is due: it must not fire yet."""
+    run.advance(max(0.0, run.timer_due_in(element_id) - early))
+    assert element_id in run.timers(), f"{element_id} fired early"
+
+
 def boundary(path: Path) -> None:
     run = Run(deploy(path)["boundary_event"])
     assert run.ready() == ["Activity_09c27ms"]
     run.complete("Activity_09c27ms")
     assert run.ready() == ["Activity_Pester_Dad"]
     assert approx(run.timer_due_in("Event_0iiih8g"), 0.03)
-    run.expire_timers("Event_0iiih8g")
+    run.advance_to_timer("Event_0iiih8g")
     assert run.state_of("Subworkflow") == ["cancelled"]
     assert run.ready() == ["Activity_1ya1db2"]
     run.complete("Activity_1ya1db2")
@@ -33,7 +40,7 @@ def boundary_timer_on_task(path: Path) -> None:
     run = Run(deploy(path)["test_timer"])
     assert run.ready() == ["user_task"]
     assert approx(run.timer_due_in("Event_0y4hbl0"), 0.002)
-    run.expire_timers()
+    run.advance(1.0)  # the MANIFEST's "after 1 s + refresh_timers"
     assert run.task_data("set_variable")["timer_called"] is True
     assert run.ready() == ["user_task"]  # non-interrupting: the task is still there
     run.complete("user_task")
@@ -45,7 +52,9 @@ def timer_non_interrupt_boundary(path: Path) -> None:
     assert run.ready() == ["Activity_Work"]
     assert list(run.timers()) == ["Event_0jyy8ao"]
     assert approx(run.timer_due_in("Event_0jyy8ao"), 0.2)
-    run.expire_timers()
+    still_waiting_before(run, "Event_0jyy8ao")
+    assert run.ready() == ["Activity_Work"]  # exactly one ready task until the timer fires
+    run.advance(0.3)
     assert run.ready() == ["Activity_Work", "GetReason"]
     run.complete("GetReason", delay_reason="Just Because")
     run.complete("Activity_Work", work_done="Yes")
@@ -57,7 +66,8 @@ def timer(path: Path) -> None:
     run = Run(deploy(path)["timer"])
     assert list(run.timers()) == ["Event_0bxivgz"]
     assert approx(run.timer_due_in("Event_0bxivgz"), 0.25)
-    run.expire_timers()
+    still_waiting_before(run, "Event_0bxivgz")  # not cleared before 0.2 s
+    run.advance(0.3)  # cleared before 0.5 s
     assert run.timers() == {}
     assert run.completed
 
@@ -66,8 +76,9 @@ def timer_cycle(path: Path) -> None:
     run = Run(deploy(path)["timer"])
     cycle = run.timers()["CatchMessage"]
     assert cycle["cycles"] == 2 and cycle["duration"] == 0.1
+    assert approx(run.timer_due_in("CatchMessage"), 0.1)
     assert run.ready() == ["Get_Coffee"]
-    run.expire_timers()
+    run.advance_to_timer("CatchMessage")
     # The refill script calls custom_function(), which SpiffWorkflow's test injects into its
     # script environment; our sandbox has no such helper, so the script fails at its element.
     assert run.incident is not None and run.incident[0] == "Refill_Coffee"
@@ -80,19 +91,22 @@ def timer_cycle_start(path: Path) -> None:
     assert sorted(deployed) == ["Process_0vaq70r", "timer"]
     cycle = Run(deployed["timer"])
     assert cycle.timers()["CycleStart"]["cycles"] == 2
-    cycle.expire_timers()
+    cycle.advance_to_timer("CycleStart")
     assert cycle.incident is not None and cycle.incident[0] == "Refill_Coffee"  # custom_function again
     ender = Run(deployed["Process_0vaq70r"])
     assert approx(ender.timer_due_in("wait_timer"), 0.5)
-    ender.expire_timers()
+    still_waiting_before(ender, "wait_timer")
+    assert not ender.completed
+    ender.advance_to_timer("wait_timer")
     assert ender.completed  # terminate end event
 
 
 def timer_date_start(path: Path) -> None:
     run = Run(deploy(path)["date_timer"])
     assert list(run.timers()) == ["Event_0eb0w95"]
+    # futuredate = datetime.now() + 0.05 s: the script's datetime is the product clock too
     assert approx(run.timer_due_in("Event_0eb0w95"), 0.05)
-    run.expire_timers()
+    run.advance_to_timer("Event_0eb0w95")
     assert run.completed
 
 
@@ -106,7 +120,9 @@ def event_gateway(path: Path) -> None:
     assert run.state_of("message_1_event") == ["completed"]
     assert run.state_of("message_2_event") == run.state_of("timer_event") == []  # branches dropped
     run = Run(process)
-    run.expire_timers("timer_event")
+    still_waiting_before(run, "timer_event", early=0.5)
+    assert not run.completed
+    run.advance_to_timer("timer_event")
     assert run.completed
     assert run.state_of("timer_event") == ["completed"]
     assert run.state_of("message_1_event") == run.state_of("message_2_event") == []

@@ -10,9 +10,10 @@ instance's ``thrown_events`` to the other's ``send_message`` (the product has no
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
+from app.clock import clock
 from tests.engine.corpus_harness import Refused, Run, Runs, deploy
 
 NOT_SAME_FILE = "is not in this file"
@@ -79,7 +80,7 @@ def message_interrupts_sp(path: Path) -> None:
 
 
 def timer_intermediate(path: Path) -> None:
-    due = (datetime.now(UTC) + timedelta(milliseconds=10)).isoformat()
+    due = (clock.now() + timedelta(milliseconds=10)).isoformat()  # the product clock, as the engine reads it
     run = Run(deploy(path)["sid-909dfba4-15dd-47b3-b7d4-88330891429a"], {"due_time": due})
     assert list(run.timers()) == ["sid-AB1683F9-F260-499B-A04C-F7ADA9C64817"] and run.ready() == []
     run.expire_timers()

@@ -1,11 +1,12 @@
 """Drive corpus diagrams through OUR deploy path and engine, with a persistence round trip
 after every step (the instance is dumped to JSON and loaded back, as the product does).
 
-Timers: the engine has no clock seam yet (a later issue adds the simulated clock). Until
-then ``Run.expire_timers`` simulates expiry WITHOUT sleeping: it checks that each pending
-timer is due within ``MAX_SIMULATED_WAIT`` (the corpus uses waits of milliseconds) and
-rewrites the task's internal ``event_value`` to a time in the past, then runs the engine.
-The timers issue replaces this with the clock seam.
+Timers run on the product clock (``app.clock.clock``), which the engine reads through the clock
+seam (``app/engine/clock_seam.py``): ``Run.advance(seconds)`` moves the clock forward and runs
+the engine, so every timer due by then fires, exactly as if that much time had passed;
+``Run.advance_to_timer(element_id)`` moves it just past one pending timer's due time. Nothing
+sleeps and nothing rewrites the engine's internal timer state. The clock only moves forward and
+is shared by the whole test session, so due times are always read relative to ``clock.now()``.
 """
 
 from __future__ import annotations
@@ -14,12 +15,11 @@ import csv
 import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-
+from app.clock import clock
 from app.engine import CompiledProcess, Engine, Instance, StepResult, compile_diagram, parse_due, parse_untrusted
 from app.errors import Invalid
 from handlers import REGISTRY
@@ -27,7 +27,6 @@ from handlers import REGISTRY
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 CORPORA = SHARED / "corpora"
 MAX_BYTES = 2 * 1024 * 1024
-MAX_SIMULATED_WAIT = timedelta(seconds=1.5)
 _ids = itertools.count(1)
 
 
@@ -105,29 +104,25 @@ class Run:
         assert caught == expect_caught, f"message {name!r} caught by {caught}, expected {expect_caught}"
         return self._step(self.inst.run_steps)
 
-    def expire_timers(self, element_id: str | None = None) -> StepResult:
-        """Simulated expiry of pending timers due within MAX_SIMULATED_WAIT (see module doc)."""
-        past = (datetime.now(UTC) - timedelta(seconds=1)).isoformat()
-        hit = 0
-        for task in list(self.inst.workflow.event_manager.tasks.values()):
-            spec = task.task_spec
-            parts = getattr(spec.event_definition, "event_definitions", None) or [spec.event_definition]
-            owners = {spec.bpmn_id, *(o.bpmn_id for o in spec.outputs)} if len(parts) > 1 else {spec.bpmn_id}
-            if not any(isinstance(p, TimerEventDefinition) for p in parts):
-                continue
-            if element_id is not None and element_id not in owners:
-                continue
-            value = task._get_internal_data("event_value")
-            due = parse_due(value)
-            assert due is not None, f"timer {spec.bpmn_id} has no due time: {value!r}"
-            assert due - datetime.now(UTC) <= MAX_SIMULATED_WAIT, f"timer {spec.bpmn_id} is not due soon: {due}"
-            if isinstance(value, dict):
-                task._set_internal_data(event_value={**value, "next": past})
-            else:
-                task._set_internal_data(event_value=past)
-            hit += 1
-        assert hit, f"no pending timer {element_id or ''} to expire"
+    def advance(self, seconds: float) -> StepResult:
+        """Move the product clock forward by ``seconds`` and run the engine: due timers fire."""
+        clock.advance(timedelta(seconds=seconds))
         return self._step(self.inst.run_steps)
+
+    def advance_to_timer(self, element_id: str | None = None) -> StepResult:
+        """Move the product clock just past the due time of the pending timer ``element_id``
+        (default: the earliest pending one) and run the engine."""
+        values = self.timers()
+        assert values, "no pending timer"
+        due = {key: when for key, value in values.items() if (when := parse_due(value)) is not None}
+        if element_id is None:
+            element_id = min(due, key=due.__getitem__)
+        assert element_id in due, f"no pending timer {element_id} with a due time: {values}"
+        when = due[element_id]
+        clock.advance_to(when + timedelta(milliseconds=1))
+        return self._step(self.inst.run_steps)
+
+    expire_timers = advance_to_timer  # the name corpus_cases_more.py calls
 
     # --- reading -------------------------------------------------------------------------
     def ready(self) -> list[str]:
@@ -140,10 +135,10 @@ class Run:
         return {t["element_id"]: t["value"] for t in self.inst.waiting_timers()}
 
     def timer_due_in(self, element_id: str) -> float:
-        """Seconds from now until the named timer is due."""
+        """Seconds from now (the product clock) until the named timer is due."""
         due = parse_due(self.timers()[element_id])
         assert due is not None
-        return (due - datetime.now(UTC)).total_seconds()
+        return (due - clock.now()).total_seconds()
 
     def state_of(self, element_id: str) -> list[str]:
         """Engine states of every task of ``element_id`` (in this workflow and its subprocesses)."""
