@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -366,14 +366,16 @@ class Engine:
         self.specs = SpecCache()
 
     def new_instance(
-        self, definition_id: int, content_hash: str, spec_json: str, variables: Mapping[str, Any]
+        self, definition_id: int, content_hash: str, spec_json: str | Callable[[], str], variables: Mapping[str, Any]
     ) -> Instance:
         spec, subs = self.specs.get(definition_id, content_hash, spec_json)
         workflow = BpmnWorkflow(spec, subs, script_engine=self.script_engine)
         workflow.task_tree.data.update(variables)
         return Instance(workflow)
 
-    def load(self, definition_id: int, content_hash: str, spec_json: str, state_json: str) -> Instance:
+    def load(
+        self, definition_id: int, content_hash: str, spec_json: str | Callable[[], str], state_json: str
+    ) -> Instance:
         spec, subs = self.specs.get(definition_id, content_hash, spec_json)
         workflow = load_state(state_json, spec, subs)
         workflow.script_engine = self.script_engine

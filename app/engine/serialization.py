@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
@@ -78,13 +79,16 @@ class SpecCache:
         self._size = size
         self._lock = threading.Lock()
 
-    def get(self, definition_id: int, content_hash: str, spec_json: str) -> tuple[Any, dict[str, Any]]:
+    def get(
+        self, definition_id: int, content_hash: str, spec_json: str | Callable[[], str]
+    ) -> tuple[Any, dict[str, Any]]:
+        """The restored specs; ``spec_json`` may be a loader, called only on a cache miss."""
         key = (definition_id, content_hash)
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key]
-        specs = restore_specs(spec_json)
+        specs = restore_specs(spec_json() if callable(spec_json) else spec_json)
         with self._lock:
             self._items[key] = specs
             while len(self._items) > self._size:

@@ -25,8 +25,9 @@ class ProcessDefinition(Base):
     key: Mapped[str] = mapped_column(String(200))
     version: Mapped[int]
     name: Mapped[str] = mapped_column(String(400))
-    xml: Mapped[str] = mapped_column(Text)
-    spec_json: Mapped[str] = mapped_column(Text)
+    # large: loaded only when read (the spec only on a spec-cache miss)
+    xml: Mapped[str] = mapped_column(Text, deferred=True)
+    spec_json: Mapped[str] = mapped_column(Text, deferred=True)
     content_hash: Mapped[str] = mapped_column(String(64))
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deployed_by: Mapped[str | None] = mapped_column(String(64))

@@ -64,7 +64,7 @@ def start(
             "registered_by": actor,
             "received_at": variables.get("received_at") or model.created_at.isoformat(),
         }
-    inst = rt.engine.new_instance(definition.id, definition.content_hash, definition.spec_json, variables)
+    inst = rt.engine.new_instance(definition.id, definition.content_hash, lambda: definition.spec_json, variables)
     audit.record(
         session,
         "instance_started",
@@ -78,7 +78,7 @@ def start(
 
 def load(rt: Runtime, model: ProcessInstance) -> Instance:
     d = model.definition
-    return rt.engine.load(d.id, d.content_hash, d.spec_json, model.state_json)
+    return rt.engine.load(d.id, d.content_hash, lambda: d.spec_json, model.state_json)
 
 
 def save(

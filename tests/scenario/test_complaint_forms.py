@@ -3,13 +3,11 @@ nothing changes (the task stays ready, variables and history are untouched)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 import pytest
 
 from tests.scenario.conftest import APPROVED_BY_MANAGER, HEAD, TAIL, TASK_DATA
 
-FUTURE = (date.today() + timedelta(days=3)).isoformat()
+FUTURE = "2999-01-01"  # future whatever the simulated clock says
 REJECTED = {"Task_ConfirmRecord": {"acceptance_decision": "rejected"}}
 ESCALATED = {"Task_CustomerAgreement": {"customer_response": "escalate", "customer_feedback": "不接受"}}
 
