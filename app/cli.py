@@ -30,19 +30,20 @@ def migrate_database(rt: Runtime) -> None:
 
 def setup_product(rt: Runtime, *, demo: bool) -> dict[str, int]:
     """Migrate, deploy ``processes/`` and (with demo data) seed the demo users. Idempotent."""
-    from app.services import deployments, people
+    from app.services import deployments, people, timer_start
     from handlers import REGISTRY
 
     migrate_database(rt)
     with rt.sessions() as session:
-        created = deployments.deploy_folder(
+        deployed = deployments.deploy_folder(
             session, rt.settings.processes_dir, handlers=REGISTRY, max_bytes=rt.settings.max_bpmn_bytes
         )
+        timer_start.activate(rt, session, deployed)
         users = people.seed_demo_users(session) if demo else 0
         if not demo:
             people.ensure_groups(session)
         session.commit()
-    return {"definitions_created": created, "users_created": users}
+    return {"definitions_created": sum(d.created for d in deployed), "users_created": users}
 
 
 def init_app(app: Flask) -> None:

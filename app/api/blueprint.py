@@ -16,7 +16,7 @@ from app.clock import clock
 from app.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound, NotReady
 from app.http import current_user, db, runtime
 from app.models import User
-from app.services import complaints, deployments, instances, notifications, people, tasks, timers
+from app.services import complaints, deployments, instances, notifications, people, tasks, timer_start, timers
 from app.services.instance_details import describe
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -140,6 +140,7 @@ def deploy() -> Any:
     result = deployments.deploy(
         db(), raw, handlers=dict(rt.engine.handlers), max_bytes=rt.settings.max_bpmn_bytes, actor=user.username
     )
+    timer_start.activate(rt, db(), result)
     status = 201 if any(r.created for r in result) else 200
     return jsonify([views.definition_view(r.definition, full=False) | {"created": r.created} for r in result]), status
 

@@ -109,6 +109,7 @@ class CompiledProcess:
     name: str
     spec_json: str
     content_hash: str
+    timer_start: bool = False  # starts on a timer: the product keeps one instance waiting for it
 
 
 def normalize_timer_text(text: str) -> str:
@@ -332,6 +333,7 @@ def compile_diagram(tree: etree._ElementTree, handlers: Mapping[str, Any], raw: 
                     name=process.get("name") or key,
                     spec_json=serialize_specs(spec, subprocess_specs),
                     content_hash=content_hash,
+                    timer_start=process.find("bpmn:startEvent/bpmn:timerEventDefinition", NS) is not None,
                 )
             )
     except ValidationException as exc:

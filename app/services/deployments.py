@@ -18,6 +18,7 @@ from app.models import ProcessDefinition
 class Deployed:
     definition: ProcessDefinition
     created: bool
+    timer_start: bool = False
 
 
 def deploy(
@@ -48,18 +49,17 @@ def deploy(
             deployed_by=actor,
         )
         session.add(definition)
-        results.append(Deployed(definition, created=True))
+        results.append(Deployed(definition, created=True, timer_start=item.timer_start))
     session.flush()
     return results
 
 
-def deploy_folder(session: Session, folder: Path, *, handlers: dict[str, Handler], max_bytes: int) -> int:
-    """Deploy every ``*.bpmn`` in a folder (used at start-up); returns new versions created."""
-    created = 0
+def deploy_folder(session: Session, folder: Path, *, handlers: dict[str, Handler], max_bytes: int) -> list[Deployed]:
+    """Deploy every ``*.bpmn`` in a folder (used at start-up)."""
+    results: list[Deployed] = []
     for path in sorted(folder.glob("*.bpmn")):
-        for item in deploy(session, path.read_bytes(), handlers=handlers, max_bytes=max_bytes, actor="system"):
-            created += int(item.created)
-    return created
+        results += deploy(session, path.read_bytes(), handlers=handlers, max_bytes=max_bytes, actor="system")
+    return results
 
 
 def latest_definition(session: Session, key: str, *, required: bool = True) -> ProcessDefinition | None:

@@ -76,3 +76,18 @@ def cycle(key: str, value: str) -> bytes:
         '<bpmn:sequenceFlow id="f3" sourceRef="nag" targetRef="end3"/><bpmn:endEvent id="end3"/>'
         "</bpmn:process></bpmn:definitions>"
     ).encode()
+
+
+def timer_start(key: str, cycle_value: str, *, script: str = "runs = 1") -> bytes:
+    """A process started by a cycle timer; each start runs a script and creates a review task."""
+    return (
+        f'{HEAD}<bpmn:process id="{key}" name="Daily review" isExecutable="true">'
+        '<bpmn:startEvent id="tick" name="Every day"><bpmn:timerEventDefinition>'
+        f"<bpmn:timeCycle>{cycle_value}</bpmn:timeCycle></bpmn:timerEventDefinition></bpmn:startEvent>"
+        '<bpmn:sequenceFlow id="f1" sourceRef="tick" targetRef="count"/>'
+        f'<bpmn:scriptTask id="count"><bpmn:script>{script}</bpmn:script></bpmn:scriptTask>'
+        '<bpmn:sequenceFlow id="f2" sourceRef="count" targetRef="review"/>'
+        + user_task("review", "Review open complaints", props={"candidateGroups": "cs_supervisors"})
+        + '<bpmn:sequenceFlow id="f3" sourceRef="review" targetRef="end"/><bpmn:endEvent id="end"/>'
+        "</bpmn:process></bpmn:definitions>"
+    ).encode()
