@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
+from app.business_calendar import calendar_from_env, set_default_calendar
 from app.clock import clock
 from app.config import Settings
 from app.db import make_engine, make_session_factory
@@ -27,6 +28,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     from handlers import REGISTRY
 
     clock.business_tz = ZoneInfo(settings.business_timezone)
+    set_default_calendar(calendar_from_env())  # a bad BUSINESS_HOURS etc. stops start-up here
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=settings.secret_key,
