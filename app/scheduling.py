@@ -10,11 +10,17 @@ timer created by any process fires well within a second of its due time.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from app.models import SchedulerHeartbeat
 from app.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -33,6 +39,25 @@ def _fire(rt: Runtime) -> None:
         return
     if fired:
         log.info("fired %d timer(s)", fired)
+
+
+HEARTBEAT_NAME = f"{socket.gethostname()}:{os.getpid()}"
+HEARTBEAT_MAX_AGE = timedelta(seconds=15)
+
+
+def _heartbeat(rt: Runtime) -> None:
+    """Stamp this scheduler's row so that health checks in other processes see it alive."""
+    try:
+        with rt.sessions() as session:
+            row = session.get(SchedulerHeartbeat, HEARTBEAT_NAME)
+            now = datetime.now(UTC)  # wall time: liveness is about real seconds, not the simulated clock
+            if row is None:
+                session.add(SchedulerHeartbeat(name=HEARTBEAT_NAME, beat_at=now))
+            else:
+                row.beat_at = now
+            session.commit()
+    except Exception:
+        log.exception("scheduler heartbeat failed")
 
 
 def _mail(rt: Runtime) -> None:
@@ -55,6 +80,9 @@ def start_scheduler(app: Flask) -> BackgroundScheduler:
                 _fire, "interval", args=[rt], seconds=rt.settings.scheduler_poll_seconds, id="fire_due_timers"
             )
             _scheduler.add_job(_mail, "interval", args=[rt], seconds=5, id="deliver_emails")
+            _scheduler.add_job(
+                _heartbeat, "interval", args=[rt], seconds=5, id="heartbeat", next_run_time=datetime.now(UTC)
+            )
             _scheduler.start()
             log.info("scheduler started")
         app.extensions["scheduler"] = _scheduler
@@ -69,6 +97,11 @@ def stop_scheduler() -> None:
         _scheduler = None
 
 
-def scheduler_status() -> str:
-    """``ok`` when the scheduler runs in this process; ``stopped`` otherwise."""
-    return "ok" if _scheduler is not None and _scheduler.running else "stopped"
+def scheduler_status(session: Session) -> str:
+    """``ok`` when a scheduler runs in this process or another one stamped its heartbeat
+    recently; ``stopped`` otherwise."""
+    if _scheduler is not None and _scheduler.running:
+        return "ok"
+    latest = session.scalar(select(func.max(SchedulerHeartbeat.beat_at)))
+    fresh = latest is not None and datetime.now(UTC) - latest < HEARTBEAT_MAX_AGE
+    return "ok" if fresh else "stopped"

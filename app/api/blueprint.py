@@ -84,7 +84,7 @@ def health() -> Any:
         ) from None
     from app.scheduling import scheduler_status
 
-    state = scheduler_status()
+    state = scheduler_status(db())
     if state != "ok":
         raise NotReady(
             "the scheduler is not running",

@@ -6,7 +6,7 @@ from app.models.notifications import Notification
 from app.models.people import Group, User, user_groups
 from app.models.processes import ProcessDefinition, ProcessInstance
 from app.models.tasks import TaskCandidateGroup, TaskRecord
-from app.models.timers import TimerRecord
+from app.models.timers import SchedulerHeartbeat, TimerRecord
 
 __all__ = [
     "AuditEntry",
@@ -16,6 +16,7 @@ __all__ = [
     "Notification",
     "ProcessDefinition",
     "ProcessInstance",
+    "SchedulerHeartbeat",
     "TaskCandidateGroup",
     "TaskRecord",
     "TimerRecord",

@@ -111,17 +111,21 @@ def fire_due(rt: Runtime, *, limit: int = 10_000) -> int:
     from app.services import instances
 
     fired = 0
-    attempted: set[int] = set()
-    while len(attempted) < limit:
+    # rows tried in this call that are still pending (a conflict, an instance that did not
+    # fire): not tried again until the next wake-up. Fired rows leave the query by themselves,
+    # so the exclusion list stays short (it is sent with every query).
+    skipped: set[int] = set()
+    for _ in range(limit):
         with rt.sessions() as session:
-            row = session.scalar(_due_query(clock.now(), attempted))
+            row = session.scalar(_due_query(clock.now(), skipped))
             if row is None:
                 return fired
-            attempted.add(row.id)
+            row_id = row.id
             model = session.scalar(
                 select(ProcessInstance).where(ProcessInstance.id == row.instance_id).with_for_update(of=ProcessInstance)
             )
             if model is None or model.status not in FIRING_STATUSES:
+                skipped.add(row_id)
                 continue
             inst = instances.load(rt, model)
             try:
@@ -129,8 +133,11 @@ def fire_due(rt: Runtime, *, limit: int = 10_000) -> int:
                 session.commit()
             except (Conflict, StaleDataError):
                 session.rollback()  # a user changed the instance first: retried on the next wake-up
+                skipped.add(row_id)
                 continue
             fired += count
+            if row.status == "pending":
+                skipped.add(row_id)
     return fired
 
 
