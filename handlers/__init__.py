@@ -10,11 +10,21 @@ from typing import Any
 
 from handlers.routing import approval_level_for, route_by_subject
 from handlers.severity import classify_severity
+from handlers.sla import escalate_severity, sla_deadlines
 
 REGISTRY: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "classify_severity": classify_severity,
     "route_by_subject": route_by_subject,
     "approval_level_for": approval_level_for,
+    "sla_deadlines": sla_deadlines,
+    "escalate_severity": escalate_severity,
 }
 
-__all__ = ["REGISTRY", "approval_level_for", "classify_severity", "route_by_subject"]
+__all__ = [
+    "REGISTRY",
+    "approval_level_for",
+    "classify_severity",
+    "escalate_severity",
+    "route_by_subject",
+    "sla_deadlines",
+]
