@@ -10,8 +10,8 @@ in the environment, the real wall clock (no simulated clock in these processes):
 - ``scheduler``: the product scheduler exactly as ``flask --app wsgi scheduler`` runs it
   (``create_app()`` + ``start_scheduler``), with its log on stderr: one ``fired N timer(s)``
   line per wake-up that fired something. Stops on SIGTERM; the tests also SIGKILL it.
-- ``start KEY WAKE_AT``: start one instance the way a web worker does; prints JSON with its id
-  once committed.
+- ``start KEY SECONDS``: start one instance the way a web worker does, its timer due SECONDS
+  after this process's now; prints JSON with its id, due time and commit time once committed.
 """
 
 from __future__ import annotations
@@ -147,17 +147,18 @@ def scheduler() -> None:
     stop_scheduler()
 
 
-def start(key: str, wake_at: str) -> dict[str, Any]:
+def start(key: str, seconds: float) -> dict[str, Any]:
     from app.services import instances
 
     app = _app()
     rt = app.extensions["runtime"]
     with rt.sessions() as session:
-        model = instances.start(rt, session, key, {"wake_at": wake_at, "steps": 0}, "web")
+        wake_at = datetime.now(UTC) + timedelta(seconds=seconds)
+        model = instances.start(rt, session, key, {"wake_at": wake_at.isoformat(), "steps": 0}, "web")
         session.commit()
         committed = datetime.now(UTC)
     rt.db.dispose()
-    return {"id": model.id, "committed_at": committed.isoformat()}
+    return {"id": model.id, "wake_at": wake_at.isoformat(), "committed_at": committed.isoformat()}
 
 
 def main(argv: list[str]) -> None:
@@ -167,7 +168,7 @@ def main(argv: list[str]) -> None:
     elif command == "scheduler":
         scheduler()
     elif command == "start":
-        print(json.dumps(start(args[0], args[1])), flush=True)
+        print(json.dumps(start(args[0], float(args[1]))), flush=True)
     else:
         raise SystemExit(f"unknown command {command!r}")
 
