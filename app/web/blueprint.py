@@ -8,10 +8,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from werkzeug.wrappers import Response
 
-from app.errors import Conflict, Invalid, NotAuthenticated, NotFound
+from app.errors import Conflict, Forbidden, Invalid, NotAuthenticated, NotFound
 from app.http import db, runtime
-from app.services import deployments, instances, people, tasks
-from app.web import form_input, pages, queries, template_helpers
+from app.services import complaints, deployments, instances, notifications, people, tasks
+from app.web import complaint_view, form_input, pages, queries, template_helpers
 from app.web.presenters import bilingual, group_name, status_label
 from app.web.security import (
     check_csrf,
@@ -62,7 +62,8 @@ def logout() -> Response:
 @login_required
 def inbox() -> str:
     scope = request.args.get("scope", "group")
-    return pages.inbox_page(db(), signed_in_user(), scope if scope in tasks.SCOPES else "group")
+    sort = "due" if request.args.get("sort") == "due" else "created"
+    return pages.inbox_page(db(), signed_in_user(), scope if scope in tasks.SCOPES else "group", sort)
 
 
 @bp.post("/tasks/<task_id>/claim")
@@ -147,7 +148,33 @@ def instance_list() -> str:
 @bp.get("/instances/<int:instance_id>")
 @login_required
 def instance(instance_id: int) -> str:
-    return pages.instance_page(runtime(), db(), instances.get(db(), instance_id))
+    return pages.instance_page(runtime(), db(), instances.get(db(), instance_id), signed_in_user())
+
+
+@bp.post("/instances/<int:instance_id>/repeat-contact")
+@login_required
+def repeat_contact(instance_id: int) -> Any:
+    """The customer called (wrote, came) again: count it, maybe raise the severity, back to the page."""
+    user = signed_in_user()
+    model = instances.get(db(), instance_id)
+    if not complaint_view.is_complaint(model):
+        raise NotFound("only complaints record repeat contacts", code="unknown_action")
+    if not instances.may_view(db(), user, model):
+        raise Forbidden("you are not involved in this complaint", code="not_your_instance")
+    severity = complaint_view.severity_of(model.variables or {})
+    posted = {"channel": request.form.get("channel", ""), "note": request.form.get("note", "").strip()}
+    try:
+        result = complaints.record_repeat_contact(
+            runtime(), db(), model, user.username, note=posted["note"], channel=posted["channel"]
+        )
+    except (Invalid, Conflict) as err:
+        db().rollback()
+        model = instances.get(db(), instance_id)
+        message = complaint_view.contact_error_text(err)
+        page = pages.instance_page(runtime(), db(), model, user, contact_error=message, posted=posted)
+        return page, err.status
+    flash(complaint_view.recorded_message(result, severity.level if severity else None), "success")
+    return redirect(url_for("web.instance", instance_id=instance_id))
 
 
 @bp.post("/instances/<int:instance_id>/<action>")
@@ -167,6 +194,28 @@ def instance_action(instance_id: int, action: str) -> Response:
         instances.retry(runtime(), db(), model, user.username)
     flash(gettext("Done: the instance is now %(status)s.", status=status_label(model.status)), "success")
     return redirect(url_for("web.instance", instance_id=instance_id))
+
+
+# --- notifications -------------------------------------------------------------------------
+@bp.get("/notifications")
+@login_required
+def notification_list() -> str:
+    return pages.notifications_page(db(), signed_in_user(), unread_only=request.args.get("unread") == "1")
+
+
+@bp.post("/notifications/<int:notification_id>/read")
+@login_required
+def notification_read(notification_id: int) -> Response:
+    notifications.mark_read(db(), signed_in_user(), notification_id)
+    return redirect(safe_next(request.form.get("next"), url_for("web.notification_list")))
+
+
+@bp.post("/notifications/read-all")
+@login_required
+def notifications_read_all() -> Response:
+    marked = notifications.mark_all_read(db(), signed_in_user())
+    flash(gettext("%(n)s notifications marked as read.", n=marked), "success")
+    return redirect(safe_next(request.form.get("next"), url_for("web.notification_list")))
 
 
 # --- what every page may use ---------------------------------------------------------------

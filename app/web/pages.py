@@ -9,14 +9,15 @@ from typing import Any
 from flask import render_template
 from sqlalchemy.orm import Session
 
+from app.clock import utcnow
 from app.errors import AppError, Invalid
 from app.models import ProcessInstance, TaskRecord, User
 from app.runtime import Runtime
-from app.services import instances, tasks
+from app.services import instances, notifications, tasks
 from app.services.instance_details import describe
-from app.web import form_input, queries
+from app.web import complaint_view, form_input, history_view, queries, timing
 from app.web.forms_render import build_fields, display_values, localized
-from app.web.presenters import current_lang, history_summary
+from app.web.presenters import current_lang
 from app.web.variables_view import describe_variables, key_facts, property_index, required_fields
 
 PER_PAGE = 20
@@ -84,23 +85,46 @@ def start_page(
     )
 
 
-def inbox_page(session: Session, user: User, scope: str) -> str:
+def inbox_page(session: Session, user: User, scope: str, sort: str) -> str:
     rows = tasks.inbox(session, user, scope=scope)
+    if sort == "due":
+        rows = timing.by_due(rows)
+    now = utcnow()
     return render_template(
         "inbox.html",
         tasks=rows,
         scope=scope,
+        sort=sort,
+        due={t.id: timing.due(t.due_at, now) for t in rows},
         keys=queries.business_keys(session, (t.instance_id for t in rows)),
         process_names=queries.process_names(session),
         may_act={t.id: tasks.may_act(user, t) for t in rows},
     )
 
 
-def instance_page(rt: Runtime, session: Session, model: ProcessInstance) -> str:
+def instance_page(
+    rt: Runtime,
+    session: Session,
+    model: ProcessInstance,
+    user: User,
+    *,
+    contact_error: str | None = None,
+    posted: Mapping[str, str] | None = None,
+) -> str:
+    """The instance with its timers, history and, for complaints, severity and the repeat-contact form."""
     details = describe(rt, session, model)
     variables = model.variables or {}
     index = property_index(rt.forms)
     lang = current_lang()
+    panel = complaint_view.contact_panel(
+        model,
+        rt.forms,
+        lang,
+        may_view=complaint_view.is_complaint(model) and instances.may_view(session, user, model),
+        error=contact_error,
+        posted=posted,
+    )
+    channels = dict(panel.channels) if panel else {}
     return render_template(
         "instance.html",
         instance=model,
@@ -108,9 +132,20 @@ def instance_page(rt: Runtime, session: Session, model: ProcessInstance) -> str:
         variables=describe_variables(variables, index, lang, required=required_fields(rt.forms)),
         raw_variables=json.dumps(variables, ensure_ascii=False, indent=2, sort_keys=True),
         tasks=details.tasks,
-        timers=[{"name": t["name"] or t["element_id"], "due_at": t["due_at"]} for t in details.timers],
+        timers=timing.timer_views(details.timers, utcnow()),
         incidents=details.incidents,
-        history=[(entry, history_summary(entry.detail)) for entry in details.history],
+        history=[(entry, history_view.summary(entry.type, entry.detail, channels)) for entry in details.history],
+        contact=panel,
+    )
+
+
+def notifications_page(session: Session, user: User, *, unread_only: bool) -> str:
+    rows = notifications.for_user(session, user, unread_only=unread_only)
+    return render_template(
+        "notifications.html",
+        notifications=rows,
+        unread_only=unread_only,
+        keys=queries.business_keys(session, (n.instance_id for n in rows if n.instance_id is not None)),
     )
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.errors import AppError
 from app.http import current_user, db
 from app.models import User
+from app.services import notifications
 from app.web import queries
 from app.web.presenters import STATUSES, bilingual, group_name, history_label, local_time, status_label, yes_no
 from app.web.security import CSRF_FIELD, csrf_token
@@ -37,6 +38,8 @@ ERROR_TEXTS = {
     "instance_suspended": lazy_gettext("The complaint is suspended; an administrator must resume it first."),
     "instance_changed": lazy_gettext("The complaint was changed by someone else. Reload and try again."),
     "instance_state": lazy_gettext("This action is not possible in the complaint's current state."),
+    "not_your_instance": lazy_gettext("You are not involved in this complaint, so you cannot record contacts for it."),
+    "unknown_notification": lazy_gettext("There is no such notification."),
     "unknown_task": lazy_gettext("There is no such task."),
     "unknown_instance": lazy_gettext("There is no such complaint or process instance."),
     "unknown_process": lazy_gettext("There is no such process."),
@@ -98,9 +101,23 @@ def _demo_warning() -> bool:
         return False
 
 
+def _unread_notifications() -> int | None:
+    """The viewer's unread notifications: one COUNT query per page view (kept for the request)."""
+    if "unread_notifications" not in g:
+        try:
+            user = _viewer()
+            g.unread_notifications = notifications.unread_count(db(), user) if user is not None else None
+        except SQLAlchemyError:
+            log.warning("cannot count notifications", exc_info=True)
+            g.unread_notifications = None
+    count: int | None = g.unread_notifications
+    return count
+
+
 def helpers() -> dict[str, Any]:
     return {
         "viewer": _viewer(),
+        "unread_notifications": _unread_notifications,
         "csrf_field": CSRF_FIELD,
         "csrf_token": csrf_token,
         "demo_warning": _demo_warning,

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import delete
 from werkzeug.test import TestResponse
+
+from app.models import Notification
+from app.runtime import Runtime
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -74,3 +79,15 @@ def register_complaint(web_login: Any) -> Any:
         return int(r.headers["Location"].rsplit("/", 1)[1])
 
     return _register
+
+
+@pytest.fixture(autouse=True)
+def _no_notifications(rt: Runtime) -> Iterator[None]:
+    """Each page test starts and ends without notifications (other suites leave some behind)."""
+    with rt.sessions() as s:
+        s.execute(delete(Notification))
+        s.commit()
+    yield
+    with rt.sessions() as s:
+        s.execute(delete(Notification))
+        s.commit()
