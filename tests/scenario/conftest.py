@@ -34,6 +34,7 @@ TASK_DATA: dict[str, dict[str, Any]] = {
     "Task_ConfirmRecord": {"record_confirmed": True, "acceptance_decision": "accepted", "promised_reply_hours": 24},
     "Task_ExplainRejection": {"rejection_reason": "duplicate", "rejection_explanation": "已有相同投诉在处理"},
     "Task_ClassifyComplaint": {"subject": "product_quality", "severity_grade": "general"},
+    "Task_SiteVisit": {"visited_on": "2026-01-03", "visit_findings": "客户所述属实"},
     "Task_Investigate": {
         "subject": "product_quality",
         "root_cause": "封口不严",
@@ -66,6 +67,9 @@ ROUTING = {
     "other": "cs_supervisors",
 }
 
+# Subjects whose complaints get a salesperson's site visit (Task_SiteVisit) before the investigation.
+SITE_VISIT_SUBJECTS = frozenset({"sales", "after_sales"})
+
 # Customer-contact tasks follow the first-responder rule: assigned to ``registered_by``.
 CUSTOMER_CONTACT = frozenset(
     {"Task_ConfirmRecord", "Task_ExplainRejection", "Task_CustomerAgreement", "Task_FollowUpVisit"}
@@ -76,6 +80,7 @@ STATIC_GROUPS: dict[str, list[str]] = {
     "Task_ConfirmRecord": ["cs_agents"],
     "Task_ExplainRejection": ["cs_agents"],
     "Task_ClassifyComplaint": ["cs_supervisors", "cs_agents"],
+    "Task_SiteVisit": ["sales"],
     "Task_ApproveByManager": ["managers"],
     "Task_ApproveBySupervisor": ["cs_supervisors"],
     "Task_ApproveByDirector": ["marketing_director"],
@@ -88,6 +93,7 @@ LANES: dict[str, str] = {
     "Task_ConfirmRecord": "cs_agents",
     "Task_ExplainRejection": "cs_agents",
     "Task_ClassifyComplaint": "cs_supervisors",
+    "Task_SiteVisit": "sales",
     "Task_Investigate": "departments",
     "Task_ProposeSolution": "departments",
     "Task_ApproveByManager": "managers",
@@ -138,6 +144,13 @@ def T(*names: str) -> list[str]:
 
 # The happy path up to the approval, and from the customer's agreement to the end.
 HEAD = T("ConfirmRecord", "ClassifyComplaint", "Investigate", "ProposeSolution")
+HEAD_WITH_SITE_VISIT = T("ConfirmRecord", "ClassifyComplaint", "SiteVisit", "Investigate", "ProposeSolution")
+
+
+def head_for(subject: str) -> list[str]:
+    """The happy path up to the approval for a complaint classified with ``subject``."""
+    return HEAD_WITH_SITE_VISIT if subject in SITE_VISIT_SUBJECTS else HEAD
+
 TAIL = T("CustomerAgreement", "ImplementSolution", "FollowUpVisit", "CloseArchive")
 
 APPROVED_BY_MANAGER = {"approver_group": "managers", "limit": 500}
@@ -223,6 +236,8 @@ class ComplaintRun:
             n = self.visits[element_id]
             override = override[n] if n < len(override) else {}
         data.update(override)
+        if element_id == "Task_ClassifyComplaint" and data.get("subject") == "sales":
+            data.setdefault("sales_complaint_source", "external")  # required for sales complaints
         return data
 
     def check_who_may_act(self, task: dict[str, Any]) -> str:

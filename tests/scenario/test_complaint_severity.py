@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.scenario.conftest import APPROVED_BY_MANAGER, HEAD, INTAKE, TAIL
+from tests.scenario.conftest import APPROVED_BY_MANAGER, HEAD, HEAD_WITH_SITE_VISIT, INTAKE, TAIL
 
 LEVELS = {
     "A": (
@@ -127,7 +127,9 @@ def test_classification_may_override_the_suggested_grade(complaint):
     assert v["severity_grade"] == "crisis" and v["severity"]["level"] == "E" and v["severity"]["grade"] == "general"
     run.drive()
     run.assert_completed(
-        order=[*HEAD, "Task_ApproveByManager", *TAIL], outcome="resolved", approval_level=APPROVED_BY_MANAGER
+        order=[*HEAD_WITH_SITE_VISIT, "Task_ApproveByManager", *TAIL],
+        outcome="resolved",
+        approval_level=APPROVED_BY_MANAGER,
     )
 
 
