@@ -151,6 +151,7 @@ def head_for(subject: str) -> list[str]:
     """The happy path up to the approval for a complaint classified with ``subject``."""
     return HEAD_WITH_SITE_VISIT if subject in SITE_VISIT_SUBJECTS else HEAD
 
+
 TAIL = T("CustomerAgreement", "ImplementSolution", "FollowUpVisit", "CloseArchive")
 
 APPROVED_BY_MANAGER = {"approver_group": "managers", "limit": 500}
