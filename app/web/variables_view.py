@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +35,11 @@ PROCESS_LABELS = {
     "approver_group": lazy_gettext("Approver"),
     "limit": lazy_gettext("Authority limit (yuan)"),
     "outcome": lazy_gettext("Outcome"),
+    "contacts": lazy_gettext("Contact log"),
+    "at": lazy_gettext("Time"),
+    "by": lazy_gettext("By"),
+    "note": lazy_gettext("Note"),
+    "sla": lazy_gettext("Time limits"),
 }
 
 # Values the process computes, as a person reads them.
@@ -47,6 +53,9 @@ PROCESS_VALUES = {
     "invalid": lazy_gettext("invalid complaint"),
     "closed_without_agreement": lazy_gettext("closed without agreement"),
 }
+
+# Times the process stores as ISO 8601 text ("2026-05-01T10:30:00+00:00") read as local times.
+_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$")
 
 # Nested names that mean the same as a form field (the severity's suggested grade).
 ALIASES = {"grade": "severity_grade"}
@@ -117,7 +126,7 @@ def display_value(value: Any, node: Schema, lang: str) -> str:
         return ", ".join(f"{PROCESS_LABELS.get(k, k)}: {display_value(v, {}, lang)}" for k, v in value.items())
     if "enum" in node or "x-enum-titles" in node:
         return enum_label(node, value, lang)
-    if node.get("format") == "date-time":
+    if node.get("format") == "date-time" or (isinstance(value, str) and _ISO_TIME.match(value)):
         return local_time(str(value))
     if isinstance(value, float) and value.is_integer():
         return str(int(value))

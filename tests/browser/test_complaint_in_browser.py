@@ -14,9 +14,12 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+from sqlalchemy import delete
 from werkzeug.serving import make_server
 
 from app.clock import utcnow
+from app.models import Notification
+from app.runtime import Runtime
 
 pytestmark = pytest.mark.browser
 
@@ -187,3 +190,49 @@ def test_complaint_from_registration_to_archive(browser: Browser, server_url: st
     expect(page.locator("table.history")).to_contain_text("manager")
     expect(page.locator("section.card > dl.variables")).to_contain_text("已解决")
     assert SCREENSHOT.is_file() and SCREENSHOT.stat().st_size > 10_000
+
+
+@pytest.fixture
+def no_notifications(rt: Runtime) -> Iterator[None]:
+    with rt.sessions() as s:
+        s.execute(delete(Notification))
+        s.commit()
+    yield
+    with rt.sessions() as s:
+        s.execute(delete(Notification))
+        s.commit()
+
+
+@pytest.mark.usefixtures("no_notifications")
+def test_repeat_contact_raises_severity_and_notifies_the_manager(browser: Browser, server_url: str) -> None:
+    manager = Desk(browser, server_url, "manager")
+    expect(manager.page.locator("#notification-bell")).to_have_attribute("data-unread", "0")
+
+    agent = Desk(browser, server_url, "agent")
+    page = agent.page
+    page.click("text=登记投诉")
+    page.select_option("#f-channel", "phone")
+    page.fill("#f-complainant-name", "李四")
+    page.fill("#f-complainant-phone", "13900139000")
+    page.fill("#f-description", "酸奶胀袋")
+    page.click("form.schema-form button[type=submit]")
+    expect(page.locator("#severity-level")).to_have_attribute("data-level", "E")
+    expect(page.locator("#contact-count")).to_have_text("1")
+    page.select_option("#rc-channel", "phone")
+    page.fill("#rc-note", "客户再次来电催促处理")
+    page.click("form.repeat-contact button[type=submit]")
+    expect(page.locator(".flash-success")).to_contain_text("严重等级已升至 D 级")
+    expect(page.locator("#severity-level")).to_have_attribute("data-level", "D")
+    expect(page.locator("#severity-level")).to_have_text("D 级")
+    expect(page.locator("#contact-count")).to_have_text("2")
+    expect(page.locator("table.history tr[data-type=severity_escalated]")).to_contain_text("E → D")
+
+    page = manager.page
+    page.reload()
+    expect(page.locator("#unread-count")).to_have_text("1")
+    page.click("#notification-bell")
+    item = page.locator("li.notification.kind-escalation.unread")
+    expect(item).to_contain_text("客户第 2 次来电")
+    item.locator("form.mark-read button").click()
+    expect(page.locator("#notification-bell")).to_have_attribute("data-unread", "0")
+    expect(page.locator("li.notification.kind-escalation.read")).to_have_count(1)
