@@ -8,6 +8,7 @@ transaction: a crash before commit leaves the timers pending, so they fire after
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,6 +25,12 @@ from app.runtime import Runtime
 from app.services import audit
 
 FIRING_STATUSES = ("running", "error")
+
+# Within one process, the scheduler's wake-ups and a simulated-clock advance take turns: an
+# advance fires (and counts) every timer on its way itself, in due order, and returns only once
+# they are fired; without this the in-process scheduler could fire one of them in between (or
+# still be committing it when the advance returns). Other processes are kept apart by row locks.
+_firing = threading.RLock()
 
 
 def due_by_task(timers: Iterable[dict[str, Any]]) -> dict[str, datetime]:
@@ -115,29 +122,32 @@ def fire_due(rt: Runtime, *, limit: int = 10_000) -> int:
     # fire): not tried again until the next wake-up. Fired rows leave the query by themselves,
     # so the exclusion list stays short (it is sent with every query).
     skipped: set[int] = set()
-    for _ in range(limit):
-        with rt.sessions() as session:
-            row = session.scalar(_due_query(clock.now(), skipped))
-            if row is None:
-                return fired
-            row_id = row.id
-            model = session.scalar(
-                select(ProcessInstance).where(ProcessInstance.id == row.instance_id).with_for_update(of=ProcessInstance)
-            )
-            if model is None or model.status not in FIRING_STATUSES:
-                skipped.add(row_id)
-                continue
-            inst = instances.load(rt, model)
-            try:
-                count = instances.save(rt, session, model, inst, inst.run_steps(), None)
-                session.commit()
-            except (Conflict, StaleDataError):
-                session.rollback()  # a user changed the instance first: retried on the next wake-up
-                skipped.add(row_id)
-                continue
-            fired += count
-            if row.status == "pending":
-                skipped.add(row_id)
+    with _firing:
+        for _ in range(limit):
+            with rt.sessions() as session:
+                row = session.scalar(_due_query(clock.now(), skipped))
+                if row is None:
+                    break
+                row_id = row.id
+                model = session.scalar(
+                    select(ProcessInstance)
+                    .where(ProcessInstance.id == row.instance_id)
+                    .with_for_update(of=ProcessInstance)
+                )
+                if model is None or model.status not in FIRING_STATUSES:
+                    skipped.add(row_id)
+                    continue
+                inst = instances.load(rt, model)
+                try:
+                    count = instances.save(rt, session, model, inst, inst.run_steps(), None)
+                    session.commit()
+                except (Conflict, StaleDataError):
+                    session.rollback()  # a user changed the instance first: retried on the next wake-up
+                    skipped.add(row_id)
+                    continue
+                fired += count
+                if row.status == "pending":
+                    skipped.add(row_id)
     return fired
 
 
@@ -153,12 +163,13 @@ def next_due(session: Session) -> datetime | None:
 def advance_clock(rt: Runtime, *, to: datetime) -> int:
     """Simulated clock: move forward to ``to`` firing every timer on the way, in due order."""
     fired = 0
-    while True:
-        with rt.sessions() as session:
-            due = next_due(session)
-        if due is None or due > to:
-            break
-        clock.advance_to(max(clock.now(), due + timedelta(microseconds=1)))
-        fired += fire_due(rt)
-    clock.advance_to(max(clock.now(), to))
-    return fired + fire_due(rt)
+    with _firing:
+        while True:
+            with rt.sessions() as session:
+                due = next_due(session)
+            if due is None or due > to:
+                break
+            clock.advance_to(max(clock.now(), due + timedelta(microseconds=1)))
+            fired += fire_due(rt)
+        clock.advance_to(max(clock.now(), to))
+        return fired + fire_due(rt)
