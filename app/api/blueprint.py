@@ -213,24 +213,18 @@ def _instance_json(instance_id: int) -> dict[str, Any]:
 
 @bp.get("/process-instances/<int:instance_id>")
 def get_instance(instance_id: int) -> Any:
-    current_user()
+    user = current_user()
+    assert user is not None
+    instances.get_viewable(db(), user, instance_id)
     return _instance_json(instance_id)
 
 
 @bp.post("/process-instances/<int:instance_id>/<action>")
 def admin_action(instance_id: int, action: str) -> Any:
-    if action not in ("suspend", "resume", "terminate", "retry"):
+    if action not in instances.ADMIN_ACTIONS:
         raise NotFound(f"unknown action '{action}'", code="unknown_action")
     user = require_role("admin")
-    model = instances.get(db(), instance_id)
-    if action == "suspend":
-        instances.suspend(db(), model, user.username)
-    elif action == "resume":
-        instances.resume(db(), model, user.username)
-    elif action == "terminate":
-        instances.terminate(runtime(), db(), model, user.username)
-    else:
-        instances.retry(runtime(), db(), model, user.username)
+    instances.apply_admin_action(runtime(), db(), instances.get(db(), instance_id), action, user.username)
     return _instance_json(instance_id)
 
 
@@ -359,9 +353,7 @@ def repeat_contact(instance_id: int) -> Any:
     user = current_user()
     assert user is not None
     body = json_body()
-    model = instances.get(db(), instance_id)
-    if not instances.may_view(db(), user, model):
-        raise Forbidden("you are not involved in this complaint", code="not_your_instance")
+    model = instances.get_viewable(db(), user, instance_id)
     result = complaints.record_repeat_contact(
         runtime(), db(), model, user.username, note=body.get("note", ""), channel=body.get("channel", "phone")
     )

@@ -12,7 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.clock import utcnow
 from app.engine import Instance, StepResult
-from app.errors import Conflict, NotFound
+from app.errors import Conflict, Forbidden, NotFound
 from app.models import Incident, ProcessInstance, TaskCandidateGroup, TaskRecord, User
 from app.runtime import Runtime
 from app.services import audit, notifications, timers
@@ -277,3 +277,28 @@ def _flush(session: Session) -> None:
         raise Conflict(
             "the instance was changed by someone else; reload and try again", code="instance_changed"
         ) from None
+
+
+ADMIN_ACTIONS = ("suspend", "resume", "terminate", "retry")
+
+
+def apply_admin_action(rt: Runtime, session: Session, model: ProcessInstance, action: str, actor: str) -> None:
+    """Suspend, resume, terminate or retry an instance (admin)."""
+    if action not in ADMIN_ACTIONS:
+        raise NotFound(f"unknown action '{action}'", code="unknown_action")
+    if action == "suspend":
+        suspend(session, model, actor)
+    elif action == "resume":
+        resume(session, model, actor)
+    elif action == "terminate":
+        terminate(rt, session, model, actor)
+    else:
+        retry(rt, session, model, actor)
+
+
+def get_viewable(session: Session, user: User, instance_id: int) -> ProcessInstance:
+    """The instance, if the user may see it (403 otherwise)."""
+    model = get(session, instance_id)
+    if not may_view(session, user, model):
+        raise Forbidden("you are not involved in this complaint", code="not_your_instance")
+    return model

@@ -26,7 +26,6 @@ from app.web.security import (
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/web-static")
 
 COMPLAINT_PROCESS = "complaint_handling"
-ADMIN_ACTIONS = ("suspend", "resume", "terminate", "retry")
 
 
 @bp.before_request
@@ -148,7 +147,8 @@ def instance_list() -> str:
 @bp.get("/instances/<int:instance_id>")
 @login_required
 def instance(instance_id: int) -> str:
-    return pages.instance_page(runtime(), db(), instances.get(db(), instance_id), signed_in_user())
+    user = signed_in_user()
+    return pages.instance_page(runtime(), db(), instances.get_viewable(db(), user, instance_id), user)
 
 
 @bp.post("/instances/<int:instance_id>/repeat-contact")
@@ -180,18 +180,11 @@ def repeat_contact(instance_id: int) -> Any:
 @bp.post("/instances/<int:instance_id>/<action>")
 @login_required
 def instance_action(instance_id: int, action: str) -> Response:
-    if action not in ADMIN_ACTIONS:
+    if action not in instances.ADMIN_ACTIONS:
         raise NotFound(f"unknown action '{action}'", code="unknown_action")
     user = require_admin()
     model = instances.get(db(), instance_id)
-    if action == "suspend":
-        instances.suspend(db(), model, user.username)
-    elif action == "resume":
-        instances.resume(db(), model, user.username)
-    elif action == "terminate":
-        instances.terminate(runtime(), db(), model, user.username)
-    else:
-        instances.retry(runtime(), db(), model, user.username)
+    instances.apply_admin_action(runtime(), db(), model, action, user.username)
     flash(gettext("Done: the instance is now %(status)s.", status=status_label(model.status)), "success")
     return redirect(url_for("web.instance", instance_id=instance_id))
 

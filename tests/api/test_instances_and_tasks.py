@@ -234,3 +234,15 @@ def test_failing_post_script_of_a_user_task_is_an_incident_not_a_500(login):
     assert after["status"] == "error"
     assert after["incidents"][0]["element_id"] == "second"
     assert "TypeError" in after["incidents"][0]["message"]
+
+
+def test_only_people_involved_see_an_instance(login, flow):
+    agent, quality, logistics = login("agent"), login("quality"), login("logistics")
+    inst = start(login("agent2"))
+    agent.get(f"/process-instances/{inst['id']}", expect=200)  # customer service sees every complaint
+    assert quality.get(f"/process-instances/{inst['id']}", expect=403)["error"]["code"] == "not_your_instance"
+    [task] = agent.get(f"/tasks?instance_id={inst['id']}", expect=200)
+    agent.post(f"/tasks/{task['id']}/complete", json={"data": {}}, expect=200)
+    quality.get(f"/process-instances/{inst['id']}", expect=200)  # now it has a task for quality
+    logistics.get(f"/process-instances/{inst['id']}", expect=403)
+    login("admin").get(f"/process-instances/{inst['id']}", expect=200)
