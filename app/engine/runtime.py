@@ -137,12 +137,19 @@ class Instance:
         return bool(self.workflow.is_completed())
 
     def variables(self) -> dict[str, Any]:
-        """The instance's current data: the workflow data when done, else the latest task's."""
+        """The instance's current data: the workflow data when done; otherwise the data of the
+        places where it waits, merged oldest first (a branch that ended, e.g. a reminder's
+        path waiting at the end join with no data, does not hide the case's data)."""
         if self.completed:
             return dict(self.workflow.data)
-        ready = self.workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.ERROR)
-        source = max(ready, key=lambda t: t.last_state_change, default=None) or self.workflow.last_task
-        return dict(source.data) if source is not None else dict(self.workflow.task_tree.data)
+        active = self.workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.ERROR)
+        if not active:
+            source = self.workflow.last_task or self.workflow.task_tree
+            return dict(source.data)
+        merged: dict[str, Any] = {}
+        for task in sorted(active, key=lambda t: t.last_state_change):
+            merged.update(task.data)
+        return merged
 
     def waiting_timers(self) -> list[dict[str, Any]]:
         """Pending timer events: element id, name, due value (ISO string or cycle dict), the
@@ -259,6 +266,8 @@ class Instance:
         workflow data), e.g. a repeat contact recorded from outside the diagram."""
         for task in self.workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED):
             task.data.update(changes)
+            if isinstance(task.task_spec, BoundaryEvent) and task.parent is not None:
+                task.parent.data.update(changes)  # a firing boundary event copies its data from here
         self.workflow.data.update(changes)
 
     def run_steps(self) -> StepResult:

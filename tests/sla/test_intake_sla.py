@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import pytest
-
 from tests.sla.conftest import HOUR, INFORMED_ONLY, MINUTE, RESPONSIBLE, kinds, recipients
 
 
@@ -127,12 +125,6 @@ def test_reminder_at_75_percent_before_breach(case):
     assert [s["kind"] for s in c.sent()] == ["reminder"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug (app/engine/runtime.py Instance.variables): after a non-interrupting timer's path "
-    "ends, the newest READY/WAITING task is the process EndJoin, whose data is empty, so the instance's "
-    "variables (and the task forms' prefill, and repeat-contact) read {} until the main path moves",
-)
 def test_variables_survive_a_reminder(case):
     c = case()
     c.advance_to(c.after(9) + MINUTE)

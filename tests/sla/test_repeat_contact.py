@@ -4,8 +4,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tests.sla.conftest import HOUR, MINUTE
 
 
@@ -32,13 +30,6 @@ def test_repeat_contact_makes_secondary_complaint(case):
     assert [t["element_id"] for t in c.tasks()] == ["Task_ConfirmRecord"]  # the task is where it was
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug (app/engine/runtime.py Instance.set_variables): a boundary event re-inherits its "
-    "parent's data when it fires (SpiffWorkflow Task._inherit_data), and set_variables does not update that "
-    "COMPLETED BoundaryEventSplit, so the contact breach path runs on the data of before the repeat contact: "
-    "contact_count goes back to None and the severity's reasons lose secondary_complaint",
-)
 def test_repeat_contact_survives_a_later_sla_breach(case):
     c = case()
     repeat(c)
