@@ -39,6 +39,9 @@ class UserTaskView:
     data: dict[str, Any]
     instructions: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+    # the ids of the subprocess tasks it runs inside, innermost first (their boundary timers
+    # are its deadlines too)
+    enclosing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,7 @@ class Instance:
             data=task.data,
             instructions=(getattr(spec, "extensions", None) or {}).get("instructionsForEndUser"),
             metadata=self._metadata(task),
+            enclosing=_enclosing_subprocess_tasks(task),
         )
 
     def _metadata(self, task: Any) -> dict[str, Any]:
@@ -333,6 +337,15 @@ def _message_variable(task: Any, name: str) -> str | None:
 def _definitions(definition: Any) -> list[Any]:
     """An event definition, or the parts of a multiple-event definition."""
     return list(getattr(definition, "event_definitions", None) or [definition])
+
+
+def _enclosing_subprocess_tasks(task: Any) -> tuple[str, ...]:
+    ids = []
+    workflow = task.workflow
+    while workflow is not None and getattr(workflow, "parent_task_id", None) is not None:
+        ids.append(str(workflow.parent_task_id))
+        workflow = workflow.parent_workflow
+    return tuple(ids)
 
 
 def _attached_task_id(task: Any) -> str | None:

@@ -141,8 +141,9 @@ def sync_tasks(
             row.state = "completed" if state == "completed" else "cancelled"
             row.completed_at = row.completed_at or now
     for view in views:
+        due_at = next((due[k] for k in (view.id, *view.enclosing) if k in due), None)
         if view.id in open_rows:
-            open_rows[view.id].due_at = due.get(view.id)
+            open_rows[view.id].due_at = due_at
             continue
         row = TaskRecord(
             id=view.id,
@@ -156,7 +157,7 @@ def sync_tasks(
             form_key=view.form_key,
             state="ready",
             created_at=now,
-            due_at=due.get(view.id),
+            due_at=due_at,
         )
         row.groups = [TaskCandidateGroup(task_id=view.id, group_key=g) for g in view.candidate_groups]
         session.add(row)

@@ -91,3 +91,22 @@ def timer_start(key: str, cycle_value: str, *, script: str = "runs = 1") -> byte
         + '<bpmn:sequenceFlow id="f3" sourceRef="review" targetRef="end"/><bpmn:endEvent id="end"/>'
         "</bpmn:process></bpmn:definitions>"
     ).encode()
+
+
+def subprocess_deadline(key: str) -> bytes:
+    """A user task inside an embedded subprocess whose boundary timer (P2D) is the deadline."""
+    return (
+        f'{HEAD}<bpmn:process id="{key}" isExecutable="true"><bpmn:startEvent id="start"/>'
+        '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="handling"/>'
+        '<bpmn:subProcess id="handling" name="Handling"><bpmn:startEvent id="s_start"/>'
+        '<bpmn:sequenceFlow id="s1" sourceRef="s_start" targetRef="work"/>'
+        + user_task("work", "Work", props={"candidateGroups": "quality"})
+        + '<bpmn:sequenceFlow id="s2" sourceRef="work" targetRef="s_end"/><bpmn:endEvent id="s_end"/>'
+        "</bpmn:subProcess>"
+        '<bpmn:boundaryEvent id="handling_late" attachedToRef="handling" cancelActivity="false">'
+        "<bpmn:timerEventDefinition><bpmn:timeDuration>P2D</bpmn:timeDuration></bpmn:timerEventDefinition>"
+        "</bpmn:boundaryEvent>"
+        '<bpmn:sequenceFlow id="f2" sourceRef="handling" targetRef="end"/><bpmn:endEvent id="end"/>'
+        '<bpmn:sequenceFlow id="f3" sourceRef="handling_late" targetRef="end2"/><bpmn:endEvent id="end2"/>'
+        "</bpmn:process></bpmn:definitions>"
+    ).encode()

@@ -115,3 +115,12 @@ def test_clock_api_validation(flow):
     flow.agent.post("/admin/clock", json={"advance_seconds": 1}, expect=403)
     later = (flow.now() + timedelta(hours=1)).isoformat()
     assert flow.admin.post("/admin/clock", json={"now": later}, expect=200)["now"] >= later
+
+
+def test_task_inside_a_subprocess_takes_the_subprocess_deadline(flow):
+    flow.deploy(diagrams.subprocess_deadline("t_sub"))
+    inst = flow.start("t_sub")
+    [task] = inst["tasks"]
+    [timer] = inst["timers"]
+    assert task["element_id"] == "work" and timer["element_id"] == "handling_late"
+    assert task["due_at"] == timer["due_at"]
