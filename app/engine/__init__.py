@@ -11,15 +11,14 @@ Public interface:
 from app.engine.compiler import CompiledProcess, compile_diagram
 from app.engine.runtime import (
     Engine,
-    EngineIncident,
     Instance,
     StepResult,
     TaskNotReady,
     ThrownEvent,
     UserTaskView,
-    parse_due,
 )
 from app.engine.sandbox import ScriptError
+from app.engine.task_facts import EngineIncident, parse_due
 from app.engine.xml_input import parse_untrusted
 
 __all__ = [

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from copy import deepcopy
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from SpiffWorkflow.bpmn.specs.event_definitions.simple import NoneEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
-from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
-from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
@@ -23,6 +18,15 @@ from SpiffWorkflow.util.task import TaskState
 from app.engine import clock_seam, sandbox
 from app.engine.scripting import Handler, SandboxScriptEngine, take_effects
 from app.engine.serialization import SpecCache, dump_state, load_state
+from app.engine.task_facts import (
+    EngineIncident,
+    attached_task_id,
+    enclosing_subprocess_tasks,
+    event_definitions,
+    incident_from,
+    message_variable,
+    refresh_event_subprocess_data,
+)
 
 
 @dataclass(frozen=True)
@@ -42,12 +46,6 @@ class UserTaskView:
     # the ids of the subprocess tasks it runs inside, innermost first (their boundary timers
     # are its deadlines too)
     enclosing: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class EngineIncident:
-    element_id: str | None
-    message: str
 
 
 @dataclass(frozen=True)
@@ -104,7 +102,7 @@ class Instance:
             data=task.data,
             instructions=(getattr(spec, "extensions", None) or {}).get("instructionsForEndUser"),
             metadata=self._metadata(task),
-            enclosing=_enclosing_subprocess_tasks(task),
+            enclosing=enclosing_subprocess_tasks(task),
         )
 
     def _metadata(self, task: Any) -> dict[str, Any]:
@@ -164,7 +162,7 @@ class Instance:
         timers = []
         for task in self.workflow.event_manager.tasks.values():
             spec = task.task_spec
-            parts = _definitions(spec.event_definition)
+            parts = event_definitions(spec.event_definition)
             for index, definition in enumerate(parts):
                 if not isinstance(definition, TimerEventDefinition):
                     continue
@@ -176,7 +174,7 @@ class Instance:
                         "value": task._get_internal_data("event_value"),
                         "task_id": str(task.id),
                         "interrupting": bool(getattr(spec, "cancel_activity", False)),
-                        "attached_to": _attached_task_id(task),
+                        "attached_to": attached_task_id(task),
                     }
                 )
         return timers
@@ -185,7 +183,7 @@ class Instance:
         """Message events the instance waits for: element id and message name."""
         waiting = []
         for task in self.workflow.event_manager.tasks.values():
-            for definition in _definitions(task.task_spec.event_definition):
+            for definition in event_definitions(task.task_spec.event_definition):
                 if isinstance(definition, MessageEventDefinition):
                     spec = task.task_spec
                     waiting.append({"element_id": spec.bpmn_id or spec.name, "name": definition.name})
@@ -222,7 +220,7 @@ class Instance:
         if caught and isinstance(payload, dict):
             # The catchers hold this very payload object (event subprocesses are created by the catch).
             for task in self._all_tasks():
-                if task.internal_data.get(name) is payload and not _message_variable(task, name):
+                if task.internal_data.get(name) is payload and not message_variable(task, name):
                     task.data.update(payload)
         return caught
 
@@ -234,7 +232,7 @@ class Instance:
         if not isinstance(payload, dict):
             return {}
         for task in self.workflow.event_manager.tasks.values():
-            for definition in _definitions(task.task_spec.event_definition):
+            for definition in event_definitions(task.task_spec.event_definition):
                 if not isinstance(definition, MessageEventDefinition) or definition.name != name:
                     continue
                 if definition.correlation_properties:
@@ -259,7 +257,7 @@ class Instance:
         try:
             task.run()
         except SpiffWorkflowException as exc:  # e.g. a failing postScript: an incident, not a crash
-            self._incident = _incident_from(exc, self.workflow)
+            self._incident = incident_from(exc, self.workflow)
 
     def take_effects(self) -> list[dict[str, Any]]:
         """Built-in operations (``notify``) queued by service tasks, for the product to apply."""
@@ -282,11 +280,11 @@ class Instance:
         try:
             self.workflow.refresh_timers()
             self.workflow.do_engine_steps(
-                will_complete_task=_refresh_event_subprocess_data,
+                will_complete_task=refresh_event_subprocess_data,
                 did_complete_task=lambda t: ran.append(t.task_spec.name),
             )
         except SpiffWorkflowException as exc:
-            return StepResult(self.completed, _incident_from(exc, self.workflow), ran)
+            return StepResult(self.completed, incident_from(exc, self.workflow), ran)
         return StepResult(self.completed, None, ran)
 
     def retry_errors(self) -> StepResult:
@@ -297,85 +295,6 @@ class Instance:
 
     def cancel(self) -> None:
         self.workflow.cancel()
-
-
-def _refresh_event_subprocess_data(task: Any) -> None:
-    """An event subprocess starts with the data its parent has when the event fires.
-
-    SpiffWorkflow 3.2.0 copies the parent's data into an event subprocess when the instance
-    starts (the subprocess waits from then on), so a handler triggered later would see stale
-    data. Just before the triggered start event runs, give it the data of the task the parent
-    workflow completed last (for a signal thrown inside: the throwing task), keeping what the
-    event itself brought (a message payload).
-    """
-    spec = task.task_spec
-    if not isinstance(spec, StartEvent) or isinstance(spec.event_definition, NoneEventDefinition):
-        return  # only a triggered start event (an embedded subprocess starts with a plain one)
-    workflow = task.workflow
-    parent_id = getattr(workflow, "parent_task_id", None)
-    if parent_id is None:
-        return
-    parent = workflow.top_workflow.get_task_from_id(parent_id)
-    if parent is None or isinstance(parent.task_spec, CallActivity):
-        return
-    source = parent.workflow.last_task
-    if source is None or source is parent:
-        return
-    snapshot = parent.data  # what the subprocess was given when it started waiting
-    caught = {k: v for k, v in task.data.items() if k not in snapshot or snapshot[k] != v}  # e.g. a payload
-    task.data = {**deepcopy(source.data), **caught}
-
-
-def _message_variable(task: Any, name: str) -> str | None:
-    """The ``spiffworkflow:messageVariable`` a task's catch event for message ``name`` declares."""
-    for definition in _definitions(task.task_spec.event_definition):
-        if isinstance(definition, MessageEventDefinition) and definition.name == name and definition.message_var:
-            return str(definition.message_var)
-    return None
-
-
-def _definitions(definition: Any) -> list[Any]:
-    """An event definition, or the parts of a multiple-event definition."""
-    return list(getattr(definition, "event_definitions", None) or [definition])
-
-
-def _enclosing_subprocess_tasks(task: Any) -> tuple[str, ...]:
-    ids = []
-    workflow = task.workflow
-    while workflow is not None and getattr(workflow, "parent_task_id", None) is not None:
-        ids.append(str(workflow.parent_task_id))
-        workflow = workflow.parent_workflow
-    return tuple(ids)
-
-
-def _attached_task_id(task: Any) -> str | None:
-    """For a boundary event, the id of the task it is attached to (its sibling main task)."""
-    if not isinstance(task.task_spec, BoundaryEvent) or task.parent is None:
-        return None
-    for sibling in task.parent.children:
-        if not isinstance(sibling.task_spec, BoundaryEvent):
-            return str(sibling.id)
-    return None
-
-
-def _incident_from(exc: SpiffWorkflowException, workflow: BpmnWorkflow) -> EngineIncident:
-    task = getattr(exc, "task", None)
-    element_id = None
-    if task is not None:
-        element_id = task.task_spec.bpmn_id or task.task_spec.name
-    else:
-        spec = getattr(exc, "task_spec", None)
-        if spec is not None:
-            element_id = getattr(spec, "bpmn_id", None) or spec.name
-        else:
-            errored = workflow.get_tasks(state=TaskState.ERROR)
-            if errored:
-                element_id = errored[0].task_spec.bpmn_id
-    message = str(exc.args[0]) if exc.args else type(exc).__name__
-    cause = exc.__cause__ or getattr(exc, "exception", None)
-    if cause is not None and str(cause) not in message:
-        message = f"{message}: {cause}"
-    return EngineIncident(element_id, message)
 
 
 class Engine:
@@ -406,17 +325,3 @@ class Engine:
     @staticmethod
     def dump(instance: Instance) -> str:
         return dump_state(instance.workflow)
-
-
-def parse_due(value: Any) -> datetime | None:
-    """Due time (UTC) of a waiting timer value as stored by the engine; naive values are read
-    the way the engine reads them (its local offset)."""
-    if isinstance(value, dict):
-        value = value.get("next")
-    if not isinstance(value, str):
-        return None
-    try:
-        due: datetime = TimerEventDefinition.get_datetime(value)
-    except ValueError:
-        return None
-    return due

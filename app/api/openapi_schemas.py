@@ -1,0 +1,142 @@
+"""Component schemas of the OpenAPI document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _ref(name: str) -> dict[str, Any]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+_TIME = {"type": "string", "format": "date-time"}
+_NTIME = {"type": ["string", "null"], "format": "date-time"}
+
+SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message", "details"],
+                "properties": {
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                    "details": {"type": "array", "items": {"type": "object"}},
+                },
+            }
+        },
+    },
+    "User": {
+        "type": "object",
+        "properties": {
+            "username": {"type": "string"},
+            "display_name": {"type": "string"},
+            "groups": {"type": "array", "items": {"type": "string"}},
+            "roles": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    "Definition": {
+        "type": "object",
+        "required": ["key", "version", "name"],
+        "properties": {
+            "key": {"type": "string"},
+            "version": {"type": "integer"},
+            "name": {"type": "string"},
+            "deployed_at": _TIME,
+        },
+    },
+    "Task": {
+        "type": "object",
+        "required": [
+            "id",
+            "instance_id",
+            "process_key",
+            "element_id",
+            "name",
+            "lane",
+            "candidate_groups",
+            "assignee",
+            "due_at",
+            "created_at",
+        ],
+        "properties": {
+            "id": {"type": "string"},
+            "instance_id": {"type": "integer"},
+            "process_key": {"type": "string"},
+            "element_id": {"type": "string"},
+            "name": {"type": "string"},
+            "lane": {"type": ["string", "null"]},
+            "candidate_groups": {"type": "array", "items": {"type": "string"}},
+            "assignee": {"type": ["string", "null"]},
+            "due_at": _NTIME,
+            "created_at": _TIME,
+            "form_key": {"type": ["string", "null"]},
+        },
+    },
+    "TaskDetail": {
+        "allOf": [
+            _ref("Task"),
+            {
+                "type": "object",
+                "properties": {
+                    "form": {
+                        "type": "object",
+                        "properties": {"key": {"type": ["string", "null"]}, "schema": {"type": "object"}},
+                    },
+                    "data": {"type": "object"},
+                },
+            },
+        ]
+    },
+    "InstanceSummary": {
+        "type": "object",
+        "required": ["id", "process_key", "version", "status", "business_key", "created_at"],
+        "properties": {
+            "id": {"type": "integer"},
+            "process_key": {"type": "string"},
+            "version": {"type": "integer"},
+            "status": {"enum": ["running", "completed", "suspended", "terminated", "error"]},
+            "business_key": {"type": ["string", "null"]},
+            "created_at": _TIME,
+        },
+    },
+    "Instance": {
+        "allOf": [
+            _ref("InstanceSummary"),
+            {
+                "type": "object",
+                "properties": {
+                    "variables": {"type": "object"},
+                    "tasks": {"type": "array", "items": _ref("Task")},
+                    "timers": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "element_id": {"type": "string"},
+                                "name": {"type": "string"},
+                                "due_at": _NTIME,
+                            },
+                        },
+                    },
+                    "history": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "at": _TIME,
+                                "type": {"type": "string"},
+                                "element_id": {"type": ["string", "null"]},
+                                "actor": {"type": ["string", "null"]},
+                                "detail": {"type": "object"},
+                            },
+                        },
+                    },
+                    "incidents": {"type": "array", "items": {"type": "object"}},
+                },
+            },
+        ]
+    },
+}
