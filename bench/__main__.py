@@ -9,7 +9,10 @@ Options (or environment): ``-n/BENCH_N`` measured instances per mode and round (
 ``--warmup/BENCH_WARMUP`` (5), ``--profile-n/BENCH_PROFILE_N`` instances under cProfile
 (30; 0 = no profile), ``--flow/BENCH_FLOW`` (complaint | bench; default complaint when
 it can be driven), ``--no-postgres`` (or ``BENCH_POSTGRES=0``), ``--no-small`` (skip the
-small stand-in flow), ``--out`` (docs/benchmarks.md).
+small stand-in flow), ``--out`` (docs/benchmarks.md). Timers (``bench/timers.py``): ``--no-timers``
+(``BENCH_TIMERS=0``) skips them, ``--timers-only`` measures only them and replaces the "Timers"
+section of an existing ``--out`` file; sizes ``BENCH_TIMER_BACKGROUND`` (100000),
+``BENCH_TIMER_REAL`` (300), ``BENCH_TIMER_DRAIN`` (10000).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import machine, report
+from bench import machine, report, timers
 from bench.flows import BENCH_FLOW, ROOT, select_flow
 from bench.postgres import Postgres, PostgresUnavailable
 from bench.stats import figures
@@ -47,7 +50,32 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--no-postgres", action="store_true", default=os.environ.get("BENCH_POSTGRES") == "0")
     p.add_argument("--no-small", action="store_true", help="skip the small stand-in flow")
     p.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    p.add_argument("--no-timers", action="store_true", default=os.environ.get("BENCH_TIMERS") == "0")
+    p.add_argument("--timers-only", action="store_true", help="only the timers; splice their section into --out")
     return p.parse_args(argv)
+
+
+def timer_sizes() -> dict[str, Any]:
+    return {
+        "background": _env_int("BENCH_TIMER_BACKGROUND", 100_000),
+        "real": _env_int("BENCH_TIMER_REAL", 300),
+        "drain": _env_int("BENCH_TIMER_DRAIN", 10_000),
+        "spacing": 0.1,
+    }
+
+
+def timers_only(args: argparse.Namespace) -> None:
+    """Measure the timers alone and replace (or add) the "Timers" section of ``args.out``."""
+    tmp = Path(tempfile.mkdtemp(prefix="bench-"))
+    try:
+        results = timers.measure(tmp, postgres=not args.no_postgres, sizes=timer_sizes())
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    m = machine.describe()
+    lines = timers.section(results)
+    lines[2:2] = [f"Measured {m['date']} at `{m['commit']}` (`python -m bench --timers-only`).", ""]
+    args.out.write_text(report.splice_section(args.out.read_text(encoding="utf-8"), lines), encoding="utf-8")
+    print(f"bench: wrote the Timers section of {args.out}", file=sys.stderr)
 
 
 class Runner:
@@ -93,6 +121,9 @@ def best_of(raws: list[dict[str, Any]]) -> dict[str, Any]:
 
 def main(argv: list[str]) -> None:
     args = parse_args(argv)
+    if args.timers_only:
+        timers_only(args)
+        return
     flow = select_flow(args.flow)
     started = time.perf_counter()
     load_before = machine.load()
@@ -101,6 +132,7 @@ def main(argv: list[str]) -> None:
     rounds: dict[str, list[dict[str, Any]]] = {}  # "<db>/<flow>/<mode>" -> raw result of each round
     profiles: dict[str, Any] = {}
     pg_info: dict[str, Any] = {}
+    timer_results: dict[str, Any] = {}
     try:
         print(
             f"bench: flow {flow.name}, n={args.n}, warmup={args.warmup}, rounds={args.rounds} (SQLite)", file=sys.stderr
@@ -136,6 +168,8 @@ def main(argv: list[str]) -> None:
                 rounds.setdefault(f"sqlite/{BENCH_FLOW.name}/{mode}", []).append(
                     runner.run(mode, BENCH_FLOW.name, url, args.n, args.warmup)
                 )
+        if not args.no_timers:
+            timer_results = timers.measure(tmp, postgres=not args.no_postgres, sizes=timer_sizes())
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     text = report.render(
@@ -147,6 +181,7 @@ def main(argv: list[str]) -> None:
         profiles=profiles,
         postgres=pg_info,
         duration_s=time.perf_counter() - started,
+        timers=timer_results,
     )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")

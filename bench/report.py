@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from bench import timers as timer_bench
 from bench.findings import CHANGES, findings, interpretation
 from bench.flows import Flow
 
@@ -179,6 +180,7 @@ def render(
     profiles: dict[str, Any],
     postgres: dict[str, Any],
     duration_s: float,
+    timers: dict[str, Any] | None = None,
 ) -> str:
     if "server_version" in postgres:
         pg = (
@@ -289,6 +291,8 @@ def render(
         "",
         *CHANGES,
         "",
+        *timer_bench.section(timers or {}),
+        "",
         "## Running it",
         "",
         "`make bench`, or `PYTHONPATH=. .venv/bin/python -m bench [-n N] [--rounds R] [--warmup W]",
@@ -297,6 +301,20 @@ def render(
         "`BENCH_DATABASE_URL=postgresql+psycopg://user@host/db` measures on that server (a database is",
         "created per mode and dropped afterwards); without it a throw-away server is started from",
         "`/usr/lib/postgresql/15/bin` (`BENCH_PG_BIN`) when present. The default run takes about",
-        "a minute and a half on 2 cores.",
+        "a minute and a half on 2 cores, the timers (`--no-timers` to skip them, `--timers-only` to",
+        "measure only them and replace their section here) about five more.",
     ]
     return "\n".join(out) + "\n"
+
+
+def splice_section(text: str, lines: list[str]) -> str:
+    """``text`` with its section titled ``lines[0]`` replaced by ``lines`` (added before
+    "## Running it" when it has none)."""
+    out = text.splitlines()
+    title = lines[0]
+    if title in out:
+        start = out.index(title)
+        end = next((i for i in range(start + 1, len(out)) if out[i].startswith("## ")), len(out))
+    else:
+        start = end = out.index("## Running it") if "## Running it" in out else len(out)
+    return "\n".join([*out[:start], *lines, "", *out[end:]]) + "\n"

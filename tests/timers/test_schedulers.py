@@ -191,9 +191,7 @@ def assert_each_fired_exactly_once(db: Engine, n: int) -> list[tuple[int, dateti
 
     assert len(states) == n
     assert Counter(s.status for s in states) == {"running": n}
-    steps = Counter(
-        (s.variables if isinstance(s.variables, dict) else json.loads(s.variables))["steps"] for s in states
-    )
+    steps = Counter(_json(s.variables)["steps"] for s in states)
     assert steps == {1: n}, f"instances by number of steps taken after their timer: {steps}"
     assert Counter((t.element_id, t.state) for t in tasks) == {("after", "ready"): n}
     assert Counter(a.instance_id for a in audits if a.type == "task_created") == dict.fromkeys(per_instance, 1)
