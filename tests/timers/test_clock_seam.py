@@ -211,7 +211,8 @@ def test_miwg_c91_reminders_then_escalation_on_the_simulated_clock(flow, name: s
     assert flow.advance(240) == 1  # the first daily reminder
     after = flow.instance(inst["id"])
     assert _fired(after) == ["BoundaryEvent_1"]
-    assert after["status"] == "running" and after["tasks"] == []  # non-interrupting: still waiting
+    # non-interrupting: the reminder path (send task -> end) ran, the receive task still waits
+    assert after["status"] == "running" and after["tasks"] == [] and after["incidents"] == []
     nxt = {t["element_id"]: datetime.fromisoformat(t["due_at"]) for t in after["timers"]}
     assert abs(nxt["BoundaryEvent_1"] - due["BoundaryEvent_1"] - timedelta(days=1)) < timedelta(seconds=1)
     assert nxt["BoundaryEvent_2"] == due["BoundaryEvent_2"]
@@ -219,6 +220,9 @@ def test_miwg_c91_reminders_then_escalation_on_the_simulated_clock(flow, name: s
     assert flow.advance(6 * DAY) == 6  # reminders 2..6 (R6), then the one-week escalation
     after = flow.instance(inst["id"])
     assert _fired(after) == ["BoundaryEvent_1"] * 6 + ["BoundaryEvent_2"]
-    assert after["timers"] == [] and after["status"] == "running"
-    assert [t["element_id"] for t in after["tasks"]] == ["UserTask_CallCustomer"]
+    assert after["timers"] == [] and after["status"] == "running" and after["incidents"] == []
+    [call] = after["tasks"]  # interrupting: the wait is cancelled, someone calls the customer
+    assert call["element_id"] == "UserTask_CallCustomer"
     assert flow.advance(30 * DAY) == 0  # never again
+    done = flow.admin.post(f"/tasks/{call['id']}/complete", json={"data": {}}, expect=200)["instance"]
+    assert done["status"] == "completed"
