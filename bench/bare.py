@@ -47,6 +47,8 @@ class ServiceEnvironment(TaskDataEnvironment):
         self, context: dict[str, Any], operation_name: str = "", operation_params: Any = None, **_: Any
     ) -> str:
         params = {k: v["value"] for k, v in (operation_params or {}).items()}
+        if operation_name == "notify":  # the product's built-in effect; the floor doesn't store it
+            return json.dumps({"queued": True})
         return json.dumps(self.handlers[operation_name](params))
 
 

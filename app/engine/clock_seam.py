@@ -4,7 +4,7 @@ SpiffWorkflow 3.2 reads ``datetime.now(timezone.utc)`` directly in
 ``SpiffWorkflow.bpmn.specs.event_definitions.timer``; there is no injection point.
 ``install()`` replaces that module's ``datetime`` name with a subclass whose ``now()``
 is the product clock, and its ``LOCALTZ`` (used for naive ``timeDate`` values) with the
-business time zone. ``tests/engine/test_clock_seam.py`` fails if an upgrade changes
+business time zone. ``tests/timers/test_clock_seam.py`` fails if an upgrade changes
 how the module reads the time.
 """
 
