@@ -300,10 +300,11 @@ class Instance:
 class Engine:
     """The product's handle on SpiffWorkflow: one per process, shared by threads."""
 
-    def __init__(self, handlers: Mapping[str, Handler]) -> None:
+    def __init__(self, handlers: Mapping[str, Handler], helpers: Mapping[str, Any] | None = None) -> None:
+        """``helpers``: extra names diagram code may call (the product's are in sandbox.HELPERS)."""
         self.handlers = handlers
         clock_seam.install()
-        self.script_engine = SandboxScriptEngine(handlers)
+        self.script_engine = SandboxScriptEngine(handlers, helpers)
         self.specs = SpecCache()
 
     def new_instance(

@@ -29,15 +29,21 @@ class ServiceError(Exception):
 class SandboxEnvironment(BasePythonScriptEngineEnvironment):
     """Runs every expression and script through the RestrictedPython sandbox."""
 
-    def __init__(self, handlers: Mapping[str, Handler]) -> None:
+    def __init__(self, handlers: Mapping[str, Handler], helpers: Mapping[str, Any] | None = None) -> None:
         super().__init__({})
         self.handlers = handlers
+        self.helpers = dict(helpers or {})  # extra names for diagram code, on top of sandbox.HELPERS
+
+    def _extra(self, external_context: dict[str, Any] | None) -> dict[str, Any] | None:
+        if not self.helpers:
+            return external_context
+        return {**self.helpers, **(external_context or {})}
 
     def evaluate(self, expression: str, context: dict[str, Any], external_context: dict[str, Any] | None = None) -> Any:
-        return sandbox.evaluate(expression, context, external_context)
+        return sandbox.evaluate(expression, context, self._extra(external_context))
 
     def execute(self, script: str, context: dict[str, Any], external_context: dict[str, Any] | None = None) -> bool:
-        sandbox.execute(script, context, external_context)
+        sandbox.execute(script, context, self._extra(external_context))
         return True
 
     def call_service(
@@ -59,8 +65,8 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):
 class SandboxScriptEngine(PythonScriptEngine):
     """Script engine whose service calls report the real error (3.2 hides it)."""
 
-    def __init__(self, handlers: Mapping[str, Handler]) -> None:
-        super().__init__(environment=SandboxEnvironment(handlers))
+    def __init__(self, handlers: Mapping[str, Handler], helpers: Mapping[str, Any] | None = None) -> None:
+        super().__init__(environment=SandboxEnvironment(handlers, helpers))
 
     def call_service(self, task: Any, **kwargs: Any) -> str:
         operation = kwargs.get("operation_name", "")
