@@ -40,7 +40,9 @@ class ServiceEnvironment(TaskDataEnvironment):
     """Plain ``exec``/``eval`` environment whose service calls go to the product's handlers."""
 
     def __init__(self, handlers: dict[str, Any]) -> None:
-        super().__init__()
+        from app.engine.sandbox import HELPERS
+
+        super().__init__(dict(HELPERS))  # the diagram calls the product's helpers (now_iso, working_days)
         self.handlers = handlers
 
     def call_service(

@@ -9,7 +9,7 @@ tasks, with the service tasks, scripts and gateways between them. The data is th
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ def _engine_start(intake: dict[str, Any]) -> dict[str, Any]:
         **intake,
         "registration_number": "TS20240315-000001",
         "registered_by": "bench",
-        "received_at": "2024-03-15T09:30:00+08:00",
+        "received_at": datetime.now(UTC).isoformat(),  # now: the SLA timers are hours away
     }
 
 
