@@ -42,12 +42,10 @@ def due_by_task(timers: Iterable[dict[str, Any]]) -> dict[str, datetime]:
         due, task_id = parse_due(t["value"]), t.get("attached_to")
         if due is None or task_id is None:
             continue
-        bucket = interrupting if t.get("interrupting") else other
-        bucket[task_id] = (
-            min(bucket[task_id], due)
-            if task_id in bucket and t.get("interrupting")
-            else max(bucket.get(task_id, due), due)
-        )
+        if t.get("interrupting"):
+            interrupting[task_id] = min(due, interrupting.get(task_id, due))
+        else:
+            other[task_id] = max(due, other.get(task_id, due))
     return {**other, **interrupting}
 
 
