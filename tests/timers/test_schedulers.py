@@ -144,7 +144,7 @@ def wait_until(condition: Callable[[], Any], what: str, *, workers: tuple[Worker
         for w in workers:
             assert w.alive(), f"{w.name} exited with {w.proc.returncode}: {w.stderr()[-3000:]}"
         assert time.monotonic() < deadline, f"gave up waiting for {what} after {DEADLINE:.0f} s"
-        time.sleep(0.05)
+        time.sleep(0.05)  # poll interval of a condition on other processes' work; no timer is waited for
 
 
 def count(db: Engine, sql: str) -> int:
