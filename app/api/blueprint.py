@@ -200,6 +200,7 @@ def list_instances() -> Any:
         status=request.args.get("status"),
         business_key=request.args.get("business_key"),
         started_by=user.username if started_by == "me" else started_by,
+        viewer=user,
         page=int_arg("page", 1),
         per_page=int_arg("per_page", 20, hi=200),
     )

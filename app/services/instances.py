@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -174,22 +174,23 @@ def sync_tasks(
 CUSTOMER_SERVICE = frozenset({"cs_agents", "cs_supervisors"})
 
 
-def may_view(session: Session, user: User, model: ProcessInstance) -> bool:
-    """Admins, customer service, whoever registered it, and anyone it has had a task for."""
-    if user.has_role("admin") or model.started_by == user.username or CUSTOMER_SERVICE & set(user.group_keys):
-        return True
-    involved = (
-        select(TaskRecord.id)
-        .where(TaskRecord.instance_id == model.id)
-        .where(
-            (TaskRecord.assignee == user.username)
-            | (TaskRecord.completed_by == user.username)
-            | TaskRecord.id.in_(
-                select(TaskCandidateGroup.task_id).where(TaskCandidateGroup.group_key.in_(user.group_keys))
-            )
-        )
+def visible_to(user: User) -> ColumnElement[bool]:
+    """Which instances a user may see: admins and customer service all of them; others those
+    they registered and those that have (had) a task for them or their groups."""
+    if user.has_role("admin") or CUSTOMER_SERVICE & set(user.group_keys):
+        return true()
+    my_groups = select(TaskCandidateGroup.task_id).where(TaskCandidateGroup.group_key.in_(user.group_keys))
+    involved = select(TaskRecord.instance_id).where(
+        (TaskRecord.assignee == user.username)
+        | (TaskRecord.completed_by == user.username)
+        | TaskRecord.id.in_(my_groups)
     )
-    return session.scalar(involved.limit(1)) is not None
+    return (ProcessInstance.started_by == user.username) | ProcessInstance.id.in_(involved)
+
+
+def may_view(session: Session, user: User, model: ProcessInstance) -> bool:
+    stmt = select(ProcessInstance.id).where(ProcessInstance.id == model.id, visible_to(user))
+    return session.scalar(stmt) is not None
 
 
 def get(session: Session, instance_id: int) -> ProcessInstance:
@@ -206,10 +207,13 @@ def search(
     status: str | None,
     business_key: str | None,
     started_by: str | None = None,
+    viewer: User | None = None,
     page: int,
     per_page: int,
 ) -> tuple[list[ProcessInstance], int]:
     stmt = select(ProcessInstance)
+    if viewer is not None:
+        stmt = stmt.where(visible_to(viewer))
     if process_key:
         stmt = stmt.where(ProcessInstance.process_key == process_key)
     if status:

@@ -137,6 +137,7 @@ def instance_list() -> str:
     page = request.args.get("page", "1")
     return pages.instances_page(
         db(),
+        signed_in_user(),
         process_key=request.args.get("process_key", ""),
         status=request.args.get("status", ""),
         business_key=request.args.get("business_key", "").strip(),

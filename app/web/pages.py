@@ -149,9 +149,10 @@ def notifications_page(session: Session, user: User, *, unread_only: bool) -> st
     )
 
 
-def instances_page(session: Session, *, process_key: str, status: str, business_key: str, page: int) -> str:
+def instances_page(session: Session, user: User, *, process_key: str, status: str, business_key: str, page: int) -> str:
     rows, total = instances.search(
         session,
+        viewer=user,
         process_key=process_key or None,
         status=status or None,
         business_key=business_key or None,

@@ -246,3 +246,14 @@ def test_only_people_involved_see_an_instance(login, flow):
     quality.get(f"/process-instances/{inst['id']}", expect=200)  # now it has a task for quality
     logistics.get(f"/process-instances/{inst['id']}", expect=403)
     login("admin").get(f"/process-instances/{inst['id']}", expect=200)
+
+
+def test_instance_list_shows_only_what_the_caller_may_see(login, flow):
+    inst = start(login("agent"))
+    visible = {i["id"] for i in login("agent2").get("/process-instances?process_key=flow", expect=200)["items"]}
+    assert inst["id"] in visible  # customer service
+    assert login("quality").get("/process-instances?process_key=flow", expect=200) == {"items": [], "total": 0}
+    [task] = login("agent").get(f"/tasks?instance_id={inst['id']}", expect=200)
+    login("agent").post(f"/tasks/{task['id']}/complete", json={"data": {}}, expect=200)
+    listed = login("quality").get("/process-instances?process_key=flow", expect=200)
+    assert [i["id"] for i in listed["items"]] == [inst["id"]] and listed["total"] == 1
