@@ -25,7 +25,6 @@ import argparse
 import json
 import logging
 import random
-import re
 import sys
 import time
 import uuid
@@ -36,6 +35,7 @@ from typing import Any
 from sqlalchemy import create_engine, func, insert, select, text
 
 from bench.common import StatementCounter
+from bench.seeding import clone_waiting_instance
 from bench.stats import median, percentile
 
 KEY = "bench_timer"
@@ -51,7 +51,6 @@ DIAGRAM = (
 ).encode()
 TARGET_P99_S = 1.0
 BACKGROUND_OWNERS = 10
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def log(message: str) -> None:
@@ -200,7 +199,7 @@ class TimerBench:
 
     # --- 3. drain ------------------------------------------------------------------------------
     def drain(self, n: int) -> dict[str, Any]:
-        from app.models import ProcessInstance, TimerRecord
+        from app.models import TimerRecord
         from app.scheduling import start_scheduler, stop_scheduler
 
         placeholder = (datetime.now(UTC) + timedelta(days=365)).replace(microsecond=123456).isoformat()
@@ -212,49 +211,7 @@ class TimerBench:
         dues = [base + timedelta(seconds=60 * (i + 0.5) / n) for i in range(n)]  # all in the same minute
         random.Random(2).shuffle(dues)
         with self.rt.sessions() as session:
-            model = session.get(ProcessInstance, template_id)
-            assert model is not None
-            [timer] = session.scalars(select(TimerRecord).where(TimerRecord.instance_id == template_id))
-            now = datetime.now(UTC)
-            for chunk in range(0, n, 2_000):
-                rows, task_ids = [], []
-                for due in dues[chunk : chunk + 2_000]:
-                    fresh: dict[str, str] = {}
-                    state = _UUID.sub(lambda m, f=fresh: f.setdefault(m[0], str(uuid.uuid4())), model.state_json)
-                    task_ids.append(fresh[timer.task_id])
-                    rows.append(
-                        {
-                            "definition_id": model.definition_id,
-                            "process_key": model.process_key,
-                            "version": model.version,
-                            "business_key": None,
-                            "status": "running",
-                            "state_json": state.replace(placeholder, due.isoformat()),
-                            "variables": {**model.variables, "wake_at": due.isoformat()},
-                            "started_by": "bench",
-                            "created_at": now,
-                            "updated_at": now,
-                            "lock_version": 1,
-                        }
-                    )
-                ids = list(session.scalars(insert(ProcessInstance).returning(ProcessInstance.id), rows))
-                session.execute(
-                    insert(TimerRecord),
-                    [
-                        {
-                            "instance_id": instance_id,
-                            "task_id": task_id,
-                            "element_id": timer.element_id,
-                            "name": timer.name,
-                            "due_at": due,
-                            "interrupting": False,
-                            "status": "pending",
-                            "created_at": now,
-                        }
-                        for instance_id, task_id, due in zip(ids, task_ids, dues[chunk : chunk + 2_000], strict=True)
-                    ],
-                )
-            session.delete(model)
+            clone_waiting_instance(session, template_id, placeholder, dues, started_by="bench")
             session.commit()
         log(f"{n} instances cloned in {time.perf_counter() - t0:.1f} s, due {min(dues):%H:%M:%S}..{max(dues):%H:%M:%S}")
 

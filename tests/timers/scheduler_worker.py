@@ -20,16 +20,13 @@ import json
 import logging
 import os
 import random
-import re
 import signal
 import sys
 import threading
-import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
-
+from bench.seeding import clone_waiting_instance
 from tests.diagrams import HEAD, user_task
 
 KEY = "mp_timer"
@@ -47,15 +44,6 @@ DIAGRAM = (
 ).encode()
 
 
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-
-
-def _fresh_task_ids(state: str) -> tuple[str, dict[str, str]]:
-    """The engine state with every task id replaced by a new one (ids are table keys too)."""
-    fresh: dict[str, str] = {}
-    return _UUID.sub(lambda m: fresh.setdefault(m[0], str(uuid.uuid4())), state), fresh
-
-
 def _app() -> Any:
     from app import create_app
 
@@ -64,7 +52,6 @@ def _app() -> Any:
 
 def seed(n: int) -> dict[str, Any]:
     from app.cli import migrate_database
-    from app.models import ProcessInstance, TimerRecord
     from app.services import deployments, instances
 
     app = _app()
@@ -77,57 +64,14 @@ def seed(n: int) -> dict[str, Any]:
         session.commit()
     placeholder = (datetime.now(UTC) + timedelta(days=365)).replace(microsecond=123456).isoformat()
     with rt.sessions() as session:
-        template = instances.start(rt, session, KEY, {"wake_at": placeholder, "steps": 0}, "seed")
+        template_id = instances.start(rt, session, KEY, {"wake_at": placeholder, "steps": 0}, "seed").id
         session.commit()
-        template_id = template.id
-        [timer] = session.scalars(select(TimerRecord).where(TimerRecord.instance_id == template_id))
-    assert placeholder in template.state_json, "the engine state does not hold the due time verbatim"
     # due times in the last minutes, 10 ms apart, handed out in a shuffled order
     base = datetime.now(UTC) - timedelta(minutes=2) - timedelta(milliseconds=10 * n)
     dues = [base + timedelta(milliseconds=10 * i) for i in range(n)]
     random.Random(n).shuffle(dues)
-    now = datetime.now(UTC)
     with rt.sessions() as session:
-        model = session.get(ProcessInstance, template_id)
-        assert model is not None
-        rows, timer_task_ids = [], []
-        for i, due in enumerate(dues):
-            state, fresh = _fresh_task_ids(model.state_json)
-            timer_task_ids.append(fresh[timer.task_id])
-            rows.append(
-                {
-                    "definition_id": model.definition_id,
-                    "process_key": model.process_key,
-                    "version": model.version,
-                    "business_key": f"MP-{i:06d}",
-                    "status": "running",
-                    "state_json": state.replace(placeholder, due.isoformat()),
-                    "variables": {**model.variables, "wake_at": due.isoformat()},
-                    "started_by": "seed",
-                    "created_at": now,
-                    "updated_at": now,
-                    "lock_version": 1,
-                }
-            )
-        ids = list(session.scalars(insert(ProcessInstance).returning(ProcessInstance.id), rows))
-        session.execute(
-            insert(TimerRecord),
-            [
-                {
-                    "instance_id": instance_id,
-                    "task_id": task_id,
-                    "element_id": timer.element_id,
-                    "name": timer.name,
-                    "due_at": due,
-                    "interrupting": False,
-                    "attached_to": None,
-                    "status": "pending",
-                    "created_at": now,
-                }
-                for instance_id, task_id, due in zip(ids, timer_task_ids, dues, strict=True)
-            ],
-        )
-        session.delete(model)  # the template (its far-future timer goes with it)
+        ids = clone_waiting_instance(session, template_id, placeholder, dues, started_by="seed")
         session.commit()
     rt.db.dispose()
     return {"instances": len(ids), "first_due": min(dues).isoformat(), "last_due": max(dues).isoformat()}
