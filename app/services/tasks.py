@@ -72,24 +72,7 @@ def claim(session: Session, user: User, task_id: str) -> TaskRecord:
         raise Conflict(f"the task is already claimed by {row.assignee}", code="task_claimed")
     if not may_act(user, row):
         raise Forbidden("you are not in a candidate group of this task", code="not_your_task")
-    changed = session.execute(
-        update(TaskRecord)
-        .where(TaskRecord.id == task_id, TaskRecord.assignee.is_(None), TaskRecord.state == "ready")
-        .values(assignee=user.username)
-        .execution_options(synchronize_session=False)
-    )
-    if changed.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict("the task was claimed or completed concurrently", code="task_claimed")
-    session.refresh(row)
-    audit.record(
-        session,
-        "task_claimed",
-        instance_id=row.instance_id,
-        actor=user.username,
-        element_id=row.element_id,
-        detail={"task_id": row.id},
-    )
-    return row
+    return _reassign(session, row, user.username, actor=user.username, event="task_claimed")
 
 
 def unclaim(session: Session, user: User, task_id: str) -> TaskRecord:
@@ -99,22 +82,23 @@ def unclaim(session: Session, user: User, task_id: str) -> TaskRecord:
         return row
     if row.assignee != user.username and not user.has_role("admin"):
         raise Conflict(f"the task is claimed by {row.assignee}", code="task_claimed")
+    return _reassign(session, row, None, actor=user.username, event="task_unclaimed")
+
+
+def _reassign(session: Session, row: TaskRecord, assignee: str | None, *, actor: str, event: str) -> TaskRecord:
+    """Change the assignee only if nobody changed it since we read it (one winner, the rest 409)."""
+    seen = TaskRecord.assignee.is_(None) if row.assignee is None else TaskRecord.assignee == row.assignee
     changed = session.execute(
         update(TaskRecord)
-        .where(TaskRecord.id == task_id, TaskRecord.assignee == row.assignee, TaskRecord.state == "ready")
-        .values(assignee=None)
+        .where(TaskRecord.id == row.id, seen, TaskRecord.state == "ready")
+        .values(assignee=assignee)
         .execution_options(synchronize_session=False)
     )
     if changed.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict("the task changed concurrently", code="task_changed")
+        raise Conflict("the task was claimed or completed concurrently", code="task_claimed")
     session.refresh(row)
     audit.record(
-        session,
-        "task_unclaimed",
-        instance_id=row.instance_id,
-        actor=user.username,
-        element_id=row.element_id,
-        detail={"task_id": row.id},
+        session, event, instance_id=row.instance_id, actor=actor, element_id=row.element_id, detail={"task_id": row.id}
     )
     return row
 
