@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import machine, report, timers
+from bench import machine, report, timers, timers_report
 from bench.flows import BENCH_FLOW, ROOT, select_flow
 from bench.postgres import Postgres, PostgresUnavailable
 from bench.stats import figures
@@ -72,7 +72,7 @@ def timers_only(args: argparse.Namespace) -> None:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     m = machine.describe()
-    lines = timers.section(results)
+    lines = timers_report.section(results)
     lines[2:2] = [f"Measured {m['date']} at `{m['commit']}` (`python -m bench --timers-only`).", ""]
     args.out.write_text(report.splice_section(args.out.read_text(encoding="utf-8"), lines), encoding="utf-8")
     print(f"bench: wrote the Timers section of {args.out}", file=sys.stderr)

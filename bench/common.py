@@ -70,18 +70,6 @@ def bare_db_engine(url: str) -> Engine:
     (WAL, synchronous=NORMAL, BEGIN IMMEDIATE) and no pre-ping on PostgreSQL."""
     if not url.startswith("sqlite"):
         return create_engine(url)
-    engine = create_engine(url)
+    from app.db import make_engine
 
-    @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_conn: Any, _record: Any) -> None:
-        dbapi_conn.isolation_level = None
-        cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA synchronous=NORMAL")
-        cur.close()
-
-    @event.listens_for(engine, "begin")
-    def _begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-    return engine
+    return make_engine(url)  # the product's SQLite settings

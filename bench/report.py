@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from bench import timers as timer_bench
+from bench import timers_report
 from bench.findings import CHANGES, findings, interpretation
 from bench.flows import Flow
 
@@ -291,7 +291,7 @@ def render(
         "",
         *CHANGES,
         "",
-        *timer_bench.section(timers or {}),
+        *timers_report.section(timers or {}),
         "",
         "## Running it",
         "",
