@@ -12,7 +12,7 @@ from app.business_calendar import calendar_from_env, set_default_calendar
 from app.clock import clock
 from app.config import Settings
 from app.db import make_engine, make_session_factory
-from app.engine import Engine
+from app.engine import Engine, ScriptLimits
 from app.runtime import Runtime
 from app.services.forms import FormStore
 from app.services.people import TokenSigner
@@ -45,7 +45,14 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         settings=settings,
         db=db,
         sessions=make_session_factory(db),
-        engine=Engine(REGISTRY),
+        engine=Engine(
+            REGISTRY,
+            limits=ScriptLimits(
+                timeout_seconds=settings.script_timeout_seconds,
+                memory_mb=settings.script_memory_mb,
+                workers=settings.script_workers,
+            ),
+        ),
         forms=FormStore(settings.forms_dir),
         tokens=TokenSigner(settings.secret_key, settings.token_max_age_seconds),
     )

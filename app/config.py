@@ -10,6 +10,9 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T", int, float)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,6 +22,18 @@ def _flag(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _positive(kind: type[T], name: str, default: str) -> T:
+    """A positive number from the environment; a bad one stops start-up with its name."""
+    raw = os.environ.get(name, default)
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise RuntimeError(f"{name} must be a number, not {raw!r}") from None
+    if not value > 0:
+        raise RuntimeError(f"{name} must be greater than 0")
+    return value
 
 
 def _default_database_url() -> str:
@@ -56,6 +71,14 @@ class Settings:
     smtp_port: int = 25
     smtp_sender: str = "complaints@localhost"
     testing: bool = False
+    # diagram code (docs/security.md): a run in a script worker is stopped after this long ...
+    script_timeout_seconds: float = 5.0
+    # ... or when it needs more memory than this on top of the worker's own
+    script_memory_mb: int = 256
+    script_workers: int = 4
+    # timers: a cycle repeats at most this often, and no more often than every N seconds
+    timer_max_cycles: int = 1000
+    timer_min_cycle_seconds: float = 1.0
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -77,4 +100,9 @@ class Settings:
             smtp_host=os.environ.get("SMTP_HOST", ""),
             smtp_port=int(os.environ.get("SMTP_PORT", "25")),
             smtp_sender=os.environ.get("SMTP_SENDER", "complaints@localhost"),
+            script_timeout_seconds=_positive(float, "SCRIPT_TIMEOUT_SECONDS", "5"),
+            script_memory_mb=_positive(int, "SCRIPT_MEMORY_MB", "256"),
+            script_workers=_positive(int, "SCRIPT_WORKERS", "4"),
+            timer_max_cycles=_positive(int, "TIMER_MAX_CYCLES", "1000"),
+            timer_min_cycle_seconds=_positive(float, "TIMER_MIN_CYCLE_SECONDS", "1"),
         )

@@ -18,6 +18,7 @@ from app.engine.runtime import (
     UserTaskView,
 )
 from app.engine.sandbox import ScriptError
+from app.engine.script_pool import ScriptLimits
 from app.engine.task_facts import EngineIncident, parse_due
 from app.engine.xml_input import parse_untrusted
 
@@ -27,6 +28,7 @@ __all__ = [
     "EngineIncident",
     "Instance",
     "ScriptError",
+    "ScriptLimits",
     "StepResult",
     "TaskNotReady",
     "ThrownEvent",

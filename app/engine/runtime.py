@@ -15,8 +15,9 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
-from app.engine import clock_seam, sandbox
-from app.engine.scripting import Handler, SandboxScriptEngine, take_effects
+from app.engine import clock_seam
+from app.engine.script_pool import ScriptLimits, shared_pool
+from app.engine.scripting import Handler, SandboxScriptEngine, ScriptRunner, take_effects
 from app.engine.serialization import SpecCache, dump_state, load_state
 from app.engine.task_facts import (
     EngineIncident,
@@ -119,10 +120,9 @@ class Instance:
             return [g.strip() for g in props["candidateGroups"].split(",") if g.strip()]
         return [task.task_spec.lane] if task.task_spec.lane else []
 
-    @staticmethod
-    def _safe_eval(expression: str, data: dict[str, Any]) -> Any:
+    def _safe_eval(self, expression: str, data: dict[str, Any]) -> Any:
         try:
-            return sandbox.evaluate(expression, data)
+            return self.workflow.script_engine.environment.evaluate(expression, data)
         except Exception:  # an unresolvable routing expression leaves the task unrouted
             return None
 
@@ -300,11 +300,18 @@ class Instance:
 class Engine:
     """The product's handle on SpiffWorkflow: one per process, shared by threads."""
 
-    def __init__(self, handlers: Mapping[str, Handler], helpers: Mapping[str, Any] | None = None) -> None:
-        """``helpers``: extra names diagram code may call (the product's are in sandbox.HELPERS)."""
+    def __init__(
+        self,
+        handlers: Mapping[str, Handler],
+        helpers: Mapping[str, Any] | None = None,
+        limits: ScriptLimits | None = None,
+    ) -> None:
+        """``helpers``: extra functions of the embedding program that diagram code may call (the
+        product's own are in sandbox.HELPERS); ``limits``: time and memory of diagram code."""
         self.handlers = handlers
         clock_seam.install()
-        self.script_engine = SandboxScriptEngine(handlers, helpers)
+        self.scripts = shared_pool(limits)
+        self.script_engine = SandboxScriptEngine(handlers, ScriptRunner(self.scripts, helpers))
         self.specs = SpecCache()
 
     def new_instance(
