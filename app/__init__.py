@@ -12,7 +12,7 @@ from app.business_calendar import calendar_from_env, set_default_calendar
 from app.clock import clock
 from app.config import Settings
 from app.db import make_engine, make_session_factory
-from app.engine import Engine, ScriptLimits
+from app.engine import Engine, ScriptLimits, TimerLimits
 from app.runtime import Runtime
 from app.services.forms import FormStore
 from app.services.people import TokenSigner
@@ -51,6 +51,9 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
                 timeout_seconds=settings.script_timeout_seconds,
                 memory_mb=settings.script_memory_mb,
                 workers=settings.script_workers,
+            ),
+            timer_limits=TimerLimits(
+                max_cycles=settings.timer_max_cycles, min_cycle_seconds=settings.timer_min_cycle_seconds
             ),
         ),
         forms=FormStore(settings.forms_dir),

@@ -78,7 +78,7 @@ class Settings:
     script_workers: int = 4
     # timers: a cycle repeats at most this often, and no more often than every N seconds
     timer_max_cycles: int = 1000
-    timer_min_cycle_seconds: float = 1.0
+    timer_min_cycle_seconds: float = 0.1
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -104,5 +104,5 @@ class Settings:
             script_memory_mb=_positive(int, "SCRIPT_MEMORY_MB", "256"),
             script_workers=_positive(int, "SCRIPT_WORKERS", "4"),
             timer_max_cycles=_positive(int, "TIMER_MAX_CYCLES", "1000"),
-            timer_min_cycle_seconds=_positive(float, "TIMER_MIN_CYCLE_SECONDS", "1"),
+            timer_min_cycle_seconds=_positive(float, "TIMER_MIN_CYCLE_SECONDS", "0.1"),
         )

@@ -91,7 +91,7 @@ def health() -> Any:
             code="scheduler_unavailable",
             details=[{"part": "scheduler", "status": state}],
         )
-    return {"status": "ok", "database": "ok", "scheduler": state}
+    return {"status": "ok", "database": "ok", "scheduler": state, "incidents": instances.open_incident_count(db())}
 
 
 @bp.get("/openapi.json")

@@ -8,6 +8,7 @@ Public interface:
   ``send_message``, ``waiting_messages``, ``thrown_events``, ``waiting_timers``.
 """
 
+from app.engine.clock_seam import TimerLimits
 from app.engine.compiler import CompiledProcess, compile_diagram
 from app.engine.runtime import (
     Engine,
@@ -32,6 +33,7 @@ __all__ = [
     "StepResult",
     "TaskNotReady",
     "ThrownEvent",
+    "TimerLimits",
     "UserTaskView",
     "compile_diagram",
     "parse_due",

@@ -16,6 +16,7 @@ from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
 from app.engine import clock_seam
+from app.engine.clock_seam import TimerLimits
 from app.engine.script_pool import ScriptLimits, shared_pool
 from app.engine.scripting import Handler, SandboxScriptEngine, ScriptRunner, take_effects
 from app.engine.serialization import SpecCache, dump_state, load_state
@@ -24,7 +25,7 @@ from app.engine.task_facts import (
     attached_task_id,
     enclosing_subprocess_tasks,
     event_definitions,
-    incident_from,
+    incident_from_error,
     message_variable,
     refresh_event_subprocess_data,
 )
@@ -256,8 +257,8 @@ class Instance:
             task.data.update(data)
         try:
             task.run()
-        except SpiffWorkflowException as exc:  # e.g. a failing postScript: an incident, not a crash
-            self._incident = incident_from(exc, self.workflow)
+        except Exception as exc:  # e.g. a failing postScript: an incident, not a crash
+            self._incident = incident_from_error(exc, self.workflow)
 
     def take_effects(self) -> list[dict[str, Any]]:
         """Built-in operations (``notify``) queued by service tasks, for the product to apply."""
@@ -283,8 +284,8 @@ class Instance:
                 will_complete_task=refresh_event_subprocess_data,
                 did_complete_task=lambda t: ran.append(t.task_spec.name),
             )
-        except SpiffWorkflowException as exc:
-            return StepResult(self.completed, incident_from(exc, self.workflow), ran)
+        except Exception as exc:  # whatever a diagram does, an incident on this instance
+            return StepResult(self.completed, incident_from_error(exc, self.workflow), ran)
         return StepResult(self.completed, None, ran)
 
     def retry_errors(self) -> StepResult:
@@ -305,11 +306,13 @@ class Engine:
         handlers: Mapping[str, Handler],
         helpers: Mapping[str, Any] | None = None,
         limits: ScriptLimits | None = None,
+        timer_limits: TimerLimits | None = None,
     ) -> None:
         """``helpers``: extra functions of the embedding program that diagram code may call (the
-        product's own are in sandbox.HELPERS); ``limits``: time and memory of diagram code."""
+        product's own are in sandbox.HELPERS); ``limits``: time and memory of diagram code;
+        ``timer_limits``: cycles (checked whenever the engine computes a timer value)."""
         self.handlers = handlers
-        clock_seam.install()
+        clock_seam.install(timer_limits)
         self.scripts = shared_pool(limits)
         self.script_engine = SandboxScriptEngine(handlers, ScriptRunner(self.scripts, helpers))
         self.specs = SpecCache()
