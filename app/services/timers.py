@@ -137,6 +137,7 @@ def fire_due(rt: Runtime, *, limit: int = 10_000) -> int:
                 if model is None or model.status not in FIRING_STATUSES:
                     skipped.add(row_id)
                     continue
+                model_id = model.id
                 try:
                     inst = instances.load(rt, model)
                     result = inst.run_steps()
@@ -150,7 +151,8 @@ def fire_due(rt: Runtime, *, limit: int = 10_000) -> int:
                     continue
                 except Exception as exc:  # a timer that cannot fire is an incident, never an outage
                     session.rollback()
-                    log.exception("timer %s of instance %s failed", row_id, row.instance_id)
+                    log.exception("timer %s of instance %s failed", row_id, model_id)
+                    session.close()  # no transaction (on SQLite: no write lock) left open here
                     _record_failure(rt, row_id, exc)
                     skipped.add(row_id)
                     continue
