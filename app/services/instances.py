@@ -92,7 +92,9 @@ def save(
         model.variables = _json_safe(inst.variables())
     except Exception as exc:  # the step left data no instance can keep: keep the last good state
         if not model.state_json:
-            raise Invalid(f"the process cannot start: its data cannot be stored ({exc})", code="unstorable_data") from None
+            raise Invalid(
+                f"the process cannot start: its data cannot be stored ({exc})", code="unstorable_data"
+            ) from None
         result.incident = EngineIncident(None, f"the instance's data cannot be stored, the step was not kept: {exc}")
         record_incident(session, model, result.incident, actor)
         _flush(session)

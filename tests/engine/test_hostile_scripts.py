@@ -166,6 +166,7 @@ def test_the_products_own_diagram_code_runs_in_process(source):
 
 def test_script_results_come_back_with_their_types(runner):
     data = {"n": 3}
-    runner.execute("from_worker = [datetime(2026, 1, 2, 3, 4), timedelta(hours=n), {'a': {1, 2}}]\nfor i in []: pass", data)
+    script = "from_worker = [datetime(2026, 1, 2, 3, 4), timedelta(hours=n), {'a': {1, 2}}]\nfor i in []: pass"
+    runner.execute(script, data)
     when, delta, nested = data["from_worker"]
     assert (when.year, when.hour, delta.total_seconds(), nested) == (2026, 3, 3 * 3600, {"a": [1, 2]})

@@ -34,9 +34,7 @@ def test_hostile_scripts_and_a_poisoned_timer_leave_the_others_running(app, rt, 
 
     def hostile(process_key: str) -> None:
         client = app.test_client()  # a client of its own, like another browser
-        r = client.post(
-            "/api/v1/process-instances", json={"process_key": process_key}, headers=dict(agent.headers)
-        )
+        r = client.post("/api/v1/process-instances", json={"process_key": process_key}, headers=dict(agent.headers))
         with lock:
             answers.append((process_key, r.status_code, r.get_json()))
 
