@@ -106,9 +106,9 @@ def install(limits: TimerLimits | None = None) -> None:
     _limits = limits or TimerLimits()
     spiff_timer.datetime = ClockDatetime
     spiff_timer.LOCALTZ = clock.business_tz
-    TimerEventDefinition.get_timedelta_from_start = staticmethod(_from_start)  # type: ignore[method-assign,assignment]
-    TimerEventDefinition.get_timedelta_from_end = staticmethod(_from_end)  # type: ignore[method-assign,assignment]
-    TimerEventDefinition.parse_iso_recurring_interval = staticmethod(_recurring)  # type: ignore[method-assign,assignment]
+    TimerEventDefinition.get_timedelta_from_start = staticmethod(_from_start)
+    TimerEventDefinition.get_timedelta_from_end = staticmethod(_from_end)
+    TimerEventDefinition.parse_iso_recurring_interval = staticmethod(_recurring)
 
 
 def installed() -> bool:
