@@ -9,7 +9,8 @@ time and memory limits (``app.engine.script_pool``).
 Why this shape is bounded: it has no loops, comprehensions, function definitions or calls
 other than the functions and methods in ``_FUNCTIONS`` / ``_METHODS``, each of which takes
 time and memory linear in its arguments (none takes a count or a width, so none builds a
-value larger than its inputs). Every node is evaluated at most once, so a run costs at most
+value larger than its inputs) or, for the product's calendar helpers, is capped by its own
+limit (``MAX_WORKING_DAYS``, ``MAX_WORKING_HOURS``). Every node is evaluated at most once, so a run costs at most
 (number of nodes) x (size of the data and constants). No ``*``, ``**``, ``<<``, ``%`` or
 f-string (each can build a value far larger than its operands from a small number). In a
 script, a ``+`` may reuse the result of an earlier one, so a script may have at most
@@ -25,7 +26,15 @@ from functools import lru_cache
 MAX_SOURCE_CHARS = 2_000
 MAX_SCRIPT_ADDITIONS = 4
 
-_FUNCTIONS = frozenset({"len", "str", "int", "float", "bool", "abs", "min", "max", "any", "all", "sorted"})
+_FUNCTIONS = frozenset(
+    {
+        *("len", "str", "int", "float", "bool", "abs", "min", "max", "any", "all", "sorted"),
+        # the product's helpers: constant time, or capped by their own limits (MAX_WORKING_DAYS ...)
+        *("now_iso", "working_days", "working_hours", "end_of_working_day", "json_loads", "json_dumps"),
+    }
+)
+_ORDERING = frozenset({"min", "max", "sorted"})
+_ORDERING_KEYWORDS = frozenset({"key", "reverse", "default"})
 _METHODS = frozenset(
     {
         "get",
@@ -115,9 +124,13 @@ def _plain_target(node: ast.expr) -> bool:
 
 
 def _safe_call(node: ast.Call) -> bool:
-    if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
+    if any(isinstance(a, ast.Starred) for a in node.args):
         return False
     func = node.func
+    if node.keywords and not (
+        isinstance(func, ast.Name) and func.id in _ORDERING and all(k.arg in _ORDERING_KEYWORDS for k in node.keywords)
+    ):
+        return False  # e.g. json_dumps(x, indent=10**9)
     if isinstance(func, ast.Name):
         return func.id in _FUNCTIONS
     return isinstance(func, ast.Attribute) and func.attr in _METHODS

@@ -50,6 +50,7 @@ FROM_A_NUMBER = [
     "s = 'ab'\nwhile True:\n    s = s + s",
     "x = sorted(range(10**9))",
     "x = sum([[0] * 10**6] * 10**3, [])",
+    "x = json_dumps([1], indent=1000000000)",
 ]
 
 UNSTORABLE = {
@@ -105,6 +106,12 @@ def test_numeric_blow_ups_are_stopped(runner, source):
     assert isinstance(escaped, ScriptError), escaped  # a failed or refused run, never more
     assert data == {"keep": "me"}  # nothing half-applied
     assert not is_bounded(source, "exec")
+
+
+def test_calendar_helpers_run_in_process_within_their_own_limits(runner):
+    assert is_bounded("x = working_days(1000000000)", "exec")
+    with pytest.raises(ValueError, match="between 0 and 10000"):
+        runner.execute("x = working_days(1000000000)", {})
 
 
 def test_the_pool_survives_and_keeps_working(runner):
