@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.errors import NotAuthenticated
 from app.models import Group, User
+from app.services.email_address import check_staff_email
 
 GROUPS: dict[str, tuple[str, str]] = {
     "cs_agents": ("Customer-service agents", "客服专员"),
@@ -66,7 +67,10 @@ def create_user(
     roles: Iterable[str] = ("handler",),
     email: str | None = None,
 ) -> User:
-    """Create a user; unknown group keys are created on the fly with the key as name."""
+    """Create a user; unknown group keys are created on the fly with the key as name.
+
+    A malformed ``email`` is refused with ``Invalid`` naming the field."""
+    email = check_staff_email(email)
     known = ensure_groups(session)
     member_of = []
     for key in groups:
@@ -94,15 +98,9 @@ def seed_demo_users(session: Session) -> int:
     created = 0
     for username, (name, groups, roles) in DEMO_USERS.items():
         if username not in have:
-            create_user(
-                session,
-                username,
-                username,
-                display_name=name,
-                groups=groups,
-                roles=roles,
-                email=f"{username}@demo.invalid",
-            )
+            user = create_user(session, username, username, display_name=name, groups=groups, roles=roles)
+            # the reserved .invalid domain on purpose: demo mail must never reach a real mailbox
+            user.email = f"{username}@demo.invalid"
             created += 1
     return created
 
