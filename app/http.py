@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, current_app, g, jsonify, render_template, request, session
+from flask import Flask, Response, current_app, g, jsonify, make_response, render_template, request, session
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -65,7 +65,31 @@ def _error_response(err: AppError) -> Any:
     return render_template("error.html", error=err), err.status
 
 
+def security_headers(response: Response) -> Response:
+    """Headers every response carries: what the page may load (no script at all), no framing,
+    no type sniffing, no referrer leaving the site. A view may set a stricter policy itself."""
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", runtime().settings.content_security_policy)
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+    return response
+
+
+def uploaded_content(body: str | bytes, mimetype: str, filename: str) -> Response:
+    """Content someone uploaded (a diagram, evidence) as a download that no browser runs:
+    an attachment, never sniffed, and sandboxed should it be opened anyway."""
+    response = Response(body, mimetype=mimetype)
+    response.headers.set("Content-Disposition", "attachment", filename=filename)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'; sandbox"
+    return response
+
+
 def init_app(app: Flask) -> None:
+    app.after_request(security_headers)  # registered first, so it runs last, on the final response
+
     @app.after_request
     def _commit(response: Response) -> Response:
         s = g.pop("db", None)
@@ -78,7 +102,9 @@ def init_app(app: Flask) -> None:
                 s.rollback()
         except (StaleDataError, IntegrityError):
             s.rollback()
-            return _error_response(Conflict("the data was changed concurrently", code="instance_changed"))
+            return make_response(
+                _error_response(Conflict("the data was changed concurrently", code="instance_changed"))
+            )
         finally:
             s.close()
         return response

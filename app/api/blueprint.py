@@ -7,14 +7,14 @@ import math
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, jsonify, request
 from sqlalchemy import text
 
 from app.api import views
 from app.api.openapi import openapi_document
 from app.clock import clock
 from app.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound, NotReady
-from app.http import current_user, db, runtime
+from app.http import current_user, db, runtime, uploaded_content
 from app.models import User
 from app.services import complaints, deployments, instances, notifications, people, tasks, timer_start, timers
 from app.services.instance_details import describe
@@ -162,7 +162,7 @@ def _diagram_body() -> bytes:
 def definition_xml(key: str, version: int) -> Any:
     current_user()
     d = deployments.get_version(db(), key, version)
-    return Response(d.xml, mimetype="application/xml")
+    return uploaded_content(d.xml, "application/xml", f"{key}-v{version}.bpmn")
 
 
 # --- process instances ----------------------------------------------------------------
