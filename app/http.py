@@ -7,7 +7,9 @@ for the browser.
 
 from __future__ import annotations
 
+import hmac
 import logging
+import secrets
 from typing import Any
 
 from flask import Flask, Response, current_app, g, jsonify, make_response, render_template, request, session
@@ -16,11 +18,15 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from app.errors import AppError, Conflict, NotAuthenticated, PayloadTooLarge
+from app.errors import AppError, Conflict, Forbidden, NotAuthenticated, PayloadTooLarge
 from app.models import User
 from app.runtime import Runtime
 
 log = logging.getLogger(__name__)
+
+CSRF_SESSION_KEY = "csrf"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def runtime() -> Runtime:
@@ -36,6 +42,35 @@ def db() -> Session:
     return s
 
 
+def session_csrf_token() -> str:
+    """The browser session's CSRF token, created on first use: pages put it in a hidden field,
+    a script calling the API sends it as ``X-CSRF-Token``."""
+    token = session.get(CSRF_SESSION_KEY)
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(32)
+        session[CSRF_SESSION_KEY] = token
+    return token
+
+
+def _check_api_csrf() -> None:
+    """An API call that changes something on the strength of the session cookie alone must
+    carry the session's CSRF token: a cookie is sent by any page the user visits."""
+    if not request.path.startswith("/api/") or request.method in SAFE_METHODS:
+        return
+    sent = request.headers.get(CSRF_HEADER, "")
+    expected = session.get(CSRF_SESSION_KEY)
+    if not isinstance(expected, str) or not hmac.compare_digest(sent.encode(), expected.encode()):
+        raise Forbidden(
+            f"a browser session must send its CSRF token in the {CSRF_HEADER} header; scripts use a bearer token",
+            code="csrf_failed",
+        )
+
+
+def signed_in_by_session() -> bool:
+    """Whether the current user was recognised by the browser session cookie (not a token)."""
+    return bool(g.get("by_session"))
+
+
 def current_user(required: bool = True) -> User | None:
     """The user of a bearer token (API) or of the browser session."""
     if "user" in g:
@@ -46,7 +81,9 @@ def current_user(required: bool = True) -> User | None:
         uid = runtime().tokens.user_id(header[7:].strip())
         user = db().get(User, uid)
     elif session.get("uid") is not None:
+        _check_api_csrf()
         user = db().get(User, session["uid"])
+        g.by_session = True
     if user is not None and not user.active:
         user = None
     g.user = user

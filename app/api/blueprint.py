@@ -14,7 +14,7 @@ from app.api import views
 from app.api.openapi import openapi_document
 from app.clock import clock
 from app.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound, NotReady
-from app.http import current_user, db, runtime, uploaded_content
+from app.http import current_user, db, runtime, session_csrf_token, signed_in_by_session, uploaded_content
 from app.models import User
 from app.services import complaints, deployments, instances, notifications, people, tasks, timer_start, timers
 from app.services.instance_details import describe
@@ -121,7 +121,9 @@ def token() -> Any:
 def me() -> Any:
     user = current_user()
     assert user is not None
-    return people.user_view(user)
+    if not signed_in_by_session():
+        return people.user_view(user)
+    return people.user_view(user) | {"csrf_token": session_csrf_token()}  # for a script in the browser UI
 
 
 # --- process definitions --------------------------------------------------------------
