@@ -52,12 +52,14 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.extensions["runtime"] = rt
 
     from app import http, i18n
+    from app.api import accounts as api_accounts
     from app.api import blueprint as api_blueprint
     from app.web import blueprint as web_blueprint
 
     http.init_app(app)
     i18n.init_app(app)
     app.register_blueprint(api_blueprint.bp)
+    app.register_blueprint(api_accounts.bp)
     app.register_blueprint(web_blueprint.bp)
 
     from app import cli

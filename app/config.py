@@ -63,6 +63,7 @@ class Settings:
     smtp_sender: str = "complaints@localhost"
     testing: bool = False
     content_security_policy: str = DEFAULT_CSP
+    password_min_length: int = 10
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -85,4 +86,5 @@ class Settings:
             smtp_port=int(os.environ.get("SMTP_PORT", "25")),
             smtp_sender=os.environ.get("SMTP_SENDER", "complaints@localhost"),
             content_security_policy=os.environ.get("CONTENT_SECURITY_POLICY") or DEFAULT_CSP,
+            password_min_length=int(os.environ.get("PASSWORD_MIN_LENGTH", "10")),
         )

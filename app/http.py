@@ -78,11 +78,18 @@ def current_user(required: bool = True) -> User | None:
     user = None
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
-        uid = runtime().tokens.user_id(header[7:].strip())
+        uid, version = runtime().tokens.claims(header[7:].strip())
         user = db().get(User, uid)
+        if user is not None and user.session_version != version:
+            raise NotAuthenticated(
+                "this token was revoked (logout, password change or deactivation); get a new one",
+                code="token_revoked",
+            )
     elif session.get("uid") is not None:
         _check_api_csrf()
         user = db().get(User, session["uid"])
+        if user is not None and session.get("sv") != user.session_version:
+            user = None  # the user logged out (everywhere), changed password or was deactivated
         g.by_session = True
     if user is not None and not user.active:
         user = None

@@ -99,24 +99,6 @@ def openapi() -> Any:
     return jsonify(openapi_document())
 
 
-@bp.post("/auth/token")
-def token() -> Any:
-    body = json_body()
-    username, password = body.get("username"), body.get("password")
-    if not isinstance(username, str) or not isinstance(password, str):
-        raise BadRequest(
-            "username and password are required strings",
-            code="malformed_credentials",
-            details=[
-                {"field": f, "message": "required string"}
-                for f in ("username", "password")
-                if not isinstance(body.get(f), str)
-            ],
-        )
-    user = people.authenticate(db(), username, password)
-    return {"token": runtime().tokens.issue(user), "user": people.user_view(user)}
-
-
 @bp.get("/me")
 def me() -> Any:
     user = current_user()

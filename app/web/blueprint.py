@@ -9,7 +9,7 @@ from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from app.errors import Conflict, Forbidden, Invalid, NotAuthenticated, NotFound
-from app.http import db, runtime
+from app.http import current_user, db, runtime
 from app.services import complaints, deployments, instances, notifications, people, tasks
 from app.web import complaint_view, form_input, pages, queries, template_helpers
 from app.web.presenters import bilingual, group_name, status_label
@@ -52,6 +52,10 @@ def login() -> Any:
 
 @bp.post("/logout")
 def logout() -> Response:
+    """Log out everywhere: this and every other session and API token of the user stop working."""
+    user = current_user(required=False)
+    if user is not None:
+        people.revoke_sessions(db(), user, actor=user.username, reason="logout")
     log_out()
     return redirect(url_for("web.login"))
 

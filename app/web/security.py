@@ -35,6 +35,7 @@ def log_in(user: User) -> None:
     lang = session.get("lang")
     session.clear()
     session["uid"] = user.id
+    session["sv"] = user.session_version
     if lang:
         session["lang"] = lang
 
