@@ -64,6 +64,13 @@ class Settings:
     testing: bool = False
     content_security_policy: str = DEFAULT_CSP
     password_min_length: int = 10
+    login_limit_per_address: str = "20 per minute;200 per hour"
+    login_limit_per_account: str = "5 per minute;20 per hour"
+    login_limit_storage_uri: str = "memory://"
+    login_lockout_threshold: int = 10
+    login_lockout_seconds: int = 300
+    login_lockout_max_seconds: int = 3600
+    trusted_proxies: int = 0
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -87,4 +94,11 @@ class Settings:
             smtp_sender=os.environ.get("SMTP_SENDER", "complaints@localhost"),
             content_security_policy=os.environ.get("CONTENT_SECURITY_POLICY") or DEFAULT_CSP,
             password_min_length=int(os.environ.get("PASSWORD_MIN_LENGTH", "10")),
+            login_limit_per_address=os.environ.get("LOGIN_LIMIT_PER_ADDRESS") or "20 per minute;200 per hour",
+            login_limit_per_account=os.environ.get("LOGIN_LIMIT_PER_ACCOUNT") or "5 per minute;20 per hour",
+            login_limit_storage_uri=os.environ.get("LOGIN_LIMIT_STORAGE_URI") or "memory://",
+            login_lockout_threshold=int(os.environ.get("LOGIN_LOCKOUT_THRESHOLD", "10")),
+            login_lockout_seconds=int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "300")),
+            login_lockout_max_seconds=int(os.environ.get("LOGIN_LOCKOUT_MAX_SECONDS", "3600")),
+            trusted_proxies=int(os.environ.get("TRUSTED_PROXIES", "0")),
         )

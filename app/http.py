@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from app.errors import AppError, Conflict, Forbidden, NotAuthenticated, PayloadTooLarge
+from app.errors import AppError, Conflict, Forbidden, NotAuthenticated, PayloadTooLarge, TooManyAttempts
 from app.models import User
 from app.runtime import Runtime
+from app.services import logins
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +98,19 @@ def current_user(required: bool = True) -> User | None:
     if user is None and required:
         raise NotAuthenticated("log in or send a bearer token", code="not_authenticated")
     return user
+
+
+def log_in_attempt(username: str, password: str) -> User:
+    """Check a login; a refused one is committed all the same (its failure count and audit entry)."""
+    rt = runtime()
+    policy = logins.LockoutPolicy(
+        rt.settings.login_lockout_threshold, rt.settings.login_lockout_seconds, rt.settings.login_lockout_max_seconds
+    )
+    try:
+        return logins.authenticate(db(), username, password, policy=policy, address=request.remote_addr or "")
+    except (logins.LoginFailed, TooManyAttempts):
+        db().commit()
+        raise
 
 
 def wants_json() -> bool:
@@ -184,6 +198,11 @@ def init_app(app: Flask) -> None:
     def _too_large(_err: HTTPException) -> Any:
         _discard_session()
         return _error_response(PayloadTooLarge("the request body is too large", code="payload_too_large"))
+
+    @app.errorhandler(429)
+    def _throttled(err: HTTPException) -> Any:
+        _discard_session()
+        return _error_response(TooManyAttempts(err.description or "too many requests; try again later"))
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException) -> Any:

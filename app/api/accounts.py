@@ -8,8 +8,9 @@ from flask import Blueprint, session
 
 from app.api.blueprint import json_body
 from app.errors import BadRequest
-from app.http import current_user, db, runtime, signed_in_by_session
+from app.http import current_user, db, log_in_attempt, runtime, signed_in_by_session
 from app.services import people
+from app.throttle import login_throttled
 
 bp = Blueprint("api_accounts", __name__, url_prefix="/api/v1")
 
@@ -27,9 +28,10 @@ def _strings(body: dict[str, Any], *fields: str) -> list[str]:
 
 
 @bp.post("/auth/token")
+@login_throttled
 def token() -> Any:
     username, password = _strings(json_body(), "username", "password")
-    user = people.authenticate(db(), username, password)
+    user = log_in_attempt(username, password)
     return {"token": runtime().tokens.issue(user), "user": people.user_view(user)}
 
 

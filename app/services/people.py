@@ -106,13 +106,6 @@ def seed_demo_users(session: Session) -> int:
     return created
 
 
-def authenticate(session: Session, username: str, password: str) -> User:
-    user = session.scalar(select(User).where(User.username == username))
-    if not verify_password(user.password_hash if user else None, password) or user is None or not user.active:
-        raise NotAuthenticated("wrong username or password", code="bad_credentials")
-    return user
-
-
 class TokenSigner:
     """Signed, expiring bearer tokens carrying the user id and the user's session version."""
 

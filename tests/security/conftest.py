@@ -81,3 +81,13 @@ def make_user(rt: Runtime) -> Iterator[Any]:
         s.execute(delete(user_groups).where(user_groups.c.user_id.in_(ids)))
         s.execute(delete(User).where(User.id.in_(ids)))
         s.commit()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_login_counters(app: Flask) -> Iterator[None]:
+    """Each test starts with empty login counters and leaves none behind (the limits stay real)."""
+    from app.throttle import limiter
+
+    limiter.reset()
+    yield
+    limiter.reset()
