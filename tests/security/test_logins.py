@@ -97,7 +97,7 @@ def test_successful_logins_are_never_throttled(client, make_user, rt: Runtime):
     assert [_token(client, name, name).status_code for _ in range(more_than_allowed)] == [200] * more_than_allowed
 
 
-def test_consecutive_failures_lock_the_account_for_a_while(client, make_user, rt: Runtime):
+def test_consecutive_failures_lock_the_account_for_a_while(client, browser, make_user, rt: Runtime):
     """A slow or distributed guesser gets past the per-minute counters; the lockout is in the database."""
     name = make_user()
     threshold = rt.settings.login_lockout_threshold
@@ -111,8 +111,12 @@ def test_consecutive_failures_lock_the_account_for_a_while(client, make_user, rt
     with rt.sessions() as s:
         user = s.scalar(select(User).where(User.username == name))
         assert user is not None and user.failed_logins == threshold and user.locked_until is not None
+    page = browser()
+    page.get("/login?lang=en")
+    r = page.post_form("/login", {"username": name, "password": name})  # the form says so too
+    assert r.status_code == 429 and "this account is locked for a while" in r.get_data(as_text=True)
     rows = _failures(rt, name)
-    assert [row.detail["reason"] for row in rows] == ["wrong_password"] * threshold + ["account_locked"]
+    assert [row.detail["reason"] for row in rows] == ["wrong_password"] * threshold + ["account_locked"] * 2
     assert "locked_until" in rows[threshold - 1].detail
 
     clock.advance(timedelta(seconds=rt.settings.login_lockout_seconds + 1))
