@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.business_calendar import calendar_from_env, set_default_calendar
 from app.clock import clock
@@ -61,13 +62,18 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     )
     app.extensions["runtime"] = rt
 
-    from app import http, i18n
+    from app import http, i18n, throttle
+    from app.api import accounts as api_accounts
     from app.api import blueprint as api_blueprint
     from app.web import blueprint as web_blueprint
 
     http.init_app(app)
     i18n.init_app(app)
+    throttle.init_app(app, settings)
+    if settings.trusted_proxies:  # the client address (login throttling, audit) from X-Forwarded-For
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)  # type: ignore[method-assign]
     app.register_blueprint(api_blueprint.bp)
+    app.register_blueprint(api_accounts.bp)
     app.register_blueprint(web_blueprint.bp)
 
     from app import cli

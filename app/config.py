@@ -16,6 +16,12 @@ T = TypeVar("T", int, float)
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# The pages use no script, one stylesheet of their own and inline SVG icons.
+DEFAULT_CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
+
 
 def _flag(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
@@ -79,6 +85,15 @@ class Settings:
     # timers: a cycle repeats at most this often, and no more often than every N seconds
     timer_max_cycles: int = 1000
     timer_min_cycle_seconds: float = 0.1
+    content_security_policy: str = DEFAULT_CSP
+    password_min_length: int = 10
+    login_limit_per_address: str = "20 per minute;200 per hour"
+    login_limit_per_account: str = "5 per minute;20 per hour"
+    login_limit_storage_uri: str = "memory://"
+    login_lockout_threshold: int = 10
+    login_lockout_seconds: int = 300
+    login_lockout_max_seconds: int = 3600
+    trusted_proxies: int = 0
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -105,4 +120,13 @@ class Settings:
             script_workers=_positive(int, "SCRIPT_WORKERS", "4"),
             timer_max_cycles=_positive(int, "TIMER_MAX_CYCLES", "1000"),
             timer_min_cycle_seconds=_positive(float, "TIMER_MIN_CYCLE_SECONDS", "0.1"),
+            content_security_policy=os.environ.get("CONTENT_SECURITY_POLICY") or DEFAULT_CSP,
+            password_min_length=int(os.environ.get("PASSWORD_MIN_LENGTH", "10")),
+            login_limit_per_address=os.environ.get("LOGIN_LIMIT_PER_ADDRESS") or "20 per minute;200 per hour",
+            login_limit_per_account=os.environ.get("LOGIN_LIMIT_PER_ACCOUNT") or "5 per minute;20 per hour",
+            login_limit_storage_uri=os.environ.get("LOGIN_LIMIT_STORAGE_URI") or "memory://",
+            login_lockout_threshold=int(os.environ.get("LOGIN_LOCKOUT_THRESHOLD", "10")),
+            login_lockout_seconds=int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "300")),
+            login_lockout_max_seconds=int(os.environ.get("LOGIN_LOCKOUT_MAX_SECONDS", "3600")),
+            trusted_proxies=int(os.environ.get("TRUSTED_PROXIES", "0")),
         )
