@@ -5,17 +5,20 @@ Timers run on the product clock (``app.clock.clock``), which the engine reads th
 seam (``app/engine/clock_seam.py``): ``Run.advance(seconds)`` moves the clock forward and runs
 the engine, so every timer due by then fires, exactly as if that much time had passed;
 ``Run.advance_to_timer(element_id)`` moves it just past one pending timer's due time. Nothing
-sleeps and nothing rewrites the engine's internal timer state. The clock only moves forward and
-is shared by the whole test session, so due times are always read relative to ``clock.now()``.
+sleeps and nothing rewrites the engine's internal timer state. Every case (``Runs.check``) runs
+on a stopped clock: real time does not move it, so a 10 ms timer is not due before the test says
+so, however loaded the machine. The clock only moves forward and is shared by the whole test
+session, so due times are always read relative to ``clock.now()``.
 """
 
 from __future__ import annotations
 
 import csv
 import itertools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -172,6 +175,31 @@ class Run:
 
 
 # --- the per-file expectation table ---------------------------------------------------------
+@contextmanager
+def stopped_clock() -> Iterator[None]:
+    """Stop the product clock: inside, it moves only by ``clock.advance``/``advance_to``, never by
+    itself. On leaving, the session's clock is moved on by as much, so it never goes back."""
+    start = clock.now()
+    moved = timedelta(0)
+
+    def now() -> datetime:
+        return start + moved
+
+    def advance(delta: timedelta) -> datetime:
+        nonlocal moved
+        if delta < timedelta(0):
+            raise ValueError("the clock only moves forward")
+        moved += delta
+        return now()
+
+    clock.now, clock.advance = now, advance  # instance attributes shadow the methods
+    try:
+        yield
+    finally:
+        del clock.now, clock.advance
+        clock.advance(moved)
+
+
 @dataclass(frozen=True)
 class Runs:
     """Deploys, and ``check(path)`` runs it on our engine and asserts the MANIFEST's outcome.
@@ -179,8 +207,13 @@ class Runs:
     ``deviation`` says where (and why) our asserted outcome differs from the MANIFEST's.
     """
 
-    check: Callable[[Path], None]
+    case: Callable[[Path], None]
     deviation: str = ""
+
+    def check(self, path: Path) -> None:
+        """Run the case on a stopped product clock (only the case's own ``advance`` moves it)."""
+        with stopped_clock():
+            self.case(path)
 
 
 @dataclass(frozen=True)
