@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import csv
 import itertools
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,7 @@ from app.clock import clock
 from app.engine import CompiledProcess, Engine, Instance, StepResult, compile_diagram, parse_due, parse_untrusted
 from app.errors import Invalid
 from handlers import REGISTRY
+from tests.stopped_clock import stopped_clock
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 CORPORA = SHARED / "corpora"
@@ -175,31 +175,6 @@ class Run:
 
 
 # --- the per-file expectation table ---------------------------------------------------------
-@contextmanager
-def stopped_clock() -> Iterator[None]:
-    """Stop the product clock: inside, it moves only by ``clock.advance``/``advance_to``, never by
-    itself. On leaving, the session's clock is moved on by as much, so it never goes back."""
-    start = clock.now()
-    moved = timedelta(0)
-
-    def now() -> datetime:
-        return start + moved
-
-    def advance(delta: timedelta) -> datetime:
-        nonlocal moved
-        if delta < timedelta(0):
-            raise ValueError("the clock only moves forward")
-        moved += delta
-        return now()
-
-    clock.now, clock.advance = now, advance  # instance attributes shadow the methods
-    try:
-        yield
-    finally:
-        del clock.now, clock.advance
-        clock.advance(moved)
-
-
 @dataclass(frozen=True)
 class Runs:
     """Deploys, and ``check(path)`` runs it on our engine and asserts the MANIFEST's outcome.

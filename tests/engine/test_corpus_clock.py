@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 
 from app.clock import clock
-from tests.engine.corpus_harness import Runs, stopped_clock
+from tests.engine.corpus_harness import Runs
 from tests.engine.test_spiff_corpus import CORPUS, ROWS, TABLE, file_key
+from tests.stopped_clock import stopped_clock
 
 RUNS = {file_key(r["file"]): r["file"] for r in ROWS if isinstance(TABLE[file_key(r["file"])], Runs)}
 
