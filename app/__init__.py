@@ -7,12 +7,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.business_calendar import calendar_from_env, set_default_calendar
 from app.clock import clock
 from app.config import Settings
 from app.db import make_engine, make_session_factory
-from app.engine import Engine
+from app.engine import Engine, ScriptLimits, TimerLimits
 from app.runtime import Runtime
 from app.services.forms import FormStore
 from app.services.people import TokenSigner
@@ -45,19 +46,34 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         settings=settings,
         db=db,
         sessions=make_session_factory(db),
-        engine=Engine(REGISTRY),
+        engine=Engine(
+            REGISTRY,
+            limits=ScriptLimits(
+                timeout_seconds=settings.script_timeout_seconds,
+                memory_mb=settings.script_memory_mb,
+                workers=settings.script_workers,
+            ),
+            timer_limits=TimerLimits(
+                max_cycles=settings.timer_max_cycles, min_cycle_seconds=settings.timer_min_cycle_seconds
+            ),
+        ),
         forms=FormStore(settings.forms_dir),
         tokens=TokenSigner(settings.secret_key, settings.token_max_age_seconds),
     )
     app.extensions["runtime"] = rt
 
-    from app import http, i18n
+    from app import http, i18n, throttle
+    from app.api import accounts as api_accounts
     from app.api import blueprint as api_blueprint
     from app.web import blueprint as web_blueprint
 
     http.init_app(app)
     i18n.init_app(app)
+    throttle.init_app(app, settings)
+    if settings.trusted_proxies:  # the client address (login throttling, audit) from X-Forwarded-For
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)  # type: ignore[method-assign]
     app.register_blueprint(api_blueprint.bp)
+    app.register_blueprint(api_accounts.bp)
     app.register_blueprint(web_blueprint.bp)
 
     from app import cli

@@ -47,6 +47,10 @@ def setup_product(rt: Runtime, *, demo: bool) -> dict[str, int]:
 
 
 def init_app(app: Flask) -> None:
+    from app.cli_accounts import users
+
+    app.cli.add_command(users)
+
     @app.cli.command("setup")
     @click.option("--demo/--no-demo", default=None, help="seed demo users (default: DEMO_DATA)")
     def setup(demo: bool | None) -> None:

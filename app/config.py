@@ -10,8 +10,17 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T", int, float)
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The pages use no script, one stylesheet of their own and inline SVG icons.
+DEFAULT_CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
 
 
 def _flag(name: str, default: bool = False) -> bool:
@@ -19,6 +28,18 @@ def _flag(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _positive(kind: type[T], name: str, default: str) -> T:
+    """A positive number from the environment; a bad one stops start-up with its name."""
+    raw = os.environ.get(name, default)
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise RuntimeError(f"{name} must be a number, not {raw!r}") from None
+    if not value > 0:
+        raise RuntimeError(f"{name} must be greater than 0")
+    return value
 
 
 def _default_database_url() -> str:
@@ -56,6 +77,23 @@ class Settings:
     smtp_port: int = 25
     smtp_sender: str = "complaints@localhost"
     testing: bool = False
+    # diagram code (docs/security.md): a run in a script worker is stopped after this long ...
+    script_timeout_seconds: float = 5.0
+    # ... or when it needs more memory than this on top of the worker's own
+    script_memory_mb: int = 256
+    script_workers: int = 4
+    # timers: a cycle repeats at most this often, and no more often than every N seconds
+    timer_max_cycles: int = 1000
+    timer_min_cycle_seconds: float = 0.1
+    content_security_policy: str = DEFAULT_CSP
+    password_min_length: int = 10
+    login_limit_per_address: str = "20 per minute;200 per hour"
+    login_limit_per_account: str = "5 per minute;20 per hour"
+    login_limit_storage_uri: str = "memory://"
+    login_lockout_threshold: int = 10
+    login_lockout_seconds: int = 300
+    login_lockout_max_seconds: int = 3600
+    trusted_proxies: int = 0
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -77,4 +115,18 @@ class Settings:
             smtp_host=os.environ.get("SMTP_HOST", ""),
             smtp_port=int(os.environ.get("SMTP_PORT", "25")),
             smtp_sender=os.environ.get("SMTP_SENDER", "complaints@localhost"),
+            script_timeout_seconds=_positive(float, "SCRIPT_TIMEOUT_SECONDS", "5"),
+            script_memory_mb=_positive(int, "SCRIPT_MEMORY_MB", "256"),
+            script_workers=_positive(int, "SCRIPT_WORKERS", "4"),
+            timer_max_cycles=_positive(int, "TIMER_MAX_CYCLES", "1000"),
+            timer_min_cycle_seconds=_positive(float, "TIMER_MIN_CYCLE_SECONDS", "0.1"),
+            content_security_policy=os.environ.get("CONTENT_SECURITY_POLICY") or DEFAULT_CSP,
+            password_min_length=int(os.environ.get("PASSWORD_MIN_LENGTH", "10")),
+            login_limit_per_address=os.environ.get("LOGIN_LIMIT_PER_ADDRESS") or "20 per minute;200 per hour",
+            login_limit_per_account=os.environ.get("LOGIN_LIMIT_PER_ACCOUNT") or "5 per minute;20 per hour",
+            login_limit_storage_uri=os.environ.get("LOGIN_LIMIT_STORAGE_URI") or "memory://",
+            login_lockout_threshold=int(os.environ.get("LOGIN_LOCKOUT_THRESHOLD", "10")),
+            login_lockout_seconds=int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "300")),
+            login_lockout_max_seconds=int(os.environ.get("LOGIN_LOCKOUT_MAX_SECONDS", "3600")),
+            trusted_proxies=int(os.environ.get("TRUSTED_PROXIES", "0")),
         )

@@ -8,6 +8,7 @@ AppError                 500-class base, never raised directly
 ├── Conflict             409 state changed under you (optimistic lock, task not ready)
 ├── PayloadTooLarge      413
 ├── Invalid              422 content refused; ``details`` name fields or BPMN elements
+├── TooManyAttempts      429 logins throttled or the account locked for a while
 └── NotReady             503
 """
 
@@ -66,6 +67,11 @@ class PayloadTooLarge(AppError):
 class Invalid(AppError):
     status = 422
     code = "invalid"
+
+
+class TooManyAttempts(AppError):
+    status = 429
+    code = "too_many_attempts"
 
 
 class NotReady(AppError):

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from app import create_app
 from app.cli import setup_product
@@ -25,6 +25,7 @@ from app.models import (
     TaskCandidateGroup,
     TaskRecord,
     TimerRecord,
+    User,
 )
 from app.runtime import Runtime
 from app.scheduling import start_scheduler, stop_scheduler
@@ -94,7 +95,14 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-_TOKENS: dict[str, str] = {}
+_TOKENS: dict[tuple[str, int], str] = {}
+
+
+def _session_version(client: FlaskClient, username: str) -> int:
+    """Logging out (tests/web does) revokes every token of the user by bumping this number."""
+    runtime: Runtime = client.application.extensions["runtime"]
+    with runtime.sessions() as s:
+        return s.scalar(select(User.session_version).where(User.username == username)) or 0
 
 
 class Api:
@@ -105,11 +113,13 @@ class Api:
         self.username = username
         self.headers: dict[str, str] = {}
         if username:
-            if username not in _TOKENS:  # password hashing is slow by design: log in once per run
+            # password hashing is slow by design: log in once per run (again after a test logged out)
+            cached = (username, _session_version(client, username))
+            if cached not in _TOKENS:
                 r = client.post("/api/v1/auth/token", json={"username": username, "password": username})
                 assert r.status_code == 200, r.get_json()
-                _TOKENS[username] = r.get_json()["token"]
-            self.headers["Authorization"] = f"Bearer {_TOKENS[username]}"
+                _TOKENS[cached] = r.get_json()["token"]
+            self.headers["Authorization"] = f"Bearer {_TOKENS[cached]}"
 
     def call(self, method: str, path: str, *, expect: int | None = None, **kw: Any) -> Any:
         headers = {**self.headers, **kw.pop("headers", {})}

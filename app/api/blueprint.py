@@ -7,14 +7,14 @@ import math
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, jsonify, request
 from sqlalchemy import text
 
 from app.api import views
 from app.api.openapi import openapi_document
 from app.clock import clock
 from app.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound, NotReady
-from app.http import current_user, db, runtime
+from app.http import current_user, db, runtime, session_csrf_token, signed_in_by_session, uploaded_content
 from app.models import User
 from app.services import complaints, deployments, instances, notifications, people, tasks, timer_start, timers
 from app.services.instance_details import describe
@@ -91,7 +91,7 @@ def health() -> Any:
             code="scheduler_unavailable",
             details=[{"part": "scheduler", "status": state}],
         )
-    return {"status": "ok", "database": "ok", "scheduler": state}
+    return {"status": "ok", "database": "ok", "scheduler": state, "incidents": instances.open_incident_count(db())}
 
 
 @bp.get("/openapi.json")
@@ -99,29 +99,13 @@ def openapi() -> Any:
     return jsonify(openapi_document())
 
 
-@bp.post("/auth/token")
-def token() -> Any:
-    body = json_body()
-    username, password = body.get("username"), body.get("password")
-    if not isinstance(username, str) or not isinstance(password, str):
-        raise BadRequest(
-            "username and password are required strings",
-            code="malformed_credentials",
-            details=[
-                {"field": f, "message": "required string"}
-                for f in ("username", "password")
-                if not isinstance(body.get(f), str)
-            ],
-        )
-    user = people.authenticate(db(), username, password)
-    return {"token": runtime().tokens.issue(user), "user": people.user_view(user)}
-
-
 @bp.get("/me")
 def me() -> Any:
     user = current_user()
     assert user is not None
-    return people.user_view(user)
+    if not signed_in_by_session():
+        return people.user_view(user)
+    return people.user_view(user) | {"csrf_token": session_csrf_token()}  # for a script in the browser UI
 
 
 # --- process definitions --------------------------------------------------------------
@@ -162,7 +146,7 @@ def _diagram_body() -> bytes:
 def definition_xml(key: str, version: int) -> Any:
     current_user()
     d = deployments.get_version(db(), key, version)
-    return Response(d.xml, mimetype="application/xml")
+    return uploaded_content(d.xml, "application/xml", f"{key}-v{version}.bpmn")
 
 
 # --- process instances ----------------------------------------------------------------

@@ -97,6 +97,34 @@ def openapi_document() -> dict[str, Any]:
             )
         },
         "/me": {"get": _op("The caller", {"200": _resp("User", _ref("User"))}, 401, tag="auth")},
+        "/auth/logout": {
+            "post": _op(
+                "Revoke every token and browser session of the caller", {"200": _resp("Revoked")}, 401, 403, tag="auth"
+            )
+        },
+        "/me/password": {
+            "post": _op(
+                "Change one's password; other tokens and sessions are revoked, a new token is returned",
+                {"200": _resp("New token", {"type": "object", "properties": {"token": {"type": "string"}}})},
+                400,
+                401,
+                403,
+                422,
+                tag="auth",
+                body={
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["current_password", "new_password"],
+                            "properties": {
+                                "current_password": {"type": "string"},
+                                "new_password": {"type": "string"},
+                            },
+                        }
+                    }
+                },
+            )
+        },
         "/process-definitions": {
             "get": _op(
                 "Latest version of each process",

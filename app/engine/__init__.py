@@ -8,6 +8,7 @@ Public interface:
   ``send_message``, ``waiting_messages``, ``thrown_events``, ``waiting_timers``.
 """
 
+from app.engine.clock_seam import TimerLimits
 from app.engine.compiler import CompiledProcess, compile_diagram
 from app.engine.runtime import (
     Engine,
@@ -18,6 +19,7 @@ from app.engine.runtime import (
     UserTaskView,
 )
 from app.engine.sandbox import ScriptError
+from app.engine.script_pool import ScriptLimits
 from app.engine.task_facts import EngineIncident, parse_due
 from app.engine.xml_input import parse_untrusted
 
@@ -27,9 +29,11 @@ __all__ = [
     "EngineIncident",
     "Instance",
     "ScriptError",
+    "ScriptLimits",
     "StepResult",
     "TaskNotReady",
     "ThrownEvent",
+    "TimerLimits",
     "UserTaskView",
     "compile_diagram",
     "parse_due",

@@ -10,6 +10,7 @@ objects to is reported the same way; nothing a client sends becomes a 500.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import re
@@ -21,7 +22,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
-from app.engine import sandbox
+from app.engine import clock_seam, sandbox
 from app.engine.scripting import EFFECTS
 from app.engine.serialization import serialize_specs
 from app.engine.xml_input import BPMN_MODEL_NS
@@ -161,6 +162,20 @@ def _check_code(node: Any, source: str | None, kind: str, errors: list[dict[str,
         errors.append(_detail(_owner(node), f"{kind} refused: {exc}"))
 
 
+def _check_timer_literal(node: Any, errors: list[dict[str, Any]]) -> None:
+    """A constant timer value (quoted by ``normalize_timer_text``) must run within the limits."""
+    try:
+        value = ast.literal_eval(node.text.strip())
+    except (ValueError, SyntaxError, RecursionError, MemoryError):
+        return  # an expression: checked when the engine computes it
+    if not isinstance(value, str):
+        return
+    try:
+        clock_seam.check_timer_literal(value)
+    except ValueError as exc:
+        errors.append(_detail(_owner(node), f"timer refused: {exc}"))
+
+
 def _camunda_dialect(root: Any, errors: list[dict[str, Any]]) -> None:
     """Read the Camunda attributes this product understands as their Spiff equivalents.
 
@@ -226,6 +241,7 @@ def _static_checks(root: Any, handlers: Mapping[str, Any]) -> list[dict[str, Any
         if node.text:
             node.text = normalize_timer_text(node.text)
             _check_code(node, node.text, "timer expression", errors)
+            _check_timer_literal(node, errors)
     for (prefix, tag), kind in EXPRESSIONS.items():
         for node in root.iterfind(f".//{prefix}:{tag}", NS):
             _check_code(node, node.text, kind, errors)

@@ -15,15 +15,17 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
-from app.engine import clock_seam, sandbox
-from app.engine.scripting import Handler, SandboxScriptEngine, take_effects
+from app.engine import clock_seam
+from app.engine.clock_seam import TimerLimits
+from app.engine.script_pool import ScriptLimits, shared_pool
+from app.engine.scripting import Handler, SandboxScriptEngine, ScriptRunner, take_effects
 from app.engine.serialization import SpecCache, dump_state, load_state
 from app.engine.task_facts import (
     EngineIncident,
     attached_task_id,
     enclosing_subprocess_tasks,
     event_definitions,
-    incident_from,
+    incident_from_error,
     message_variable,
     refresh_event_subprocess_data,
 )
@@ -119,10 +121,9 @@ class Instance:
             return [g.strip() for g in props["candidateGroups"].split(",") if g.strip()]
         return [task.task_spec.lane] if task.task_spec.lane else []
 
-    @staticmethod
-    def _safe_eval(expression: str, data: dict[str, Any]) -> Any:
+    def _safe_eval(self, expression: str, data: dict[str, Any]) -> Any:
         try:
-            return sandbox.evaluate(expression, data)
+            return self.workflow.script_engine.environment.evaluate(expression, data)
         except Exception:  # an unresolvable routing expression leaves the task unrouted
             return None
 
@@ -256,8 +257,8 @@ class Instance:
             task.data.update(data)
         try:
             task.run()
-        except SpiffWorkflowException as exc:  # e.g. a failing postScript: an incident, not a crash
-            self._incident = incident_from(exc, self.workflow)
+        except Exception as exc:  # e.g. a failing postScript: an incident, not a crash
+            self._incident = incident_from_error(exc, self.workflow)
 
     def take_effects(self) -> list[dict[str, Any]]:
         """Built-in operations (``notify``) queued by service tasks, for the product to apply."""
@@ -283,8 +284,8 @@ class Instance:
                 will_complete_task=refresh_event_subprocess_data,
                 did_complete_task=lambda t: ran.append(t.task_spec.name),
             )
-        except SpiffWorkflowException as exc:
-            return StepResult(self.completed, incident_from(exc, self.workflow), ran)
+        except Exception as exc:  # whatever a diagram does, an incident on this instance
+            return StepResult(self.completed, incident_from_error(exc, self.workflow), ran)
         return StepResult(self.completed, None, ran)
 
     def retry_errors(self) -> StepResult:
@@ -300,11 +301,20 @@ class Instance:
 class Engine:
     """The product's handle on SpiffWorkflow: one per process, shared by threads."""
 
-    def __init__(self, handlers: Mapping[str, Handler], helpers: Mapping[str, Any] | None = None) -> None:
-        """``helpers``: extra names diagram code may call (the product's are in sandbox.HELPERS)."""
+    def __init__(
+        self,
+        handlers: Mapping[str, Handler],
+        helpers: Mapping[str, Any] | None = None,
+        limits: ScriptLimits | None = None,
+        timer_limits: TimerLimits | None = None,
+    ) -> None:
+        """``helpers``: extra functions of the embedding program that diagram code may call (the
+        product's own are in sandbox.HELPERS); ``limits``: time and memory of diagram code;
+        ``timer_limits``: cycles (checked whenever the engine computes a timer value)."""
         self.handlers = handlers
-        clock_seam.install()
-        self.script_engine = SandboxScriptEngine(handlers, helpers)
+        clock_seam.install(timer_limits)
+        self.scripts = shared_pool(limits)
+        self.script_engine = SandboxScriptEngine(handlers, ScriptRunner(self.scripts, helpers))
         self.specs = SpecCache()
 
     def new_instance(

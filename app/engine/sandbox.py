@@ -104,6 +104,10 @@ class ScriptError(Exception):
         self.lineno = lineno
 
 
+class ScriptFailed(ScriptError):
+    """Diagram code ran and failed (raised, or broke a time or memory limit)."""
+
+
 class _Policy(RestrictingNodeTransformer):
     """RestrictedPython's checks plus ours, and loop/arithmetic guards woven into the code."""
 
@@ -154,12 +158,17 @@ def _compile(source: str, mode: str, filename: str) -> CodeType:
         raise ScriptError(f"syntax error on line {exc.lineno}: {exc.msg}", exc.lineno) from None
     except ValueError as exc:  # e.g. null bytes
         raise ScriptError(f"invalid source: {exc}") from None
+    except (RecursionError, MemoryError):
+        raise ScriptError("the code is nested too deeply") from None
     errors: list[str] = []
-    _Policy(errors, [], {}).visit(tree)
-    if errors:
-        raise _errors_to_exception(errors)
-    ast.fix_missing_locations(tree)
-    return compile(tree, filename, mode)
+    try:
+        _Policy(errors, [], {}).visit(tree)
+        if errors:
+            raise _errors_to_exception(errors)
+        ast.fix_missing_locations(tree)
+        return compile(tree, filename, mode)
+    except (RecursionError, MemoryError):
+        raise ScriptError("the code is nested too deeply") from None
 
 
 def _check_size(symbol: str, result_bits: float = 0, length: float = 0) -> None:

@@ -104,6 +104,22 @@ def incident_from(exc: SpiffWorkflowException, workflow: BpmnWorkflow) -> Engine
     return EngineIncident(element_id, message)
 
 
+def incident_from_error(exc: Exception, workflow: BpmnWorkflow) -> EngineIncident:
+    """An incident for any failure inside the engine: SpiffWorkflow's own errors name their task;
+    for others (a timer value that overflows, a limit) the innermost engine task on the traceback."""
+    if isinstance(exc, SpiffWorkflowException):
+        return incident_from(exc, workflow)
+    element_id = None
+    tb = exc.__traceback__
+    while tb is not None:
+        candidate = tb.tb_frame.f_locals.get("my_task")
+        spec = getattr(candidate, "task_spec", None)
+        if spec is not None:
+            element_id = getattr(spec, "bpmn_id", None) or spec.name
+        tb = tb.tb_next
+    return EngineIncident(element_id, f"{type(exc).__name__}: {exc}")
+
+
 def parse_due(value: Any) -> datetime | None:
     """Due time (UTC) of a waiting timer value as stored by the engine; naive values are read
     the way the engine reads them (its local offset)."""

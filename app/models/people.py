@@ -39,6 +39,11 @@ class User(Base):
     email: Mapped[str | None] = mapped_column(String(320))
     roles: Mapped[list[str]] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(default=True)
+    # carried in every session cookie and bearer token; bumping it revokes them all
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # consecutive failed logins; from LOGIN_LOCKOUT_THRESHOLD on, the account is locked a while
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     groups: Mapped[list[Group]] = relationship(secondary=user_groups, lazy="selectin")
 

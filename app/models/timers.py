@@ -12,7 +12,8 @@ from app.db import Base, UTCDateTime
 
 
 class TimerRecord(Base):
-    """A timer event waiting in an instance; ``status`` pending → fired | cancelled."""
+    """A timer event waiting in an instance; ``status`` pending → fired | cancelled, or failed
+    (firing it ended in an incident: it waits for an admin's retry, then is pending again)."""
 
     __tablename__ = "timers"
     __table_args__ = (

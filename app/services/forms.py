@@ -10,12 +10,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from jsonschema.validators import extend
 
 from app.clock import business_today, utcnow
 from app.errors import Invalid
+from app.services.email_address import form_format_checker
 
 # A form-less task (e.g. a diagram from another modeler) accepts any object.
 OPEN_FORM: dict[str, Any] = {"type": "object", "title": "Complete task", "x-title-zh": "完成任务"}
@@ -58,6 +59,7 @@ def _non_finite_numbers(value: Any, path: str = "") -> list[str]:
 
 
 FormValidator = extend(Draft202012Validator, {"x-not-future": _not_future, "pattern": _pattern})
+FORMAT_CHECKER = form_format_checker()
 
 
 class FormStore:
@@ -100,7 +102,7 @@ def validate_against(schema: dict[str, Any], data: Any) -> None:
             code="invalid_data",
             details=[{"field": f, "message": "not a finite number"} for f in bad_numbers],
         )
-    validator = FormValidator(schema, format_checker=FormatChecker())
+    validator = FormValidator(schema, format_checker=FORMAT_CHECKER)
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if not errors:
         return

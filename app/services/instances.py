@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.clock import utcnow
-from app.engine import Instance, StepResult
-from app.errors import Conflict, Forbidden, NotFound
+from app.engine import EngineIncident, Instance, StepResult
+from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.models import Incident, ProcessInstance, TaskCandidateGroup, TaskRecord, User
 from app.runtime import Runtime
 from app.services import audit, notifications, timers
@@ -87,24 +87,23 @@ def save(
     """Store engine state, status, timers, tasks, incidents and history in the caller's
     transaction; returns how many timers fired in this step."""
     now = utcnow()
-    model.state_json = rt.engine.dump(inst)
-    model.variables = _json_safe(inst.variables())
+    try:
+        model.state_json = rt.engine.dump(inst)
+        model.variables = _json_safe(inst.variables())
+    except Exception as exc:  # the step left data no instance can keep: keep the last good state
+        if not model.state_json:
+            raise Invalid(
+                f"the process cannot start: its data cannot be stored ({exc})", code="unstorable_data"
+            ) from None
+        result.incident = EngineIncident(None, f"the instance's data cannot be stored, the step was not kept: {exc}")
+        record_incident(session, model, result.incident, actor)
+        _flush(session)
+        return 0
     model.updated_at = now
     waiting = inst.waiting_timers()
     fired = timers.sync(session, model, inst, waiting)
     if result.incident is not None:
-        model.status = "error"
-        session.add(
-            Incident(instance_id=model.id, element_id=result.incident.element_id, message=result.incident.message)
-        )
-        audit.record(
-            session,
-            "incident",
-            instance_id=model.id,
-            actor=actor,
-            element_id=result.incident.element_id,
-            detail={"message": result.incident.message},
-        )
+        record_incident(session, model, result.incident, actor)
     elif result.completed and model.status != "completed":
         model.status = "completed"
         model.ended_at = now
@@ -119,6 +118,31 @@ def save(
             "the instance was changed by someone else; reload and try again", code="instance_changed"
         ) from None
     return fired
+
+
+def record_incident(session: Session, model: ProcessInstance, incident: EngineIncident, actor: str | None) -> None:
+    """Put the instance in error with this incident (once: the same open incident is not repeated)."""
+    model.status = "error"
+    model.updated_at = utcnow()
+    open_same = session.scalar(
+        select(Incident.id).where(
+            Incident.instance_id == model.id,
+            Incident.resolved_at.is_(None),
+            Incident.element_id == incident.element_id if incident.element_id else Incident.element_id.is_(None),
+            Incident.message == incident.message,
+        )
+    )
+    if open_same is not None:
+        return
+    session.add(Incident(instance_id=model.id, element_id=incident.element_id, message=incident.message))
+    audit.record(
+        session,
+        "incident",
+        instance_id=model.id,
+        actor=actor,
+        element_id=incident.element_id,
+        detail={"message": incident.message},
+    )
 
 
 def sync_tasks(
@@ -227,6 +251,11 @@ def search(
     return list(rows), total
 
 
+def open_incident_count(session: Session) -> int:
+    """Incidents no admin has retried yet, over all instances (for /health)."""
+    return session.scalar(select(func.count()).select_from(Incident).where(Incident.resolved_at.is_(None))) or 0
+
+
 def _require_status(model: ProcessInstance, allowed: tuple[str, ...], action: str) -> None:
     if model.status not in allowed:
         raise Conflict(f"cannot {action} an instance that is {model.status}", code="instance_state")
@@ -271,6 +300,7 @@ def retry(rt: Runtime, session: Session, model: ProcessInstance, actor: str) -> 
     ):
         incident.resolved_at = now
     model.status = "running"
+    timers.release_failed(session, model)
     audit.record(session, "incident_retried", instance_id=model.id, actor=actor)
     save(rt, session, model, inst, inst.retry_errors(), actor)
 

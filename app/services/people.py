@@ -7,10 +7,12 @@ from collections.abc import Iterable
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.errors import NotAuthenticated
+from app.errors import Invalid, NotAuthenticated
 from app.models import Group, User
+from app.services import audit
+from app.services.email_address import check_staff_email
+from app.services.passwords import encodable, hash_password, verify_password
 
 GROUPS: dict[str, tuple[str, str]] = {
     "cs_agents": ("Customer-service agents", "客服专员"),
@@ -66,7 +68,10 @@ def create_user(
     roles: Iterable[str] = ("handler",),
     email: str | None = None,
 ) -> User:
-    """Create a user; unknown group keys are created on the fly with the key as name."""
+    """Create a user; unknown group keys are created on the fly with the key as name.
+
+    A malformed ``email`` is refused with ``Invalid`` naming the field."""
+    email = check_staff_email(email)
     known = ensure_groups(session)
     member_of = []
     for key in groups:
@@ -77,7 +82,7 @@ def create_user(
     user = User(
         username=username,
         display_name=display_name or username,
-        password_hash=generate_password_hash(password),
+        password_hash=hash_password(password),
         email=email,
         roles=list(roles),
         groups=member_of,
@@ -94,44 +99,72 @@ def seed_demo_users(session: Session) -> int:
     created = 0
     for username, (name, groups, roles) in DEMO_USERS.items():
         if username not in have:
-            create_user(
-                session,
-                username,
-                username,
-                display_name=name,
-                groups=groups,
-                roles=roles,
-                email=f"{username}@demo.invalid",
-            )
+            user = create_user(session, username, username, display_name=name, groups=groups, roles=roles)
+            # the reserved .invalid domain on purpose: demo mail must never reach a real mailbox
+            user.email = f"{username}@demo.invalid"
             created += 1
     return created
 
 
-def authenticate(session: Session, username: str, password: str) -> User:
-    user = session.scalar(select(User).where(User.username == username))
-    if user is None or not user.active or not check_password_hash(user.password_hash, password):
-        raise NotAuthenticated("wrong username or password", code="bad_credentials")
-    return user
-
-
 class TokenSigner:
-    """Signed, expiring bearer tokens carrying the user id."""
+    """Signed, expiring bearer tokens carrying the user id and the user's session version."""
 
     def __init__(self, secret: str, max_age: int) -> None:
         self._serializer = URLSafeTimedSerializer(secret, salt="api-token")
         self._max_age = max_age
 
     def issue(self, user: User) -> str:
-        return self._serializer.dumps({"uid": user.id})
+        return self._serializer.dumps({"uid": user.id, "sv": user.session_version})
 
-    def user_id(self, token: str) -> int:
+    def claims(self, token: str) -> tuple[int, int]:
+        """``(user id, session version)`` of a token this product signed and that has not expired."""
         try:
             data = self._serializer.loads(token, max_age=self._max_age)
         except SignatureExpired:
             raise NotAuthenticated("the token has expired", code="token_expired") from None
         except BadSignature:
             raise NotAuthenticated("the token is not valid", code="bad_token") from None
-        return int(data["uid"])
+        if not isinstance(data, dict) or not isinstance(data.get("uid"), int) or not isinstance(data.get("sv"), int):
+            raise NotAuthenticated("the token is not valid; get a new one", code="bad_token")
+        return data["uid"], data["sv"]
+
+
+def revoke_sessions(session: Session, user: User, *, actor: str, reason: str) -> None:
+    """End every browser session and invalidate every API token of ``user`` (logout everywhere)."""
+    user.session_version += 1
+    audit.record(
+        session, "sessions_revoked", instance_id=None, actor=actor, detail={"user": user.username, "reason": reason}
+    )
+    session.flush()
+
+
+def change_password(session: Session, user: User, current: str, new: str, *, min_length: int) -> None:
+    """The user's own change: the current password is checked; every other session ends."""
+    if not verify_password(user.password_hash, current):
+        raise Invalid(
+            "the current password is wrong",
+            code="wrong_password",
+            details=[{"field": "current_password", "message": "wrong password"}],
+        )
+    set_password(session, user, new, actor=user.username, min_length=min_length)
+
+
+def set_password(session: Session, user: User, new: str, *, actor: str, min_length: int) -> None:
+    """Set a new password (an admin, or the user); all sessions and tokens of the user are revoked."""
+    if len(new) < min_length or new == user.username or not encodable(new):
+        raise Invalid(
+            f"the new password needs at least {min_length} characters and may not be the user name",
+            code="weak_password",
+            details=[{"field": "new_password", "message": f"at least {min_length} characters, not the user name"}],
+        )
+    user.password_hash = hash_password(new)
+    revoke_sessions(session, user, actor=actor, reason="password_changed")
+
+
+def deactivate(session: Session, user: User, *, actor: str) -> None:
+    """The user can no longer log in, and every session and token it had stops working."""
+    user.active = False
+    revoke_sessions(session, user, actor=actor, reason="deactivated")
 
 
 def user_view(user: User) -> dict[str, object]:

@@ -8,22 +8,24 @@ transaction: a crash before commit leaves the timers pending, so they fire after
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.clock import clock, utcnow
-from app.engine import Instance, parse_due
+from app.engine import EngineIncident, Instance, parse_due
 from app.errors import Conflict
 from app.models import ProcessInstance, TimerRecord
 from app.runtime import Runtime
 from app.services import audit
 
+log = logging.getLogger(__name__)
 FIRING_STATUSES = ("running", "error")
 
 # Within one process, the scheduler's wake-ups and a simulated-clock advance take turns: an
@@ -135,18 +137,67 @@ def fire_due(rt: Runtime, *, limit: int = 10_000) -> int:
                 if model is None or model.status not in FIRING_STATUSES:
                     skipped.add(row_id)
                     continue
-                inst = instances.load(rt, model)
+                model_id = model.id
                 try:
-                    count = instances.save(rt, session, model, inst, inst.run_steps(), None)
+                    inst = instances.load(rt, model)
+                    result = inst.run_steps()
+                    count = instances.save(rt, session, model, inst, result, None)
+                    if result.incident is not None:
+                        _hold_due(session, model.id, clock.now())
                     session.commit()
                 except (Conflict, StaleDataError):
                     session.rollback()  # a user changed the instance first: retried on the next wake-up
+                    skipped.add(row_id)
+                    continue
+                except Exception as exc:  # a timer that cannot fire is an incident, never an outage
+                    session.rollback()
+                    log.exception("timer %s of instance %s failed", row_id, model_id)
+                    session.close()  # no transaction (on SQLite: no write lock) left open here
+                    _record_failure(rt, row_id, exc)
                     skipped.add(row_id)
                     continue
                 fired += count
                 if row.status == "pending":
                     skipped.add(row_id)
     return fired
+
+
+def _hold_due(session: Session, instance_id: int, now: datetime) -> None:
+    """Due timers of an instance whose step ended in an incident wait for an admin's retry
+    (firing them again would only repeat the incident)."""
+    session.execute(
+        update(TimerRecord)
+        .where(TimerRecord.instance_id == instance_id, TimerRecord.status == "pending", TimerRecord.due_at < now)
+        .values(status="failed")
+    )
+
+
+def _record_failure(rt: Runtime, row_id: int, exc: Exception) -> None:
+    """In a transaction of its own: the timer waits for a retry, the instance has an incident."""
+    from app.services import instances
+
+    with rt.sessions() as session:
+        row = session.get(TimerRecord, row_id)
+        model = session.get(ProcessInstance, row.instance_id) if row is not None else None
+        if row is None or model is None:
+            return
+        _hold_due(session, model.id, clock.now())
+        row.status = "failed"
+        message = f"timer '{row.name}' could not fire: {type(exc).__name__}: {exc}"
+        instances.record_incident(session, model, EngineIncident(row.element_id, message), None)
+        try:
+            session.commit()
+        except (StaleDataError, Conflict):
+            session.rollback()  # changed meanwhile: the timer is tried again on the next wake-up
+
+
+def release_failed(session: Session, model: ProcessInstance) -> None:
+    """An admin retries the instance: its timers that failed may fire again."""
+    session.execute(
+        update(TimerRecord)
+        .where(TimerRecord.instance_id == model.id, TimerRecord.status == "failed")
+        .values(status="pending")
+    )
 
 
 def next_due(session: Session) -> datetime | None:
@@ -158,11 +209,15 @@ def next_due(session: Session) -> datetime | None:
     )
 
 
+MAX_ADVANCE_ROUNDS = 100_000
+
+
 def advance_clock(rt: Runtime, *, to: datetime) -> int:
-    """Simulated clock: move forward to ``to`` firing every timer on the way, in due order."""
+    """Simulated clock: move forward to ``to`` firing every timer on the way, in due order
+    (at most ``MAX_ADVANCE_ROUNDS`` due times; what is left fires on the scheduler's next polls)."""
     fired = 0
     with _firing:
-        while True:
+        for _ in range(MAX_ADVANCE_ROUNDS):
             with rt.sessions() as session:
                 due = next_due(session)
             if due is None or due > to:

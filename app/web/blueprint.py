@@ -8,9 +8,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from werkzeug.wrappers import Response
 
-from app.errors import Conflict, Forbidden, Invalid, NotAuthenticated, NotFound
-from app.http import db, runtime
+from app.errors import Conflict, Forbidden, Invalid, NotAuthenticated, NotFound, TooManyAttempts
+from app.http import current_user, db, log_in_attempt, runtime
 from app.services import complaints, deployments, instances, notifications, people, tasks
+from app.throttle import login_throttled
 from app.web import complaint_view, form_input, pages, queries, template_helpers
 from app.web.presenters import bilingual, group_name, status_label
 from app.web.security import (
@@ -22,6 +23,7 @@ from app.web.security import (
     safe_next,
     signed_in_user,
 )
+from app.web.template_helpers import error_text
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/web-static")
 
@@ -36,22 +38,29 @@ def _csrf() -> None:
 
 # --- login ---------------------------------------------------------------------------------
 @bp.route("/login", methods=["GET", "POST"])
+@login_throttled
 def login() -> Any:
     target = safe_next(request.values.get("next"), url_for("web.inbox"))
     if request.method == "GET":
         return render_template("login.html", next=target)
     username = request.form.get("username", "").strip()
     try:
-        user = people.authenticate(db(), username, request.form.get("password", ""))
+        user = log_in_attempt(username, request.form.get("password", ""))
     except NotAuthenticated:
         message = gettext("Wrong username or password.")
         return render_template("login.html", next=target, username=username, login_error=message), 401
+    except TooManyAttempts as err:
+        return render_template("login.html", next=target, username=username, login_error=error_text(err)), 429
     log_in(user)
     return redirect(target)
 
 
 @bp.post("/logout")
 def logout() -> Response:
+    """Log out everywhere: this and every other session and API token of the user stop working."""
+    user = current_user(required=False)
+    if user is not None:
+        people.revoke_sessions(db(), user, actor=user.username, reason="logout")
     log_out()
     return redirect(url_for("web.login"))
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hmac
-import secrets
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -12,28 +11,21 @@ from urllib.parse import urlsplit
 from flask import redirect, request, session, url_for
 
 from app.errors import BadRequest, Forbidden
-from app.http import current_user
+from app.http import CSRF_SESSION_KEY, current_user, session_csrf_token
 from app.models import User
 
 CSRF_FIELD = "csrf_token"
-_SESSION_KEY = "csrf"
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def csrf_token() -> str:
-    """The session's token, created on first use; templates put it in a hidden field."""
-    token = session.get(_SESSION_KEY)
-    if not isinstance(token, str):
-        token = secrets.token_urlsafe(32)
-        session[_SESSION_KEY] = token
-    return token
+csrf_token = session_csrf_token  # templates put it in a hidden field
 
 
 def check_csrf() -> None:
     """Refuse a POST whose hidden token is missing or differs from the session's."""
     sent = request.form.get(CSRF_FIELD, "")
-    expected = session.get(_SESSION_KEY)
+    expected = session.get(CSRF_SESSION_KEY)
     if not isinstance(expected, str) or not hmac.compare_digest(sent.encode(), expected.encode()):
         raise BadRequest("the form has expired or did not come from this site; reload it", code="csrf_failed")
 
@@ -43,6 +35,7 @@ def log_in(user: User) -> None:
     lang = session.get("lang")
     session.clear()
     session["uid"] = user.id
+    session["sv"] = user.session_version
     if lang:
         session["lang"] = lang
 

@@ -30,6 +30,10 @@ ERROR_TEXTS = {
     "not_authenticated": lazy_gettext("Please log in first."),
     "bad_credentials": lazy_gettext("Wrong username or password."),
     "csrf_failed": lazy_gettext("The form has expired or did not come from this site. Reload the page and try again."),
+    "too_many_attempts": lazy_gettext(
+        "Too many failed logins from this computer or for this account. Wait a few minutes."
+    ),
+    "account_locked": lazy_gettext("Too many failed logins: this account is locked for a while. Try again later."),
     "not_your_task": lazy_gettext("This task belongs to another group; you cannot open or complete it."),
     "role_required": lazy_gettext("Only administrators may do this."),
     "task_claimed": lazy_gettext("Someone else has already claimed this task."),
@@ -61,6 +65,7 @@ ERROR_TITLES = {
     409: lazy_gettext("Conflict"),
     413: lazy_gettext("Too large"),
     422: lazy_gettext("Invalid data"),
+    429: lazy_gettext("Too many attempts"),
     503: lazy_gettext("Not available"),
 }
 

@@ -4,8 +4,8 @@ Revision ID: 0005
 Revises: 0004
 """
 
-from alembic import op  # noqa: F401
-import sqlalchemy as sa  # noqa: F401
+from alembic import op
+import sqlalchemy as sa
 
 
 revision = '0005'
@@ -15,8 +15,14 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table('users') as batch:
+        batch.add_column(sa.Column('session_version', sa.Integer(), nullable=False, server_default='0'))
+        batch.add_column(sa.Column('failed_logins', sa.Integer(), nullable=False, server_default='0'))
+        batch.add_column(sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table('users') as batch:
+        batch.drop_column('locked_until')
+        batch.drop_column('failed_logins')
+        batch.drop_column('session_version')

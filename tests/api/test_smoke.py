@@ -1,7 +1,7 @@
 def test_health_reports_database_and_scheduler(client):
     r = client.get("/api/v1/health")
     assert r.status_code == 200
-    assert r.get_json() == {"status": "ok", "database": "ok", "scheduler": "ok"}
+    assert r.get_json() == {"status": "ok", "database": "ok", "scheduler": "ok", "incidents": 0}
 
 
 def test_token_for_demo_user(login):
