@@ -22,9 +22,18 @@ run: venv
 	DEMO_DATA=$${DEMO_DATA:-1} $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 1 --threads 8 \
 		--access-logfile - wsgi:app
 
-## make test: the whole suite (SQLite; TEST_DATABASE_URL=postgresql+psycopg://... for PostgreSQL)
+## make test: the whole suite on SQLite; make test DB=postgresql: on PostgreSQL (TEST_DATABASE_URL if set,
+## else a throw-away server). Installs what the tests need from Debian first (tests/setup/ensure_system.sh).
+## pytest's "no tests ran" (exit 5) fails like any other failure.
+DB = sqlite
+PYTEST = $(BIN)/pytest -q
+ON_DB_sqlite := env -u TEST_DATABASE_URL
+ON_DB_postgresql := bash tests/setup/with_postgresql.sh
+
 test: venv
-	$(BIN)/pytest -q
+	@test -n "$(ON_DB_$(DB))" || { echo "make test: DB=$(DB) is neither sqlite nor postgresql" >&2; exit 2; }
+	bash tests/setup/ensure_system.sh
+	$(ON_DB_$(DB)) $(PYTEST)
 
 lint: venv
 	$(BIN)/ruff check .

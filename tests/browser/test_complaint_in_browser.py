@@ -33,7 +33,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SCREENSHOT = Path("/tmp/complaint-task-page.png")
+CHROMIUM = "/usr/bin/chromium"  # Debian's package (make test installs it); never a Playwright download
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"  # kept after the run, gitignored
+SCREENSHOT = ARTIFACTS / "complaint-task-page.png"
+PATIENCE_MS = 60_000  # how long a click or an expectation may wait for the page: generous for a loaded machine
 
 
 @pytest.fixture
@@ -50,8 +53,10 @@ def server_url(app: Flask) -> Iterator[str]:
 
 @pytest.fixture
 def browser() -> Iterator[Browser]:
+    ARTIFACTS.mkdir(exist_ok=True)
+    expect.set_options(timeout=PATIENCE_MS)
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             yield chromium
         finally:
@@ -64,7 +69,7 @@ class Desk:
     def __init__(self, browser: Browser, base: str, username: str) -> None:
         self.base = base
         self.page: Page = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}).new_page()
-        self.page.set_default_timeout(15_000)
+        self.page.set_default_timeout(PATIENCE_MS)
         self.page.goto(f"{base}/login")
         self.page.fill("#username", username)
         self.page.fill("#password", username)
@@ -87,6 +92,7 @@ class Desk:
 
 def test_complaint_from_registration_to_archive(browser: Browser, server_url: str) -> None:
     today = utcnow().date().isoformat()
+    SCREENSHOT.unlink(missing_ok=True)  # the check at the end is about this run's screenshot
     desks: dict[str, Desk] = {}
 
     def desk(username: str) -> Desk:

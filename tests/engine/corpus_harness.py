@@ -5,8 +5,10 @@ Timers run on the product clock (``app.clock.clock``), which the engine reads th
 seam (``app/engine/clock_seam.py``): ``Run.advance(seconds)`` moves the clock forward and runs
 the engine, so every timer due by then fires, exactly as if that much time had passed;
 ``Run.advance_to_timer(element_id)`` moves it just past one pending timer's due time. Nothing
-sleeps and nothing rewrites the engine's internal timer state. The clock only moves forward and
-is shared by the whole test session, so due times are always read relative to ``clock.now()``.
+sleeps and nothing rewrites the engine's internal timer state. Every case (``Runs.check``) runs
+on a stopped clock: real time does not move it, so a 10 ms timer is not due before the test says
+so, however loaded the machine. The clock only moves forward and is shared by the whole test
+session, so due times are always read relative to ``clock.now()``.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from app.clock import clock
 from app.engine import CompiledProcess, Engine, Instance, StepResult, compile_diagram, parse_due, parse_untrusted
 from app.errors import Invalid
 from handlers import REGISTRY
+from tests.stopped_clock import stopped_clock
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 CORPORA = SHARED / "corpora"
@@ -179,8 +182,13 @@ class Runs:
     ``deviation`` says where (and why) our asserted outcome differs from the MANIFEST's.
     """
 
-    check: Callable[[Path], None]
+    case: Callable[[Path], None]
     deviation: str = ""
+
+    def check(self, path: Path) -> None:
+        """Run the case on a stopped product clock (only the case's own ``advance`` moves it)."""
+        with stopped_clock():
+            self.case(path)
 
 
 @dataclass(frozen=True)

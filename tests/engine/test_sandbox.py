@@ -50,7 +50,7 @@ def test_denial_of_service_is_cut_short(source: str, message: str) -> None:
     started = time.perf_counter()
     with pytest.raises(ScriptError, match=message):
         run(source)
-    assert time.perf_counter() - started < 2.0
+    assert time.perf_counter() - started < 30.0  # generous: proves it was cut short, not how fast this machine is
 
 
 def test_the_budget_is_per_run() -> None:

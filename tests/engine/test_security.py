@@ -119,7 +119,7 @@ def test_billion_laughs_is_refused_quickly(login):
     for payload in (data, data.decode().replace('"1.0"?>', '"1.0" encoding="UTF-16"?>', 1).encode("utf-16")):
         result = login("admin").deploy(payload, expect=422)
         assert_error(result, 422)
-    assert time.perf_counter() - started < 2.0
+    assert time.perf_counter() - started < 30.0  # generous: proves it was cut short, not how fast this machine is
 
 
 @pytest.mark.parametrize(
@@ -221,7 +221,7 @@ def test_script_escape_is_refused_at_run_time_as_an_incident(login, rt, secret, 
     tamper(rt, key, "script", RUNTIME_ESCAPES[name].format(secret=path))
     started = time.perf_counter()
     inst = admin.post("/process-instances", json={"process_key": key, "variables": {}}, expect=201)
-    assert time.perf_counter() - started < 5.0
+    assert time.perf_counter() - started < 30.0  # generous: proves it was cut short, not how fast this machine is
     full = admin.get(f"/process-instances/{inst['id']}", expect=200)
     assert full["status"] == "error"
     [incident] = full["incidents"]
@@ -235,7 +235,7 @@ def test_endless_loop_that_passes_deploy_becomes_an_incident(login):
     admin.deploy(script_first("loop_forever", "n = 0\nwhile n >= 0:\n    n += 1"), expect=201)
     started = time.perf_counter()
     inst = admin.post("/process-instances", json={"process_key": "loop_forever", "variables": {}}, expect=201)
-    assert time.perf_counter() - started < 5.0
+    assert time.perf_counter() - started < 30.0  # generous: proves it was cut short, not how fast this machine is
     full = admin.get(f"/process-instances/{inst['id']}", expect=200)
     assert full["status"] == "error"
     assert full["incidents"][0]["element_id"] == "script"
