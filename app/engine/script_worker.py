@@ -82,8 +82,10 @@ def _use_calendar(spec: dict[str, Any] | None) -> None:
 
 
 def _set_clock(now_iso: str) -> None:
-    clock.reset()
-    clock.advance_to(datetime.fromisoformat(now_iso))
+    """A run sees the product's clock as it was when the engine step sent it: the same "now"
+    as the step around it, however long the run takes."""
+    moment = datetime.fromisoformat(now_iso)
+    clock.now = lambda: moment  # type: ignore[method-assign]
 
 
 def run(request: dict[str, Any]) -> dict[str, Any]:
