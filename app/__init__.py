@@ -51,10 +51,11 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     )
     app.extensions["runtime"] = rt
 
-    from app import http, i18n
+    from app import http, i18n, request_guard
     from app.api import blueprint as api_blueprint
     from app.web import blueprint as web_blueprint
 
+    request_guard.init_app(app)
     http.init_app(app)
     i18n.init_app(app)
     app.register_blueprint(api_blueprint.bp)

@@ -55,6 +55,8 @@ class Settings:
     smtp_host: str = ""
     smtp_port: int = 25
     smtp_sender: str = "complaints@localhost"
+    max_json_depth: int = 32
+    max_clock_advance_days: int = 3660
     testing: bool = False
 
     @classmethod
@@ -77,4 +79,6 @@ class Settings:
             smtp_host=os.environ.get("SMTP_HOST", ""),
             smtp_port=int(os.environ.get("SMTP_PORT", "25")),
             smtp_sender=os.environ.get("SMTP_SENDER", "complaints@localhost"),
+            max_json_depth=int(os.environ.get("MAX_JSON_DEPTH", "32")),
+            max_clock_advance_days=int(os.environ.get("MAX_CLOCK_ADVANCE_DAYS", "3660")),
         )

@@ -25,6 +25,7 @@ def _errors(*codes: int) -> dict[str, Any]:
         404: "Unknown",
         409: "Conflict: state changed under you",
         413: "Too large",
+        415: "The body is not application/json",
         422: "Invalid content (details name the field or BPMN element)",
         503: "Not ready",
     }
@@ -39,6 +40,8 @@ def _op(
     params: list[dict[str, Any]] | None = None,
     tag: str = "",
 ) -> dict[str, Any]:
+    if body is not None and "application/json" in body:  # every JSON body: media type, text and depth checks
+        errors = tuple(sorted({*errors, 415, 422}))
     op: dict[str, Any] = {"summary": summary, "tags": [tag] if tag else [], "responses": {**ok, **_errors(*errors)}}
     if body is not None:
         op["requestBody"] = {"required": True, "content": body}
