@@ -4,8 +4,8 @@ Revision ID: 0006
 Revises: 0005
 """
 
-from alembic import op  # noqa: F401
-import sqlalchemy as sa  # noqa: F401
+from alembic import op
+import sqlalchemy as sa
 
 
 revision = '0006'
@@ -15,8 +15,11 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    op.add_column('process_definitions', sa.Column('starter_groups', sa.JSON(), nullable=True))
+    op.add_column('process_definitions', sa.Column('starter_users', sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table('process_definitions') as batch:
+        batch.drop_column('starter_users')
+        batch.drop_column('starter_groups')
