@@ -56,6 +56,7 @@ class Settings:
     smtp_port: int = 25
     smtp_sender: str = "complaints@localhost"
     max_json_depth: int = 32
+    idempotency_key_seconds: int = 24 * 3600
     max_clock_advance_days: int = 3660
     testing: bool = False
 
@@ -80,5 +81,6 @@ class Settings:
             smtp_port=int(os.environ.get("SMTP_PORT", "25")),
             smtp_sender=os.environ.get("SMTP_SENDER", "complaints@localhost"),
             max_json_depth=int(os.environ.get("MAX_JSON_DEPTH", "32")),
+            idempotency_key_seconds=int(os.environ.get("IDEMPOTENCY_KEY_SECONDS", str(24 * 3600))),
             max_clock_advance_days=int(os.environ.get("MAX_CLOCK_ADVANCE_DAYS", "3660")),
         )

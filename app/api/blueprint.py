@@ -15,7 +15,17 @@ from app.errors import BadRequest, Forbidden, NotFound, NotReady
 from app.http import current_user, db, runtime
 from app.input_checks import MAX_DB_INT
 from app.models import User
-from app.services import complaints, deployments, instances, notifications, people, tasks, timer_start, timers
+from app.services import (
+    complaints,
+    deployments,
+    idempotency,
+    instances,
+    notifications,
+    people,
+    tasks,
+    timer_start,
+    timers,
+)
 from app.services.instance_details import describe
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -141,8 +151,18 @@ def start_instance() -> Any:
             code="bad_field",
             details=[{"field": "variables", "message": "must be an object"}],
         )
+    reservation = None
+    if (idempotency_key := request.headers.get(idempotency.HEADER)) is not None:
+        ttl = runtime().settings.idempotency_key_seconds
+        found = idempotency.reserve(db(), user, idempotency.check_key(idempotency_key), body, ttl_seconds=ttl)
+        if isinstance(found, idempotency.Replay):
+            return found.body, found.status, {"Idempotent-Replayed": "true"}
+        reservation = found
     model = instances.start(runtime(), db(), key, variables, user.username)
-    return views.instance_summary(model), 201
+    answer = views.instance_summary(model)
+    if reservation is not None:
+        idempotency.remember(db(), reservation, model.id, 201, answer)
+    return answer, 201
 
 
 @bp.get("/process-instances")

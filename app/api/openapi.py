@@ -66,6 +66,22 @@ def _ref(name: str) -> dict[str, Any]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[\\x21-\\x7e]+$"},
+    "description": (
+        "A key of your choice (e.g. a UUID) for this start, sent again with every retry of it. "
+        "Within IDEMPOTENCY_KEY_SECONDS (default 24 hours) a request with the same key and the same "
+        "body gets the first answer again (same status and body, header Idempotent-Replayed: true) "
+        "and starts nothing; the same key with another body is refused with 422 "
+        "idempotency_key_reused; while the first request is still running, 409 "
+        "idempotency_key_in_use. Keys are per user; a start that failed is not remembered."
+    ),
+}
+
+
 @cache
 def openapi_document() -> dict[str, Any]:
     """The whole document; built once."""
@@ -134,12 +150,19 @@ def openapi_document() -> dict[str, Any]:
         },
         "/process-instances": {
             "post": _op(
-                "Start an instance",
-                {"201": _resp("Started", _ref("InstanceSummary"))},
+                "Start an instance (403 unless the process lists the caller as a starter)",
+                {
+                    "201": _resp(
+                        "Started (or, for a repeated Idempotency-Key, the first answer)", _ref("InstanceSummary")
+                    )
+                },
                 400,
                 401,
+                403,
                 404,
+                409,
                 422,
+                params=[IDEMPOTENCY_KEY],
                 body={
                     "application/json": {
                         "schema": {
