@@ -62,11 +62,12 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     )
     app.extensions["runtime"] = rt
 
-    from app import http, i18n, throttle
+    from app import http, i18n, request_guard, throttle
     from app.api import accounts as api_accounts
     from app.api import blueprint as api_blueprint
     from app.web import blueprint as web_blueprint
 
+    request_guard.init_app(app)
     http.init_app(app)
     i18n.init_app(app)
     throttle.init_app(app, settings)

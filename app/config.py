@@ -76,6 +76,9 @@ class Settings:
     smtp_host: str = ""
     smtp_port: int = 25
     smtp_sender: str = "complaints@localhost"
+    max_json_depth: int = 32
+    idempotency_key_seconds: int = 24 * 3600
+    max_clock_advance_days: int = 3660
     testing: bool = False
     # diagram code (docs/security.md): a run in a script worker is stopped after this long ...
     script_timeout_seconds: float = 5.0
@@ -129,4 +132,7 @@ class Settings:
             login_lockout_seconds=int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "300")),
             login_lockout_max_seconds=int(os.environ.get("LOGIN_LOCKOUT_MAX_SECONDS", "3600")),
             trusted_proxies=int(os.environ.get("TRUSTED_PROXIES", "0")),
+            max_json_depth=int(os.environ.get("MAX_JSON_DEPTH", "32")),
+            idempotency_key_seconds=int(os.environ.get("IDEMPOTENCY_KEY_SECONDS", str(24 * 3600))),
+            max_clock_advance_days=int(os.environ.get("MAX_CLOCK_ADVANCE_DAYS", "3660")),
         )

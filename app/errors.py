@@ -7,6 +7,7 @@ AppError                 500-class base, never raised directly
 ├── NotFound             404
 ├── Conflict             409 state changed under you (optimistic lock, task not ready)
 ├── PayloadTooLarge      413
+├── UnsupportedMediaType 415 the body is not of the type the endpoint reads (JSON endpoints: application/json)
 ├── Invalid              422 content refused; ``details`` name fields or BPMN elements
 ├── TooManyAttempts      429 logins throttled or the account locked for a while
 └── NotReady             503
@@ -62,6 +63,11 @@ class Conflict(AppError):
 class PayloadTooLarge(AppError):
     status = 413
     code = "payload_too_large"
+
+
+class UnsupportedMediaType(AppError):
+    status = 415
+    code = "unsupported_media_type"
 
 
 class Invalid(AppError):

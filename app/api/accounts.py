@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, session
 
-from app.api.blueprint import json_body
+from app.api.request_input import json_body
 from app.errors import BadRequest
 from app.http import current_user, db, log_in_attempt, runtime, signed_in_by_session
 from app.services import people

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import math
-from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, jsonify, request
@@ -12,36 +9,26 @@ from sqlalchemy import text
 
 from app.api import views
 from app.api.openapi import openapi_document
+from app.api.request_input import clock_target, int_arg, json_body
 from app.clock import clock
-from app.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound, NotReady
+from app.errors import BadRequest, Forbidden, NotFound, NotReady
 from app.http import current_user, db, runtime, session_csrf_token, signed_in_by_session, uploaded_content
+from app.input_checks import MAX_DB_INT
 from app.models import User
-from app.services import complaints, deployments, instances, notifications, people, tasks, timer_start, timers
+from app.services import (
+    complaints,
+    deployments,
+    idempotency,
+    instances,
+    notifications,
+    people,
+    tasks,
+    timer_start,
+    timers,
+)
 from app.services.instance_details import describe
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-
-
-def _finite(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError(f"{text} is not a finite number")
-    return value
-
-
-def _no_constants(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
-def json_body() -> dict[str, Any]:
-    """The request's JSON object; NaN, Infinity and overflowing numbers are refused (400)."""
-    try:
-        data = json.loads(request.get_data(), parse_float=_finite, parse_constant=_no_constants)
-    except ValueError as exc:
-        raise BadRequest(f"the body must be a JSON object: {exc}", code="malformed_json") from None
-    if not isinstance(data, dict):
-        raise BadRequest("the body must be a JSON object", code="malformed_json")
-    return data
 
 
 def require_role(*roles: str) -> User:
@@ -50,27 +37,6 @@ def require_role(*roles: str) -> User:
     if not any(user.has_role(r) for r in roles):
         raise Forbidden(f"this needs the {' or '.join(roles)} role", code="role_required")
     return user
-
-
-def int_arg(name: str, default: int, *, lo: int = 1, hi: int = 10_000) -> int:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise BadRequest(
-            f"query parameter '{name}' must be an integer",
-            code="bad_parameter",
-            details=[{"field": name, "message": "not an integer"}],
-        ) from None
-    if not lo <= value <= hi:
-        raise BadRequest(
-            f"query parameter '{name}' must be between {lo} and {hi}",
-            code="bad_parameter",
-            details=[{"field": name, "message": f"out of range {lo}..{hi}"}],
-        )
-    return value
 
 
 # --- health, auth, spec ---------------------------------------------------------------
@@ -169,8 +135,18 @@ def start_instance() -> Any:
             code="bad_field",
             details=[{"field": "variables", "message": "must be an object"}],
         )
+    reservation = None
+    if (idempotency_key := request.headers.get(idempotency.HEADER)) is not None:
+        ttl = runtime().settings.idempotency_key_seconds
+        found = idempotency.reserve(db(), user, idempotency.check_key(idempotency_key), body, ttl_seconds=ttl)
+        if isinstance(found, idempotency.Replay):
+            return found.body, found.status, {"Idempotent-Replayed": "true"}
+        reservation = found
     model = instances.start(runtime(), db(), key, variables, user.username)
-    return views.instance_summary(model), 201
+    answer = views.instance_summary(model)
+    if reservation is not None:
+        idempotency.remember(db(), reservation, model.id, 201, answer)
+    return answer, 201
 
 
 @bp.get("/process-instances")
@@ -225,7 +201,7 @@ def list_tasks() -> Any:
             code="bad_parameter",
             details=[{"field": "scope", "message": "one of mine, group, all"}],
         )
-    instance_id = int_arg("instance_id", 0, lo=0, hi=2**62) or None
+    instance_id = int_arg("instance_id", 0, lo=0, hi=MAX_DB_INT) or None
     return jsonify([views.task_view(t) for t in tasks.inbox(db(), user, scope=scope, instance_id=instance_id)])
 
 
@@ -289,47 +265,10 @@ def get_clock() -> Any:
 def move_clock() -> Any:
     _simulated_clock_only()
     require_role("admin")
-    body = json_body()
-    target = _clock_target(body)
+    target = clock_target(json_body(), clock.now())
     db().rollback()  # firing runs one transaction per instance; don't hold this request's lock
     fired = timers.advance_clock(runtime(), to=target)
     return {"now": clock.now().isoformat(), "fired": fired}
-
-
-def _clock_target(body: dict[str, Any]) -> datetime:
-    now = clock.now()
-    if "advance_seconds" in body:
-        seconds = body["advance_seconds"]
-        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds < 0:
-            raise Invalid(
-                "advance_seconds must be a non-negative number",
-                code="invalid_clock",
-                details=[{"field": "advance_seconds", "message": "non-negative number"}],
-            )
-        return now + timedelta(seconds=seconds)
-    if "now" in body:
-        try:
-            target = datetime.fromisoformat(str(body["now"]))
-        except ValueError:
-            target = None
-        if target is None or target.tzinfo is None:
-            raise Invalid(
-                "now must be an ISO 8601 time with an offset",
-                code="invalid_clock",
-                details=[{"field": "now", "message": "ISO 8601 with offset"}],
-            )
-        if target < now:
-            raise Conflict(
-                "the clock only moves forward",
-                code="clock_backwards",
-                details=[{"field": "now", "message": f"earlier than {now.isoformat()}"}],
-            )
-        return target
-    raise BadRequest(
-        "give advance_seconds or now",
-        code="bad_clock_request",
-        details=[{"field": "advance_seconds", "message": "required (or now)"}],
-    )
 
 
 # --- complaints and notifications -----------------------------------------------------------

@@ -25,6 +25,7 @@ def _errors(*codes: int) -> dict[str, Any]:
         404: "Unknown",
         409: "Conflict: state changed under you",
         413: "Too large",
+        415: "The body is not application/json",
         422: "Invalid content (details name the field or BPMN element)",
         503: "Not ready",
     }
@@ -39,6 +40,8 @@ def _op(
     params: list[dict[str, Any]] | None = None,
     tag: str = "",
 ) -> dict[str, Any]:
+    if body is not None and "application/json" in body:  # every JSON body: media type, text and depth checks
+        errors = tuple(sorted({*errors, 415, 422}))
     op: dict[str, Any] = {"summary": summary, "tags": [tag] if tag else [], "responses": {**ok, **_errors(*errors)}}
     if body is not None:
         op["requestBody"] = {"required": True, "content": body}
@@ -61,6 +64,22 @@ def _json(ref: str) -> dict[str, Any]:
 
 def _ref(name: str) -> dict[str, Any]:
     return {"$ref": f"#/components/schemas/{name}"}
+
+
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[\\x21-\\x7e]+$"},
+    "description": (
+        "A key of your choice (e.g. a UUID) for this start, sent again with every retry of it. "
+        "Within IDEMPOTENCY_KEY_SECONDS (default 24 hours) a request with the same key and the same "
+        "body gets the first answer again (same status and body, header Idempotent-Replayed: true) "
+        "and starts nothing; the same key with another body is refused with 422 "
+        "idempotency_key_reused; while the first request is still running, 409 "
+        "idempotency_key_in_use. Keys are per user; a start that failed is not remembered."
+    ),
+}
 
 
 @cache
@@ -159,12 +178,19 @@ def openapi_document() -> dict[str, Any]:
         },
         "/process-instances": {
             "post": _op(
-                "Start an instance",
-                {"201": _resp("Started", _ref("InstanceSummary"))},
+                "Start an instance (403 unless the process lists the caller as a starter)",
+                {
+                    "201": _resp(
+                        "Started (or, for a repeated Idempotency-Key, the first answer)", _ref("InstanceSummary")
+                    )
+                },
                 400,
                 401,
+                403,
                 404,
+                409,
                 422,
+                params=[IDEMPOTENCY_KEY],
                 body={
                     "application/json": {
                         "schema": {

@@ -111,6 +111,8 @@ class CompiledProcess:
     spec_json: str
     content_hash: str
     timer_start: bool = False  # starts on a timer: the product keeps one instance waiting for it
+    starter_groups: tuple[str, ...] = ()  # who may start it (none declared: anyone logged in)
+    starter_users: tuple[str, ...] = ()
 
 
 def normalize_timer_text(text: str) -> str:
@@ -231,9 +233,32 @@ def _set_property(element: Any, name: str, value: str) -> None:
     etree.SubElement(props, f"{{{SPIFF_NS}}}property", name=name, value=value)
 
 
+STARTER_ATTRIBUTES = ("candidateStarterGroups", "candidateStarterUsers")
+
+
+def starter_rights(process: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Who may start a process, as Camunda declares it on ``<bpmn:process>``: the comma-separated
+    ``camunda:candidateStarterGroups`` and ``camunda:candidateStarterUsers``; both empty means
+    anyone logged in (as in Camunda)."""
+    groups, users = (
+        tuple(v.strip() for v in (process.get(f"{{{CAMUNDA_NS}}}{a}") or "").split(",") if v.strip())
+        for a in STARTER_ATTRIBUTES
+    )
+    return groups, users
+
+
+def _check_starters(root: Any, errors: list[dict[str, Any]]) -> None:
+    for process in root.iterfind("bpmn:process", NS):
+        for attribute in STARTER_ATTRIBUTES:
+            value = process.get(f"{{{CAMUNDA_NS}}}{attribute}") or ""
+            if "${" in value or "#{" in value:
+                errors.append(_detail(process, f"camunda:{attribute}: expressions are not supported; list the keys"))
+
+
 def _static_checks(root: Any, handlers: Mapping[str, Any]) -> list[dict[str, Any]]:
     errors: list[dict[str, Any]] = []
     _camunda_dialect(root, errors)
+    _check_starters(root, errors)
     for tag, message in UNSUPPORTED.items():
         for node in root.iterfind(f".//bpmn:{tag}", NS):
             errors.append(_detail(node, message))
@@ -343,6 +368,7 @@ def compile_diagram(tree: etree._ElementTree, handlers: Mapping[str, Any], raw: 
             key = process.get("id")
             spec = parser.get_spec(key)
             subprocess_specs = parser.get_subprocess_specs(key)
+            starter_groups, starter_users = starter_rights(process)
             compiled.append(
                 CompiledProcess(
                     key=key,
@@ -350,6 +376,8 @@ def compile_diagram(tree: etree._ElementTree, handlers: Mapping[str, Any], raw: 
                     spec_json=serialize_specs(spec, subprocess_specs),
                     content_hash=content_hash,
                     timer_start=process.find("bpmn:startEvent/bpmn:timerEventDefinition", NS) is not None,
+                    starter_groups=starter_groups,
+                    starter_users=starter_users,
                 )
             )
     except ValidationException as exc:

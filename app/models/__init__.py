@@ -2,6 +2,7 @@
 
 from app.db import Base
 from app.models.audit import AuditEntry, Incident
+from app.models.idempotency import IdempotencyKey
 from app.models.notifications import Notification
 from app.models.people import Group, User, user_groups
 from app.models.processes import ProcessDefinition, ProcessInstance
@@ -12,6 +13,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Group",
+    "IdempotencyKey",
     "Incident",
     "Notification",
     "ProcessDefinition",

@@ -47,6 +47,8 @@ def deploy(
             spec_json=item.spec_json,
             content_hash=item.content_hash,
             deployed_by=actor,
+            starter_groups=list(item.starter_groups),
+            starter_users=list(item.starter_users),
         )
         session.add(definition)
         results.append(Deployed(definition, created=True, timer_start=item.timer_start))

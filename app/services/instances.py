@@ -15,7 +15,7 @@ from app.engine import EngineIncident, Instance, StepResult
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.models import Incident, ProcessInstance, TaskCandidateGroup, TaskRecord, User
 from app.runtime import Runtime
-from app.services import audit, notifications, timers
+from app.services import audit, notifications, process_rights, timers
 from app.services.deployments import latest_definition
 from app.services.forms import validate_against
 
@@ -33,11 +33,20 @@ def business_key_for(prefix: str, model: ProcessInstance) -> str:
 
 
 def start(
-    rt: Runtime, session: Session, process_key: str, variables: dict[str, Any], actor: str | None
+    rt: Runtime,
+    session: Session,
+    process_key: str,
+    variables: dict[str, Any],
+    actor: str | None,
+    *,
+    system: bool = False,
 ) -> ProcessInstance:
-    """Validate the start record, create the instance and run it to its first wait."""
+    """Check that ``actor`` may start the process (403; ``system`` starts, e.g. by a timer, may),
+    validate the start record, create the instance and run it to its first wait."""
     definition = latest_definition(session, process_key)
     assert definition is not None
+    if not system:
+        process_rights.require_start_right(session, definition, actor)
     start_form = rt.forms.start_schema(process_key)
     if start_form is not None:
         validate_against(start_form, variables)
@@ -169,6 +178,16 @@ def sync_tasks(
         if view.id in open_rows:
             open_rows[view.id].due_at = due_at
             continue
+        assignee = process_rights.permitted_assignee(session, view.assignee, view.candidate_groups)
+        if assignee != view.assignee:  # e.g. registered_by is not in the task's groups: leave it to them
+            audit.record(
+                session,
+                "assignee_refused",
+                instance_id=model.id,
+                actor=None,
+                element_id=view.element_id,
+                detail={"task_id": view.id, "assignee": view.assignee, "candidate_groups": view.candidate_groups},
+            )
         row = TaskRecord(
             id=view.id,
             instance_id=model.id,
@@ -177,7 +196,7 @@ def sync_tasks(
             name=view.name,
             lane=view.lane,
             candidate_groups=view.candidate_groups,
-            assignee=view.assignee,
+            assignee=assignee,
             form_key=view.form_key,
             state="ready",
             created_at=now,
@@ -191,7 +210,7 @@ def sync_tasks(
             instance_id=model.id,
             actor=None,
             element_id=view.element_id,
-            detail={"task_id": view.id, "candidate_groups": view.candidate_groups, "assignee": view.assignee},
+            detail={"task_id": view.id, "candidate_groups": view.candidate_groups, "assignee": assignee},
         )
 
 

@@ -24,6 +24,14 @@ def may_act(user: User, row: TaskRecord) -> bool:
     return row.assignee is None and bool(set(row.candidate_groups or []) & set(user.group_keys))
 
 
+def concerns(user: User, row: TaskRecord) -> bool:
+    """Whether the task is any of the user's business: admins, its assignee, members of its
+    candidate groups. Anyone else learns nothing about it (not its state, not who holds it)."""
+    if user.has_role("admin") or row.assignee == user.username:
+        return True
+    return bool(set(row.candidate_groups or []) & set(user.group_keys))
+
+
 def inbox(session: Session, user: User, *, scope: str = "group", instance_id: int | None = None) -> list[TaskRecord]:
     """Ready tasks the user may see: ``mine`` assigned to them, ``group`` plus their groups' open
     tasks (the default), ``all`` every ready task (admins) or every task of their groups."""
@@ -51,9 +59,9 @@ def get(session: Session, task_id: str) -> TaskRecord:
 
 
 def get_visible(session: Session, user: User, task_id: str) -> TaskRecord:
+    """The task, if it concerns the user (403 otherwise)."""
     row = get(session, task_id)
-    groups_match = bool(set(row.candidate_groups or []) & set(user.group_keys))
-    if not (may_act(user, row) or groups_match or user.has_role("admin")):
+    if not concerns(user, row):
         raise Forbidden("this task belongs to another group", code="not_your_task")
     return row
 
@@ -64,7 +72,8 @@ def _require_ready(row: TaskRecord) -> None:
 
 
 def claim(session: Session, user: User, task_id: str) -> TaskRecord:
-    row = get(session, task_id)
+    """Take an unassigned task (403 unless it concerns the user; 409 if someone holds it)."""
+    row = get_visible(session, user, task_id)
     _require_ready(row)
     if row.assignee == user.username:
         return row
@@ -76,7 +85,9 @@ def claim(session: Session, user: User, task_id: str) -> TaskRecord:
 
 
 def unclaim(session: Session, user: User, task_id: str) -> TaskRecord:
-    row = get(session, task_id)
+    """Give a task back to its groups: its assignee or an admin (403 unless it concerns the user;
+    409 for a group member while a colleague holds it)."""
+    row = get_visible(session, user, task_id)
     _require_ready(row)
     if row.assignee is None:
         return row

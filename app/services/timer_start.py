@@ -36,5 +36,5 @@ def activate(rt: Runtime, session: Session, deployed: list[Deployed]) -> list[Pr
         )
         for old in waiting:
             instances.terminate(rt, session, old, TIMER_START_ACTOR)
-        started.append(instances.start(rt, session, key, {}, TIMER_START_ACTOR))
+        started.append(instances.start(rt, session, key, {}, TIMER_START_ACTOR, system=True))
     return started

@@ -15,12 +15,15 @@ from typing import Any
 
 from flask_babel import gettext, lazy_gettext
 
+from app.input_checks import check_text_fields
 from app.web.forms_render import schema_type
 from app.web.presenters import DISPLAY_TZ
 
 
 def parse(schema: Mapping[str, Any], form: Mapping[str, str]) -> dict[str, Any]:
-    """The posted values of ``schema``'s fields, converted to the schema's types."""
+    """The posted values of ``schema``'s fields, converted to the schema's types; a field holding
+    a NUL character or a lone surrogate is refused (``Invalid`` naming it)."""
+    check_text_fields(form.items())
     return _object(schema, form, prefix="")
 
 

@@ -1,4 +1,7 @@
-"""engine hardening (timers that failed, incidents)
+"""engine hardening: no schema change
+
+A timer whose firing ended in an incident gets the new value 'failed' in timers.status (a
+String(20) already), and waits there for an admin's retry.
 
 Revision ID: 0007
 Revises: 0006

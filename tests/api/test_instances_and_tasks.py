@@ -113,7 +113,8 @@ def test_claim_unclaim_and_scopes(login, flow):
     agent2.post(f"/tasks/{task['id']}/unclaim", expect=409)
     assert agent.post(f"/tasks/{task['id']}/unclaim", expect=200)["assignee"] is None
     assert agent2.post(f"/tasks/{task['id']}/claim", expect=200)["assignee"] == "agent2"
-    login("quality").post(f"/tasks/{task['id']}/claim", expect=409)  # claimed: conflict comes first
+    # outside the candidate groups: 403 first, never a 409 saying who holds the task (issue 6, item 12)
+    login("quality").post(f"/tasks/{task['id']}/claim", expect=403)
     agent.get("/tasks?scope=everything", expect=400)
 
 
