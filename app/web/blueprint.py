@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from app.errors import Conflict, Forbidden, Invalid, NotAuthenticated, NotFound, TooManyAttempts
 from app.http import current_user, db, log_in_attempt, runtime
-from app.services import complaints, deployments, instances, notifications, people, tasks
+from app.services import complaints, deployments, instances, notifications, people, process_rights, tasks
 from app.throttle import login_throttled
 from app.web import complaint_view, form_input, pages, queries, template_helpers
 from app.web.presenters import bilingual, group_name, status_label
@@ -94,7 +94,8 @@ def unclaim(task_id: str) -> Response:
 @bp.get("/start")
 @login_required
 def start_index() -> str:
-    return render_template("start_index.html", process_names=queries.process_names(db()))
+    names = queries.startable_process_names(db(), signed_in_user())
+    return render_template("start_index.html", process_names=names)
 
 
 @bp.route("/start/<process_key>", methods=["GET", "POST"])
@@ -102,7 +103,8 @@ def start_index() -> str:
 def start(process_key: str) -> Any:
     user = signed_in_user()
     definition = deployments.latest_definition(db(), process_key)
-    assert definition is not None
+    assert definition is not None  # required=True: an unknown key is a 404
+    process_rights.require_start_right(db(), definition, user.username)  # 403 before the form
     schema = runtime().forms.start_schema(process_key)
     if request.method == "GET":
         return pages.start_page(schema, process_key, definition.name)

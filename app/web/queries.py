@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.models import ProcessDefinition, ProcessInstance, TaskRecord, User
 from app.runtime import Runtime
-from app.services import instances
+from app.services import instances, process_rights
 from app.services.people import DEMO_USERS
 
 
@@ -35,6 +35,21 @@ def process_names(session: Session) -> dict[str, str]:
         .order_by(ProcessDefinition.key)
     )
     return {row.key: row.name for row in rows}
+
+
+def startable_process_names(session: Session, user: User) -> dict[str, str]:
+    """Process key -> name of its newest version, for the processes ``user`` may start."""
+    newest = (
+        select(ProcessDefinition.key, func.max(ProcessDefinition.version).label("v"))
+        .group_by(ProcessDefinition.key)
+        .subquery()
+    )
+    rows = session.scalars(
+        select(ProcessDefinition)
+        .join(newest, (ProcessDefinition.key == newest.c.key) & (ProcessDefinition.version == newest.c.v))
+        .order_by(ProcessDefinition.key)
+    )
+    return {d.key: d.name for d in rows if process_rights.may_start(user, d)}
 
 
 def demo_users_exist(session: Session) -> bool:

@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.errors import AppError
 from app.http import current_user, db
 from app.models import User
-from app.services import notifications
+from app.services import deployments, notifications, process_rights
 from app.web import queries
 from app.web.presenters import STATUSES, bilingual, group_name, history_label, local_time, status_label, yes_no
 from app.web.security import CSRF_FIELD, csrf_token
@@ -119,10 +119,24 @@ def _unread_notifications() -> int | None:
     return count
 
 
+def _may_register() -> bool:
+    """Whether the viewer may start a complaint (the nav link); one query, on pages that ask."""
+    user = _viewer()
+    if user is None:
+        return False
+    try:
+        definition = deployments.latest_definition(db(), "complaint_handling", required=False)
+    except SQLAlchemyError:
+        log.warning("cannot read the complaint process", exc_info=True)
+        return False
+    return definition is not None and process_rights.may_start(user, definition)
+
+
 def helpers() -> dict[str, Any]:
     return {
         "viewer": _viewer(),
         "unread_notifications": _unread_notifications,
+        "may_register": _may_register,
         "csrf_field": CSRF_FIELD,
         "csrf_token": csrf_token,
         "demo_warning": _demo_warning,

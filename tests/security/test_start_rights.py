@@ -67,6 +67,15 @@ def test_the_start_page_refuses_others_too(app, rt):
     browser(app, "agent").post("/start/complaint_handling", INTAKE_FORM, expect=302)
 
 
+def test_the_start_pages_show_only_what_one_may_start(app):
+    logistics, agent = browser(app, "logistics"), browser(app, "agent")
+    assert "complaint_handling" not in logistics.text("/start")
+    assert "complaint_handling" in agent.text("/start")
+    logistics.get("/start/complaint_handling", expect=403)  # not even the form
+    agent.get("/start/complaint_handling", expect=200)
+    agent.get("/start/no_such_process", expect=404)
+
+
 def test_the_service_itself_refuses(rt):
     before = stored(rt)
     with rt.sessions() as s:
