@@ -23,17 +23,12 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from app.engine import clock_seam, sandbox
+from app.engine.camunda_dialect import check_starters, read_camunda_dialect, starter_rights
 from app.engine.scripting import EFFECTS
 from app.engine.serialization import serialize_specs
-from app.engine.xml_input import BPMN_MODEL_NS
+from app.engine.xml_input import BPMN_MODEL_NS, NS
+from app.engine.xml_input import element_detail as _detail
 from app.errors import Invalid
-
-SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
-CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
-NS = {"bpmn": BPMN_MODEL_NS, "spiffworkflow": SPIFF_NS, "camunda": CAMUNDA_NS}
-# Camunda user-task attributes read as the product's task properties.
-CAMUNDA_TASK_ATTRIBUTES = {"formKey": "formKey", "candidateGroups": "candidateGroups", "assignee": "assigneeExpression"}
-_THROWING_EVENTS = {"intermediateThrowEvent", "endEvent"}
 
 # ISO 8601 as a modeler writes it: durations, repeating intervals, date-times.
 _ISO_TIMER = re.compile(
@@ -123,11 +118,6 @@ def normalize_timer_text(text: str) -> str:
     return stripped
 
 
-def _detail(element: Any, message: str) -> dict[str, Any]:
-    element_id = element.get("id") if element is not None else None
-    return {"element_id": element_id, "message": message}
-
-
 def _is_owner(node: Any) -> bool:
     if node.get("id") is None or not isinstance(node.tag, str):
         return False
@@ -178,87 +168,10 @@ def _check_timer_literal(node: Any, errors: list[dict[str, Any]]) -> None:
         errors.append(_detail(_owner(node), f"timer refused: {exc}"))
 
 
-def _camunda_dialect(root: Any, errors: list[dict[str, Any]]) -> None:
-    """Read the Camunda attributes this product understands as their Spiff equivalents.
-
-    User tasks: ``camunda:formKey``, ``camunda:candidateGroups`` and a literal ``camunda:assignee``
-    become task properties. Messages: a thrower's ``camunda:expression`` becomes its payload and
-    the catchers of that message in this file store it in the thrower's ``camunda:resultVariable``
-    (default ``<catching event id>_Response``), as Camunda does. JUEL values are refused.
-    """
-    for task in root.iterfind(".//bpmn:userTask", NS):
-        for attribute, prop in CAMUNDA_TASK_ATTRIBUTES.items():
-            value = task.get(f"{{{CAMUNDA_NS}}}{attribute}")
-            if not value:
-                continue
-            if "${" in value or "#{" in value:
-                errors.append(_detail(task, f"camunda:{attribute}: JUEL expressions (${{...}}) are not supported"))
-            elif prop == "assigneeExpression":
-                _set_property(task, prop, repr(value))
-            else:
-                _set_property(task, prop, value)
-    result_vars: dict[str, str | None] = {}
-    for definition in root.iterfind(".//bpmn:messageEventDefinition", NS):
-        expression = definition.get(f"{{{CAMUNDA_NS}}}expression")
-        if expression is None or etree.QName(definition.getparent()).localname not in _THROWING_EVENTS:
-            continue
-        _extension(definition, "messagePayload").text = expression
-        result_vars[definition.get("messageRef")] = definition.get(f"{{{CAMUNDA_NS}}}resultVariable")
-    for definition in root.iterfind(".//bpmn:messageEventDefinition", NS):
-        ref = definition.get("messageRef")
-        event = definition.getparent()
-        if ref not in result_vars or etree.QName(event).localname in _THROWING_EVENTS:
-            continue
-        if definition.find(".//spiffworkflow:messageVariable", NS) is None:
-            _extension(definition, "messageVariable").text = result_vars[ref] or f"{event.get('id')}_Response"
-
-
-def _extension(element: Any, tag: str) -> Any:
-    """A new ``spiffworkflow:<tag>`` in the element's extensionElements (created if needed)."""
-    extensions = element.find("bpmn:extensionElements", NS)
-    if extensions is None:
-        extensions = etree.Element(f"{{{BPMN_MODEL_NS}}}extensionElements")
-        element.insert(0, extensions)
-    return etree.SubElement(extensions, f"{{{SPIFF_NS}}}{tag}")
-
-
-def _set_property(element: Any, name: str, value: str) -> None:
-    """Add a ``spiffworkflow:property`` unless the diagram already sets that property."""
-    for prop in element.iterfind("bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NS):
-        if prop.get("name") == name:
-            return
-    props = element.find("bpmn:extensionElements/spiffworkflow:properties", NS)
-    if props is None:
-        props = _extension(element, "properties")
-    etree.SubElement(props, f"{{{SPIFF_NS}}}property", name=name, value=value)
-
-
-STARTER_ATTRIBUTES = ("candidateStarterGroups", "candidateStarterUsers")
-
-
-def starter_rights(process: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Who may start a process, as Camunda declares it on ``<bpmn:process>``: the comma-separated
-    ``camunda:candidateStarterGroups`` and ``camunda:candidateStarterUsers``; both empty means
-    anyone logged in (as in Camunda)."""
-    groups, users = (
-        tuple(v.strip() for v in (process.get(f"{{{CAMUNDA_NS}}}{a}") or "").split(",") if v.strip())
-        for a in STARTER_ATTRIBUTES
-    )
-    return groups, users
-
-
-def _check_starters(root: Any, errors: list[dict[str, Any]]) -> None:
-    for process in root.iterfind("bpmn:process", NS):
-        for attribute in STARTER_ATTRIBUTES:
-            value = process.get(f"{{{CAMUNDA_NS}}}{attribute}") or ""
-            if "${" in value or "#{" in value:
-                errors.append(_detail(process, f"camunda:{attribute}: expressions are not supported; list the keys"))
-
-
 def _static_checks(root: Any, handlers: Mapping[str, Any]) -> list[dict[str, Any]]:
     errors: list[dict[str, Any]] = []
-    _camunda_dialect(root, errors)
-    _check_starters(root, errors)
+    read_camunda_dialect(root, errors)
+    check_starters(root, errors)
     for tag, message in UNSUPPORTED.items():
         for node in root.iterfind(f".//bpmn:{tag}", NS):
             errors.append(_detail(node, message))

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from lxml import etree
 
 from app.errors import Invalid, PayloadTooLarge
 
 BPMN_MODEL_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
+NS = {"bpmn": BPMN_MODEL_NS, "spiffworkflow": SPIFF_NS, "camunda": CAMUNDA_NS}
+
+
+def element_detail(element: Any, message: str) -> dict[str, Any]:
+    """An error detail naming a BPMN element by its id."""
+    element_id = element.get("id") if element is not None else None
+    return {"element_id": element_id, "message": message}
+
+
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
