@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -128,30 +129,31 @@ def fire_due(rt: Runtime, *, limit: int = 10_000) -> int:
                 row = session.scalar(_due_query(clock.now(), skipped))
                 if row is None:
                     break
-                row_id = row.id
-                model = session.scalar(
-                    select(ProcessInstance)
-                    .where(ProcessInstance.id == row.instance_id)
-                    .with_for_update(of=ProcessInstance)
-                )
-                if model is None or model.status not in FIRING_STATUSES:
-                    skipped.add(row_id)
-                    continue
-                model_id = model.id
+                row_id, instance_id = row.id, row.instance_id
                 try:
+                    model = session.scalar(
+                        select(ProcessInstance)
+                        .where(ProcessInstance.id == instance_id)
+                        .with_for_update(of=ProcessInstance)
+                    )
+                    if model is None or model.status not in FIRING_STATUSES:
+                        skipped.add(row_id)
+                        continue
                     inst = instances.load(rt, model)
                     result = inst.run_steps()
                     count = instances.save(rt, session, model, inst, result, None)
                     if result.incident is not None:
                         _hold_due(session, model.id, clock.now())
                     session.commit()
-                except (Conflict, StaleDataError):
-                    session.rollback()  # a user changed the instance first: retried on the next wake-up
+                except (Conflict, StaleDataError, OperationalError):
+                    # a user changed the instance first, or the database picked this transaction as a
+                    # deadlock's victim (PostgreSQL): nothing happened; retried on the next wake-up
+                    session.rollback()
                     skipped.add(row_id)
                     continue
                 except Exception as exc:  # a timer that cannot fire is an incident, never an outage
                     session.rollback()
-                    log.exception("timer %s of instance %s failed", row_id, model_id)
+                    log.exception("timer %s of instance %s failed", row_id, instance_id)
                     session.close()  # no transaction (on SQLite: no write lock) left open here
                     _record_failure(rt, row_id, exc)
                     skipped.add(row_id)
