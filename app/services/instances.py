@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy import ColumnElement, func, select, true, union
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -15,7 +15,7 @@ from app.engine import EngineIncident, Instance, StepResult
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.models import Incident, ProcessInstance, TaskCandidateGroup, TaskRecord, User
 from app.runtime import Runtime
-from app.services import audit, notifications, process_rights, timers
+from app.services import audit, notifications, process_rights, task_lists, timers
 from app.services.deployments import latest_definition
 from app.services.forms import validate_against
 
@@ -222,13 +222,14 @@ def visible_to(user: User) -> ColumnElement[bool]:
     they registered and those that have (had) a task for them or their groups."""
     if user.has_role("admin") or CUSTOMER_SERVICE & set(user.group_keys):
         return true()
-    my_groups = select(TaskCandidateGroup.task_id).where(TaskCandidateGroup.group_key.in_(user.group_keys))
-    involved = select(TaskRecord.instance_id).where(
-        (TaskRecord.assignee == user.username)
-        | (TaskRecord.completed_by == user.username)
-        | TaskRecord.id.in_(my_groups)
-    )
-    return (ProcessInstance.started_by == user.username) | ProcessInstance.id.in_(involved)
+    # four index paths joined by a UNION (no IN-subquery under an OR: that is a SubPlan)
+    involved = union(
+        select(ProcessInstance.id).where(ProcessInstance.started_by == user.username),
+        select(TaskRecord.instance_id).where(TaskRecord.assignee == user.username),
+        select(TaskRecord.instance_id).where(TaskRecord.completed_by == user.username),
+        select(TaskRecord.instance_id).where(task_lists.in_groups(user.group_keys)),
+    ).subquery()
+    return ProcessInstance.id.in_(select(involved.c[0]))
 
 
 def may_view(session: Session, user: User, model: ProcessInstance) -> bool:
