@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, union
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, union_all
+from sqlalchemy.orm import Session, aliased
 
 from app.errors import BadRequest
 from app.models import TaskCandidateGroup, TaskRecord, User
@@ -82,9 +82,9 @@ def decode_cursor(cursor: str, sort: str) -> Position:
     return Position(sort, _moment(data["c"]), due, data["i"])
 
 
-def _order(sort: str) -> list[Any]:
-    created = [TaskRecord.created_at, TaskRecord.id]
-    return [TaskRecord.due_at.asc().nulls_last(), *created] if sort == "due" else created
+def _order(table: Any, sort: str) -> list[Any]:
+    created = [table.created_at, table.id]
+    return [table.due_at.asc().nulls_last(), *created] if sort == "due" else created
 
 
 def _after(pos: Position) -> ColumnElement[bool]:
@@ -109,12 +109,15 @@ def in_groups(group_keys: list[str]) -> ColumnElement[bool]:
 
 
 def _paths(user: User, scope: str) -> list[list[ColumnElement[bool]]]:
-    """The index paths whose union is what the user may see in ``scope``."""
+    """Disjoint index paths whose union is what the user may see in ``scope``."""
     mine = [TaskRecord.assignee == user.username]
     if scope == "mine":
         return [mine]
     if scope == "all":
-        return [[]] if user.has_role("admin") else [mine, [in_groups(user.group_keys)]]
+        if user.has_role("admin"):
+            return [[]]
+        others = or_(TaskRecord.assignee.is_(None), TaskRecord.assignee != user.username)
+        return [mine, [others, in_groups(user.group_keys)]]
     return [mine, [TaskRecord.assignee.is_(None), in_groups(user.group_keys)]]
 
 
@@ -127,22 +130,22 @@ def ready_tasks(
     after: Position | None = None,
     limit: int | None = None,
 ) -> Select[tuple[TaskRecord]]:
-    """The statement for one page of ready tasks the user may see (all of them without ``limit``)."""
+    """The statement for one page of ready tasks the user may see (all of them without ``limit``):
+    each path ordered and limited on its own index, the page taken from their ``UNION ALL``."""
     common: list[ColumnElement[bool]] = [TaskRecord.state == "ready"]
     if instance_id is not None:
         common.append(TaskRecord.instance_id == instance_id)
     if after is not None:
         common.append(_after(after))
-    order = _order(sort)
     paths = _paths(user, scope)
     if len(paths) == 1:
-        return select(TaskRecord).where(*common, *paths[0]).order_by(*order).limit(limit)
+        return select(TaskRecord).where(*common, *paths[0]).order_by(*_order(TaskRecord, sort)).limit(limit)
     arms = []
     for path in paths:
-        arm = select(TaskRecord.id).where(*common, *path).order_by(*order).limit(limit).subquery()
-        arms.append(select(arm.c.id))
-    ids = union(*arms).subquery()
-    return select(TaskRecord).where(TaskRecord.id.in_(select(ids.c.id))).order_by(*order).limit(limit)
+        arm = select(TaskRecord).where(*common, *path).order_by(*_order(TaskRecord, sort)).limit(limit).subquery()
+        arms.append(select(arm))
+    both = aliased(TaskRecord, union_all(*arms).subquery())
+    return select(both).order_by(*_order(both, sort)).limit(limit)
 
 
 def page(
@@ -167,6 +170,6 @@ def page(
 
 def capped_count(session: Session, user: User, *, scope: str = "group", cap: int = COUNT_CAP) -> tuple[int, bool]:
     """How many ready tasks the user may see, counting at most ``cap + 1`` rows: (count, exact)."""
-    ids = ready_tasks(user, scope=scope, limit=cap + 1).with_only_columns(TaskRecord.id).subquery()
+    ids = ready_tasks(user, scope=scope, limit=cap + 1).subquery()
     n = session.scalar(select(func.count()).select_from(ids)) or 0
     return min(n, cap), n <= cap

@@ -182,3 +182,93 @@ def test_the_openapi_document_describes_the_page(client):
     assert "X-Next-Cursor" in ok["headers"]
     assert ok["content"]["application/json"]["schema"]["type"] == "array"
     assert "400" in get["responses"]
+
+
+def _bulk(rt, n: int = 20000) -> list[int]:
+    """``n`` tasks over 300 instances: 70 % completed, the ready ones spread over four groups."""
+    ids = instances(rt, 300, started_by="agent")
+    groups = ["quality", "sales", "logistics", "aftersales"]
+    specs = []
+    for i in range(n):
+        ready = i % 10 < 3
+        group = groups[i % 4]
+        specs.append(
+            Spec(
+                [group],
+                assignee=None if i % 7 else group,
+                state="ready" if ready else "completed",
+                completed_by=None if ready else group,
+                created=i,
+                due=None if i % 5 == 0 else i + 60,
+                instance=i,
+            )
+        )
+    write(rt, ids, specs)
+    return ids
+
+
+def _plan(rt, stmt) -> str:
+    """The database's plan for ``stmt``: EXPLAIN on PostgreSQL, EXPLAIN QUERY PLAN on SQLite."""
+    with rt.db.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        dialect = conn.dialect.name
+        sql = str(stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+        if dialect == "postgresql":
+            conn.exec_driver_sql("VACUUM ANALYZE tasks, task_candidate_groups, process_instances")
+            return "\n".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + sql))
+        conn.exec_driver_sql("ANALYZE")
+        return "\n".join(r[3] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+
+
+def _statements(rt, ids):
+    """The inbox (quality's groups, a page of 51, both sorts, both scopes) and the visibility
+    check of one instance, as the services build them."""
+    from sqlalchemy import select
+
+    from app.models import ProcessInstance, User
+    from app.services import task_lists
+    from app.services.instances import visibility_check, visible_to
+
+    with rt.sessions() as s:
+        quality = s.scalars(select(User).where(User.username == "quality")).one()
+        return {
+            "inbox": task_lists.ready_tasks(quality, scope="group", limit=51),
+            "inbox_all": task_lists.ready_tasks(quality, scope="all", limit=51),
+            "inbox_due": task_lists.ready_tasks(quality, scope="group", sort="due", limit=51),
+            "visibility": visibility_check(quality, ids[17]),
+            "visible_list": select(ProcessInstance.id).where(visible_to(quality)).limit(50),
+        }
+
+
+def test_the_plans_use_the_indexes(rt):
+    """PostgreSQL (after VACUUM ANALYZE, as autovacuum leaves a table): no SubPlan, no sequential
+    scan of tasks or task_candidate_groups, the intended indexes; SQLite (after ANALYZE): EXPLAIN
+    QUERY PLAN walks the same indexes and scans neither table whole. The instance list's
+    visibility filter (no instance given) reaches tasks through the assignee, completed_by and
+    group-key indexes on both."""
+    ids = _bulk(rt)
+    plans = {name: _plan(rt, stmt) for name, stmt in _statements(rt, ids).items()}
+    listing = plans.pop("visible_list")
+    print(*(f"{name}:\n{plan}" for name, plan in plans.items()), listing, sep="\n")
+    with rt.db.connect() as conn:
+        dialect = conn.dialect.name
+    if dialect == "postgresql":
+        for name, plan in plans.items():
+            assert "SubPlan" not in plan, name
+            assert "Seq Scan on tasks" not in plan, name
+            assert "Seq Scan on task_candidate_groups" not in plan, name
+        for name, plan in plans.items():  # the membership probe: either index on (task, group)
+            assert "ix_task_group_key" in plan or "task_candidate_groups_pkey" in plan, name
+        assert "ix_task_ready_created" in plans["inbox"] and "ix_task_ready_created" in plans["inbox_all"]
+        assert "ix_task_ready_due" in plans["inbox_due"]
+        assert "ix_task_assignee" in plans["visibility"] and "ix_task_completed_by" in plans["visibility"]
+        assert "SubPlan" not in listing
+    else:
+        for name, plan in plans.items():
+            lines = [line.strip() for line in plan.splitlines()]
+            assert "SCAN tasks" not in lines and "SCAN task_candidate_groups" not in lines, name
+            assert "sqlite_autoindex_task_candidate_groups_1 (task_id=? AND group_key=?)" in plan, name
+        assert "ix_task_ready_created" in plans["inbox"] and "ix_task_ready_created" in plans["inbox_all"]
+        assert "ix_task_ready_due" in plans["inbox_due"]
+        assert "ix_task_instance_state (instance_id=?)" in plans["visibility"]
+    for index in ("ix_task_assignee", "ix_task_completed_by", "ix_task_group_key"):
+        assert index in listing, index
