@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from app.api import views
 from app.api.openapi import openapi_document
-from app.api.request_input import clock_target, int_arg, json_body
+from app.api.request_input import choice_arg, clock_target, int_arg, json_body
 from app.clock import clock
 from app.errors import BadRequest, Forbidden, NotFound, NotReady
 from app.http import current_user, db, runtime, session_csrf_token, signed_in_by_session, uploaded_content
@@ -22,6 +22,7 @@ from app.services import (
     instances,
     notifications,
     people,
+    task_lists,
     tasks,
     timer_start,
     timers,
@@ -194,15 +195,17 @@ def admin_action(instance_id: int, action: str) -> Any:
 def list_tasks() -> Any:
     user = current_user()
     assert user is not None
-    scope = request.args.get("scope", "group")
-    if scope not in tasks.SCOPES:
-        raise BadRequest(
-            "scope must be mine, group or all",
-            code="bad_parameter",
-            details=[{"field": "scope", "message": "one of mine, group, all"}],
-        )
+    scope = choice_arg("scope", tasks.SCOPES, "group")
+    sort = choice_arg("sort", task_lists.SORTS, "created")
     instance_id = int_arg("instance_id", 0, lo=0, hi=MAX_DB_INT) or None
-    return jsonify([views.task_view(t) for t in tasks.inbox(db(), user, scope=scope, instance_id=instance_id)])
+    limit = int_arg("limit", task_lists.DEFAULT_LIMIT, lo=1, hi=task_lists.MAX_LIMIT)
+    rows, next_cursor = task_lists.page(
+        db(), user, scope=scope, instance_id=instance_id, sort=sort, cursor=request.args.get("cursor"), limit=limit
+    )
+    response = jsonify([views.task_view(t) for t in rows])
+    if next_cursor:
+        response.headers["X-Next-Cursor"] = next_cursor
+    return response
 
 
 @bp.get("/tasks/<task_id>")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from app.api.openapi_schemas import _TIME, SCHEMAS
+from app.api.openapi_schemas import _TIME, SCHEMAS, TASK_LIST_OK, TASK_LIST_PARAMS
 
 _ERR = {"$ref": "#/components/schemas/Error"}
 
@@ -241,11 +241,11 @@ def openapi_document() -> dict[str, Any]:
         },
         "/tasks": {
             "get": _op(
-                "Ready tasks the caller may act on",
-                {"200": _resp("Tasks", {"type": "array", "items": _ref("Task")})},
+                "Ready tasks the caller may act on, one bounded page at a time",
+                {"200": TASK_LIST_OK},
                 400,
                 401,
-                params=[_q("instance_id", "integer"), _q("scope", desc="mine | group | all")],
+                params=TASK_LIST_PARAMS,
                 tag="tasks",
             )
         },

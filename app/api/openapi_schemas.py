@@ -140,3 +140,35 @@ SCHEMAS: dict[str, Any] = {
         ]
     },
 }
+
+
+def _query(name: str, schema: dict[str, Any], desc: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": desc}
+
+
+# GET /tasks: a bounded page (shared/api-contract.md "Bounded lists").
+TASK_LIST_PARAMS = [
+    _query("instance_id", {"type": "integer"}, "only the tasks of this instance (applied before paging)"),
+    _query("scope", {"type": "string", "enum": ["mine", "group", "all"], "default": "group"}, "which tasks"),
+    _query(
+        "sort",
+        {"type": "string", "enum": ["created", "due"], "default": "created"},
+        "created: oldest first (created_at, id); due: by due time, those without one last, then as created",
+    ),
+    _query("limit", {"type": "integer", "minimum": 1, "maximum": 500, "default": 50}, "page size"),
+    _query(
+        "cursor",
+        {"type": "string", "maxLength": 400},
+        "opaque: the X-Next-Cursor of the previous page, with the same sort (400 naming cursor otherwise)",
+    ),
+]
+TASK_LIST_OK = {
+    "description": "One page of tasks, in the sort order",
+    "headers": {
+        "X-Next-Cursor": {
+            "description": "the cursor of the next page; absent on the last page",
+            "schema": {"type": "string"},
+        }
+    },
+    "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Task"}}}},
+}

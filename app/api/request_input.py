@@ -93,6 +93,18 @@ def int_arg(name: str, default: int, *, lo: int = 1, hi: int = 10_000) -> int:
     return value
 
 
+def choice_arg(name: str, choices: tuple[str, ...], default: str) -> str:
+    """A query parameter that is one of ``choices`` (400 naming it otherwise)."""
+    value = request.args.get(name, default)
+    if value not in choices:
+        raise BadRequest(
+            f"{name} must be {', '.join(choices[:-1])} or {choices[-1]}",
+            code="bad_parameter",
+            details=[{"field": name, "message": f"one of {', '.join(choices)}"}],
+        )
+    return value
+
+
 def clock_target(body: dict[str, Any], now: datetime) -> datetime:
     """Where ``POST /admin/clock`` moves the clock: forward, and at most ``MAX_CLOCK_ADVANCE_DAYS``."""
     limit = timedelta(days=runtime().settings.max_clock_advance_days)

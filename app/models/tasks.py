@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
 from app.db import Base, UTCDateTime
+
+READY = text("state = 'ready'")
 
 
 class TaskRecord(Base):
@@ -18,6 +20,12 @@ class TaskRecord(Base):
     __table_args__ = (
         Index("ix_task_state_assignee", "state", "assignee"),
         Index("ix_task_instance_state", "instance_id", "state"),
+        # the open inbox in its two sort orders (keyset pages), only over ready tasks
+        Index("ix_task_ready_created", "created_at", "id", postgresql_where=READY, sqlite_where=READY),
+        Index("ix_task_ready_due", "due_at", "created_at", "id", postgresql_where=READY, sqlite_where=READY),
+        # the visibility paths: tasks someone holds or completed
+        Index("ix_task_assignee", "assignee"),
+        Index("ix_task_completed_by", "completed_by"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

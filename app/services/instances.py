@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy import ColumnElement, Select, func, select, true, union
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -15,7 +15,7 @@ from app.engine import EngineIncident, Instance, StepResult
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.models import Incident, ProcessInstance, TaskCandidateGroup, TaskRecord, User
 from app.runtime import Runtime
-from app.services import audit, notifications, process_rights, timers
+from app.services import audit, notifications, process_rights, task_lists, timers
 from app.services.deployments import latest_definition
 from app.services.forms import validate_against
 
@@ -217,23 +217,44 @@ def sync_tasks(
 CUSTOMER_SERVICE = frozenset({"cs_agents", "cs_supervisors"})
 
 
-def visible_to(user: User) -> ColumnElement[bool]:
+def visible_to(user: User, instance_id: int | None = None) -> ColumnElement[bool]:
     """Which instances a user may see: admins and customer service all of them; others those
-    they registered and those that have (had) a task for them or their groups."""
+    they registered and those that have (had) a task for them or their groups. With
+    ``instance_id`` every path is restricted to that instance (one index probe each)."""
     if user.has_role("admin") or CUSTOMER_SERVICE & set(user.group_keys):
         return true()
-    my_groups = select(TaskCandidateGroup.task_id).where(TaskCandidateGroup.group_key.in_(user.group_keys))
-    involved = select(TaskRecord.instance_id).where(
-        (TaskRecord.assignee == user.username)
-        | (TaskRecord.completed_by == user.username)
-        | TaskRecord.id.in_(my_groups)
+    only_instance = [] if instance_id is None else [ProcessInstance.id == instance_id]
+    only_task = [] if instance_id is None else [TaskRecord.instance_id == instance_id]
+    # four index paths joined by a UNION (no IN-subquery under an OR: that is a SubPlan)
+    involved = union(
+        select(ProcessInstance.id).where(ProcessInstance.started_by == user.username, *only_instance),
+        select(TaskRecord.instance_id).where(TaskRecord.assignee == user.username, *only_task),
+        select(TaskRecord.instance_id).where(TaskRecord.completed_by == user.username, *only_task),
+        _in_my_groups(user, instance_id),
+    ).subquery()
+    return ProcessInstance.id.in_(select(involved.c[0]))
+
+
+def _in_my_groups(user: User, instance_id: int | None) -> Select[tuple[int]]:
+    """Instances with a task of the user's groups: for one instance its tasks, each probed with a
+    correlated EXISTS; for a list, walked from the groups' rows on (group_key, task_id)."""
+    if instance_id is not None:
+        tasks_of_instance = TaskRecord.instance_id == instance_id
+        return select(TaskRecord.instance_id).where(tasks_of_instance, task_lists.in_groups(user.group_keys))
+    return (
+        select(TaskRecord.instance_id)
+        .join(TaskCandidateGroup, TaskCandidateGroup.task_id == TaskRecord.id)
+        .where(TaskCandidateGroup.group_key.in_(user.group_keys))
     )
-    return (ProcessInstance.started_by == user.username) | ProcessInstance.id.in_(involved)
+
+
+def visibility_check(user: User, instance_id: int) -> Select[tuple[int]]:
+    """The id of the instance if the user may see it (no row otherwise)."""
+    return select(ProcessInstance.id).where(ProcessInstance.id == instance_id, visible_to(user, instance_id))
 
 
 def may_view(session: Session, user: User, model: ProcessInstance) -> bool:
-    stmt = select(ProcessInstance.id).where(ProcessInstance.id == model.id, visible_to(user))
-    return session.scalar(stmt) is not None
+    return session.scalar(visibility_check(user, model.id)) is not None
 
 
 def get(session: Session, instance_id: int) -> ProcessInstance:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from app.clock import utcnow
 from app.engine import TaskNotReady
 from app.errors import Conflict, Forbidden, NotFound
-from app.models import ProcessInstance, TaskCandidateGroup, TaskRecord, User
+from app.models import ProcessInstance, TaskRecord, User
 from app.runtime import Runtime
-from app.services import audit, instances
+from app.services import audit, instances, task_lists
 
 SCOPES = ("mine", "group", "all")
 
@@ -34,21 +34,9 @@ def concerns(user: User, row: TaskRecord) -> bool:
 
 def inbox(session: Session, user: User, *, scope: str = "group", instance_id: int | None = None) -> list[TaskRecord]:
     """Ready tasks the user may see: ``mine`` assigned to them, ``group`` plus their groups' open
-    tasks (the default), ``all`` every ready task (admins) or every task of their groups."""
-    stmt = select(TaskRecord).where(TaskRecord.state == "ready")
-    if instance_id is not None:
-        stmt = stmt.where(TaskRecord.instance_id == instance_id)
-    in_my_groups = TaskRecord.id.in_(
-        select(TaskCandidateGroup.task_id).where(TaskCandidateGroup.group_key.in_(user.group_keys))
-    )
-    if scope == "mine":
-        stmt = stmt.where(TaskRecord.assignee == user.username)
-    elif scope == "all":
-        if not user.has_role("admin"):
-            stmt = stmt.where(or_(TaskRecord.assignee == user.username, in_my_groups))
-    else:
-        stmt = stmt.where(or_(TaskRecord.assignee == user.username, TaskRecord.assignee.is_(None) & in_my_groups))
-    return list(session.scalars(stmt.order_by(TaskRecord.created_at, TaskRecord.id)))
+    tasks (the default), ``all`` every ready task (admins) or every task of their groups. Every
+    one of them, oldest first: callers that show a list use ``task_lists.page`` instead."""
+    return list(session.scalars(task_lists.ready_tasks(user, scope=scope, instance_id=instance_id)))
 
 
 def get(session: Session, task_id: str) -> TaskRecord:

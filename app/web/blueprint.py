@@ -71,7 +71,8 @@ def logout() -> Response:
 def inbox() -> str:
     scope = request.args.get("scope", "group")
     sort = "due" if request.args.get("sort") == "due" else "created"
-    return pages.inbox_page(db(), signed_in_user(), scope if scope in tasks.SCOPES else "group", sort)
+    cursor = request.args.get("cursor") or None
+    return pages.inbox_page(db(), signed_in_user(), scope if scope in tasks.SCOPES else "group", sort, cursor)
 
 
 @bp.post("/tasks/<task_id>/claim")

@@ -13,7 +13,7 @@ from app.clock import utcnow
 from app.errors import AppError, Invalid
 from app.models import ProcessInstance, TaskRecord, User
 from app.runtime import Runtime
-from app.services import instances, notifications, tasks
+from app.services import instances, notifications, task_lists, tasks
 from app.services.instance_details import describe
 from app.web import complaint_view, form_input, history_view, queries, timing
 from app.web.forms_render import build_fields, display_values, localized
@@ -85,16 +85,20 @@ def start_page(
     )
 
 
-def inbox_page(session: Session, user: User, scope: str, sort: str) -> str:
-    rows = tasks.inbox(session, user, scope=scope)
-    if sort == "due":
-        rows = timing.by_due(rows)
+def inbox_page(session: Session, user: User, scope: str, sort: str, cursor: str | None) -> str:
+    """One page of the inbox (oldest first, or by due time), a link to the next and a capped count."""
+    rows, next_cursor = task_lists.page(session, user, scope=scope, sort=sort, cursor=cursor)
+    count, exact = task_lists.capped_count(session, user, scope=scope)
     now = utcnow()
     return render_template(
         "inbox.html",
         tasks=rows,
         scope=scope,
         sort=sort,
+        next_cursor=next_cursor,
+        first_page=not cursor,
+        total=count,
+        total_is_exact=exact,
         due={t.id: timing.due(t.due_at, now) for t in rows},
         keys=queries.business_keys(session, (t.instance_id for t in rows)),
         process_names=queries.process_names(session),

@@ -91,9 +91,3 @@ def timer_views(timers: Iterable[Mapping[str, Any]], now: datetime) -> list[Time
         name = bilingual(str(t.get("name") or t["element_id"]))
         views.append(TimerView(name, str(t["element_id"]), shown, bool(t.get("interrupting"))))
     return views
-
-
-def by_due(rows: Iterable[Any]) -> list[Any]:
-    """Tasks ordered by due time (those without one last), then by when they were created."""
-    far = datetime.max.replace(tzinfo=UTC)
-    return sorted(rows, key=lambda r: (r.due_at is None, _aware(r.due_at) if r.due_at else far, _aware(r.created_at)))

@@ -1,0 +1,87 @@
+"""Task rows written straight into the task table (SQLAlchemy Core), for the list and plan tests:
+the inbox reads only ``tasks`` and ``task_candidate_groups``, so no engine is needed to fill it."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from app.clock import utcnow
+from app.models import ProcessDefinition, ProcessInstance, TaskCandidateGroup, TaskRecord
+from app.runtime import Runtime
+
+
+@dataclass
+class Spec:
+    """One task: its groups, assignee, state and times (minutes from a base moment)."""
+
+    groups: list[str]
+    assignee: str | None = None
+    state: str = "ready"
+    created: int = 0
+    due: int | None = None
+    instance: int = 0
+    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    completed_by: str | None = None
+
+
+def instances(rt: Runtime, n: int, *, started_by: str = "agent") -> list[int]:
+    """``n`` bare instance rows of a deployed definition (no engine state)."""
+    with rt.sessions() as s:
+        definition = s.scalars(select(ProcessDefinition).order_by(ProcessDefinition.id).limit(1)).one()
+        now = utcnow()
+        rows = [
+            {
+                "definition_id": definition.id,
+                "process_key": definition.key,
+                "version": definition.version,
+                "business_key": f"BK-{uuid.uuid4().hex[:10]}",
+                "status": "running",
+                "state_json": "",
+                "variables": {},
+                "started_by": started_by,
+                "created_at": now,
+                "updated_at": now,
+                "lock_version": 1,
+            }
+            for _ in range(n)
+        ]
+        ids = list(s.scalars(insert(ProcessInstance).returning(ProcessInstance.id), rows))
+        s.commit()
+    return ids
+
+
+def write(rt: Runtime, instance_ids: list[int], specs: list[Spec], base: datetime | None = None) -> None:
+    """Insert the tasks and their candidate-group rows in two bulk statements."""
+    base = base or utcnow()
+    tasks: list[dict[str, Any]] = []
+    groups: list[dict[str, Any]] = []
+    for spec in specs:
+        tasks.append(
+            {
+                "id": spec.id,
+                "instance_id": instance_ids[spec.instance % len(instance_ids)],
+                "process_key": "flow",
+                "element_id": "first",
+                "name": "First",
+                "lane": None,
+                "candidate_groups": spec.groups,
+                "assignee": spec.assignee,
+                "form_key": None,
+                "state": spec.state,
+                "created_at": base + timedelta(minutes=spec.created),
+                "due_at": None if spec.due is None else base + timedelta(minutes=spec.due),
+                "completed_at": None,
+                "completed_by": spec.completed_by,
+            }
+        )
+        groups.extend({"task_id": spec.id, "group_key": g} for g in spec.groups)
+    with rt.sessions() as s:
+        s.execute(insert(TaskRecord), tasks)
+        if groups:
+            s.execute(insert(TaskCandidateGroup), groups)
+        s.commit()
