@@ -7,6 +7,7 @@ customer's agreement, quality implements, agent visits, supervisor closes and ar
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,7 +36,8 @@ CHROMIUM_ARGS = [
 ]
 CHROMIUM = "/usr/bin/chromium"  # Debian's package (make test installs it); never a Playwright download
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"  # kept after the run, gitignored
-SCREENSHOT = ARTIFACTS / "complaint-task-page.png"
+# one per database, so the SQLite and PostgreSQL runs may go side by side
+SCREENSHOT = ARTIFACTS / f"complaint-task-page-{os.environ.get('TEST_DATABASE_URL', 'sqlite').split(':')[0]}.png"
 PATIENCE_MS = 60_000  # how long a click or an expectation may wait for the page: generous for a loaded machine
 
 
