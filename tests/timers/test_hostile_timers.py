@@ -123,3 +123,19 @@ def test_timer_of_an_instance_that_cannot_load_fails_alone_and_waits_for_retry(f
 def _state(rt, instance_id: int) -> str:
     with rt.sessions() as s:
         return s.scalar(select(ProcessInstance.state_json).where(ProcessInstance.id == instance_id))
+
+
+def test_a_timer_whose_script_hits_the_time_limit_fires_once_and_is_an_incident(flow, rt, monkeypatch):
+    from dataclasses import replace
+
+    monkeypatch.setattr(rt.engine.scripts, "limits", replace(rt.engine.scripts.limits, timeout_seconds=1.0))
+    _deploy(flow, "hostile_timer_cpu")
+    flow.deploy(diagrams.boundary("t_after_cpu", "PT2H", interrupting=True))
+    hog = flow.start("hostile_timer_cpu")
+    other = flow.start("t_after_cpu")
+    assert flow.advance(3 * 3600) == 2  # the hog's timer fired (its script was stopped), the other on time
+    assert [t["element_id"] for t in flow.instance(other["id"])["tasks"]] == ["escalated"]
+    [incident] = _incidents(flow, hog["id"])
+    assert incident["element_id"] == "poison" and "longer than 1 s" in incident["message"]
+    assert flow.advance(24 * 3600) == 0  # never re-fired: no crash loop
+    assert len(_incidents(flow, hog["id"])) == 1
