@@ -84,7 +84,8 @@ def write(rt: Runtime, instance_ids: list[int], specs: list[Spec], base: datetim
             }
         )
         if spec.state == "ready":
-            groups.extend({"task_id": spec.id, "group_key": g} for g in spec.groups)
+            keys = {"created_at": tasks[-1]["created_at"], "due_at": tasks[-1]["due_at"]}
+            groups.extend({"task_id": spec.id, "group_key": g, **keys} for g in spec.groups)
         had.update((instance_id, g) for g in spec.groups)
     with rt.sessions() as s:
         s.execute(insert(TaskRecord), tasks)

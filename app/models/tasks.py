@@ -18,12 +18,24 @@ class TaskRecord(Base):
 
     __tablename__ = "tasks"
     __table_args__ = (
-        Index("ix_task_state_assignee", "state", "assignee"),
         # one instance's tasks in a state, in order: the case page never walks the global indexes
         Index("ix_task_instance_state_created", "instance_id", "state", "created_at"),
         # the open inbox in its two sort orders (keyset pages), only over ready tasks
         Index("ix_task_ready_created", "created_at", "id", postgresql_where=READY, sqlite_where=READY),
         Index("ix_task_ready_due", "due_at", "created_at", "id", postgresql_where=READY, sqlite_where=READY),
+        # a user's own open tasks in the same two orders
+        Index(
+            "ix_task_ready_assignee_created", "assignee", "created_at", "id", postgresql_where=READY, sqlite_where=READY
+        ),
+        Index(
+            "ix_task_ready_assignee_due",
+            "assignee",
+            "due_at",
+            "created_at",
+            "id",
+            postgresql_where=READY,
+            sqlite_where=READY,
+        ),
         # the visibility paths: instances where someone holds or completed a task, newest first
         Index("ix_task_assignee_instance", "assignee", "instance_id"),
         Index("ix_task_completed_by_instance", "completed_by", "instance_id"),
@@ -48,16 +60,24 @@ class TaskRecord(Base):
 
 
 class TaskCandidateGroup(Base):
-    """One row per (ready task, candidate group): the inbox's indexed lookup. Rows of a task are
-    deleted when it leaves the inbox (``instances.close_task``), so a group's rows are its open
-    tasks, however long the history; which groups ever had a task on an instance is kept in
-    :class:`InstanceGroup`."""
+    """One row per (ready task, candidate group): a group's inbox, in its own sort orders.
+
+    Rows of a task are deleted when it leaves the inbox (``task_rows.close_task``), so a group's
+    rows are its open tasks, however long the history; which groups ever had a task on an
+    instance is kept in :class:`InstanceGroup`. ``created_at`` and ``due_at`` repeat the task's,
+    so that a page of a group's inbox is one walk of ``ix_task_group_created`` or
+    ``ix_task_group_due`` that stops after the page, at any size."""
 
     __tablename__ = "task_candidate_groups"
-    __table_args__ = (Index("ix_task_group_key", "group_key", "task_id"),)
+    __table_args__ = (
+        Index("ix_task_group_created", "group_key", "created_at", "task_id"),
+        Index("ix_task_group_due", "group_key", "due_at", "created_at", "task_id"),
+    )
 
     task_id: Mapped[str] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True)
     group_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class InstanceGroup(Base):

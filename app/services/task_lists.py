@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, union_all
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, union
+from sqlalchemy.orm import Session
 
 from app.errors import BadRequest
 from app.models import TaskCandidateGroup, TaskRecord, User
@@ -82,25 +82,47 @@ def decode_cursor(cursor: str, sort: str) -> Position:
     return Position(sort, _moment(data["c"]), due, data["i"])
 
 
-def _order(table: Any, sort: str) -> list[Any]:
-    created = [table.created_at, table.id]
-    return [table.due_at.asc().nulls_last(), *created] if sort == "due" else created
+@dataclass(frozen=True)
+class _Keys:
+    """Where a path reads a task's id and sort keys: the task table, or a group's rows."""
+
+    id: Any
+    created_at: Any
+    due_at: Any
 
 
-def _after(pos: Position) -> ColumnElement[bool]:
-    """Rows after ``pos`` in the sort order (due: those without a due time last)."""
-    later = or_(
-        TaskRecord.created_at > pos.created_at, and_(TaskRecord.created_at == pos.created_at, TaskRecord.id > pos.id)
-    )
-    if pos.sort != "due":
-        return later
-    if pos.due_at is None:
-        return and_(TaskRecord.due_at.is_(None), later)
-    return or_(
-        TaskRecord.due_at.is_(None),
-        TaskRecord.due_at > pos.due_at,
-        and_(TaskRecord.due_at == pos.due_at, later),
-    )
+TASKS = _Keys(TaskRecord.id, TaskRecord.created_at, TaskRecord.due_at)
+GROUP_ROWS = _Keys(TaskCandidateGroup.task_id, TaskCandidateGroup.created_at, TaskCandidateGroup.due_at)
+
+
+def _order(keys: Any, sort: str) -> list[Any]:
+    created = [keys.created_at, keys.id]
+    return [keys.due_at.asc().nulls_last(), *created] if sort == "due" else created
+
+
+def _later(keys: _Keys, pos: Position) -> ColumnElement[bool]:
+    return or_(keys.created_at > pos.created_at, and_(keys.created_at == pos.created_at, keys.id > pos.id))
+
+
+def _runs(keys: _Keys, sort: str, after: Position | None) -> list[tuple[list[ColumnElement[bool]], list[Any]]]:
+    """(conditions, order) of each index-ordered run of a path after ``after``. The due order is
+    two runs, the dated tasks by due time and then the undated ones by creation, so that each
+    is the plain order of an index on both databases (SQLite puts NULLs first in an index)."""
+    created = [keys.created_at, keys.id]
+    if sort != "due":
+        return [([] if after is None else [_later(keys, after)], created)]
+    runs: list[tuple[list[ColumnElement[bool]], list[Any]]] = []
+    if after is None or after.due_at is not None:
+        dated: list[ColumnElement[bool]] = [keys.due_at.is_not(None)]
+        if after is not None:
+            due = after.due_at
+            dated.append(or_(keys.due_at > due, and_(keys.due_at == due, _later(keys, after))))
+        runs.append((dated, [keys.due_at, *created]))
+    undated = [keys.due_at.is_(None)]
+    if after is not None and after.due_at is None:
+        undated.append(_later(keys, after))
+    runs.append((undated, created))
+    return runs
 
 
 def in_groups(group_keys: list[str]) -> ColumnElement[bool]:
@@ -108,17 +130,26 @@ def in_groups(group_keys: list[str]) -> ColumnElement[bool]:
     return exists().where(TaskCandidateGroup.task_id == TaskRecord.id, TaskCandidateGroup.group_key.in_(group_keys))
 
 
-def _paths(user: User, scope: str) -> list[list[ColumnElement[bool]]]:
-    """Disjoint index paths whose union is what the user may see in ``scope``."""
-    mine = [TaskRecord.assignee == user.username]
+def _paths(user: User, scope: str, instance_id: int | None) -> list[tuple[_Keys, list[ColumnElement[bool]]]]:
+    """Disjoint ways in whose union is what the user may see in ``scope``: the user's own tasks
+    from the task table, and each group's unassigned (scope all: not the user's) tasks from
+    that group's rows, in the group's own order. Within one instance, where there are only a
+    handful of tasks, the group test is a probe of each task instead."""
+    ready = [TaskRecord.state == "ready"]
+    if instance_id is not None:
+        ready.append(TaskRecord.instance_id == instance_id)
+    mine = (TASKS, [*ready, TaskRecord.assignee == user.username])
     if scope == "mine":
         return [mine]
+    if scope == "all" and user.has_role("admin"):
+        return [(TASKS, ready)]
+    unheld: ColumnElement[bool] = TaskRecord.assignee.is_(None)
     if scope == "all":
-        if user.has_role("admin"):
-            return [[]]
-        others = or_(TaskRecord.assignee.is_(None), TaskRecord.assignee != user.username)
-        return [mine, [others, in_groups(user.group_keys)]]
-    return [mine, [TaskRecord.assignee.is_(None), in_groups(user.group_keys)]]
+        unheld = or_(TaskRecord.assignee.is_(None), TaskRecord.assignee != user.username)
+    if instance_id is not None:
+        return [mine, (TASKS, [*ready, unheld, in_groups(user.group_keys)])]
+    groups = [(GROUP_ROWS, [TaskCandidateGroup.group_key == g, *ready, unheld]) for g in sorted(set(user.group_keys))]
+    return [mine, *groups]
 
 
 def ready_tasks(
@@ -130,22 +161,19 @@ def ready_tasks(
     after: Position | None = None,
     limit: int | None = None,
 ) -> Select[tuple[TaskRecord]]:
-    """The statement for one page of ready tasks the user may see (all of them without ``limit``):
-    each path ordered and limited on its own index, the page taken from their ``UNION ALL``."""
-    common: list[ColumnElement[bool]] = [TaskRecord.state == "ready"]
-    if instance_id is not None:
-        common.append(TaskRecord.instance_id == instance_id)
-    if after is not None:
-        common.append(_after(after))
-    paths = _paths(user, scope)
-    if len(paths) == 1:
-        return select(TaskRecord).where(*common, *paths[0]).order_by(*_order(TaskRecord, sort)).limit(limit)
+    """The statement for one page of ready tasks the user may see (all of them without
+    ``limit``): each way in and run ordered and limited on its own index, their keys merged by a
+    ``UNION`` (a task in two of the user's groups once), the page's tasks read by primary key."""
     arms = []
-    for path in paths:
-        arm = select(TaskRecord).where(*common, *path).order_by(*_order(TaskRecord, sort)).limit(limit).subquery()
-        arms.append(select(arm))
-    both = aliased(TaskRecord, union_all(*arms).subquery())
-    return select(both).order_by(*_order(both, sort)).limit(limit)
+    for keys, conditions in _paths(user, scope, instance_id):
+        for run, order in _runs(keys, sort, after):
+            arm = select(keys.id.label("id"), keys.created_at.label("created_at"), keys.due_at.label("due_at"))
+            if keys is GROUP_ROWS:
+                arm = arm.join(TaskRecord, TaskRecord.id == TaskCandidateGroup.task_id)
+            arms.append(select(arm.where(*conditions, *run).order_by(*order).limit(limit).subquery()))
+    merged = union(*arms).subquery() if len(arms) > 1 else arms[0].subquery()
+    page_keys = select(merged).order_by(*_order(merged.c, sort)).limit(limit).subquery()
+    return select(TaskRecord).join(page_keys, TaskRecord.id == page_keys.c.id).order_by(*_order(TaskRecord, sort))
 
 
 def page(

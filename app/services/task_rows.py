@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -23,6 +23,14 @@ def close_task(session: Session, row: TaskRecord, state: str, by: str | None = N
     if by is not None:
         row.completed_by = by
     session.execute(delete(TaskCandidateGroup).where(TaskCandidateGroup.task_id == row.id))
+
+
+def _set_due(session: Session, row: TaskRecord, due_at: datetime | None) -> None:
+    """A task's due time changed (a timer was added or moved): its group rows follow."""
+    if row.due_at == due_at:
+        return
+    row.due_at = due_at
+    session.execute(update(TaskCandidateGroup).where(TaskCandidateGroup.task_id == row.id).values(due_at=due_at))
 
 
 def record_groups(session: Session, instance_id: int, group_keys: set[str]) -> None:
@@ -56,7 +64,7 @@ def sync_tasks(
     for view in views:
         due_at = next((due[k] for k in (view.id, *view.enclosing) if k in due), None)
         if view.id in open_rows:
-            open_rows[view.id].due_at = due_at
+            _set_due(session, open_rows[view.id], due_at)
             continue
         assignee = process_rights.permitted_assignee(session, view.assignee, view.candidate_groups)
         if assignee != view.assignee:  # e.g. registered_by is not in the task's groups: leave it to them
@@ -82,7 +90,10 @@ def sync_tasks(
             created_at=now,
             due_at=due_at,
         )
-        row.groups = [TaskCandidateGroup(task_id=view.id, group_key=g) for g in view.candidate_groups]
+        row.groups = [
+            TaskCandidateGroup(task_id=view.id, group_key=g, created_at=now, due_at=due_at)
+            for g in view.candidate_groups
+        ]
         new_groups.update(view.candidate_groups)
         session.add(row)
         audit.record(
