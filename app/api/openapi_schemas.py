@@ -172,3 +172,57 @@ TASK_LIST_OK = {
     },
     "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Task"}}}},
 }
+
+# GET /process-instances: page numbers up to the count's cap, a cursor for any depth.
+INSTANCE_LIST_PARAMS = [
+    _query("process_key", {"type": "string"}, "only instances of this process"),
+    _query("status", {"type": "string"}, "only instances in this status"),
+    _query("business_key", {"type": "string"}, "the instance with this registration number"),
+    _query(
+        "started_by",
+        {"type": "string"},
+        "username, or 'me': complaints the caller registered (first responder)",
+    ),
+    _query(
+        "page",
+        {"type": "integer", "minimum": 1, "default": 1},
+        "page number, newest first; page * per_page may be at most 10000 (400 naming page beyond it: "
+        "page on with cursor); must be 1 or absent with a cursor",
+    ),
+    _query("per_page", {"type": "integer", "minimum": 1, "maximum": 200, "default": 20}, "page size"),
+    _query(
+        "cursor",
+        {"type": "string", "maxLength": 400},
+        "opaque: the next_cursor (X-Next-Cursor) of the previous page, with the same filters; the page "
+        "starts after it, at any depth (400 naming cursor for anything else)",
+    ),
+]
+INSTANCE_LIST_OK = {
+    "description": "One page of instances, newest first (id descending)",
+    "headers": {
+        "X-Next-Cursor": {
+            "description": "the cursor of the next page (the body's next_cursor); absent on the last page",
+            "schema": {"type": "string"},
+        }
+    },
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "required": ["items", "total", "total_is_exact", "next_cursor"],
+                "properties": {
+                    "items": {"type": "array", "items": {"$ref": "#/components/schemas/InstanceSummary"}},
+                    "total": {
+                        "type": "integer",
+                        "description": "matching instances, counted up to 10000 (then 10000 and not exact)",
+                    },
+                    "total_is_exact": {"type": "boolean", "description": "false when total is the cap"},
+                    "next_cursor": {
+                        "type": ["string", "null"],
+                        "description": "pass as cursor for the next page; null on the last page",
+                    },
+                },
+            }
+        }
+    },
+}
