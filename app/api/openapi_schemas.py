@@ -186,8 +186,8 @@ INSTANCE_LIST_PARAMS = [
     _query(
         "page",
         {"type": "integer", "minimum": 1, "default": 1},
-        "page number, newest first; page * per_page may be at most 10000 (400 naming page beyond it: "
-        "page on with cursor); must be 1 or absent with a cursor",
+        "page number, newest first; beyond page 1, page * per_page may be at most 10000 (400 naming page "
+        "past it: page on with cursor); must be 1 or absent with a cursor",
     ),
     _query("per_page", {"type": "integer", "minimum": 1, "maximum": 200, "default": 20}, "page size"),
     _query(

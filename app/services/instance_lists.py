@@ -129,7 +129,7 @@ def _check_page(page: int, per_page: int, cursor: str | None, cap: int) -> None:
             code="bad_parameter",
             details=[{"field": "page", "message": "must be 1 (or absent) with a cursor"}],
         )
-    if page * per_page > cap:
+    if page > 1 and page * per_page > cap:  # the first page is always served
         raise BadRequest(
             f"query parameter 'page' reaches past the first {cap:,} instances; page on with 'cursor' "
             "(the next_cursor of the previous page)",
