@@ -33,6 +33,12 @@ class Spec:
 
 def instances(rt: Runtime, n: int, *, started_by: str = "agent") -> list[int]:
     """``n`` bare instance rows of a deployed definition (no engine state)."""
+    return instance_rows(rt, [{"started_by": started_by}] * n)
+
+
+def instance_rows(rt: Runtime, columns: list[dict[str, Any]]) -> list[int]:
+    """One bare instance row (no engine state) of a deployed definition per dict, which may set
+    any column (``process_key``, ``status``, ``started_by`` ...); their ids, in insert order."""
     with rt.sessions() as s:
         definition = s.scalars(select(ProcessDefinition).order_by(ProcessDefinition.id).limit(1)).one()
         now = utcnow()
@@ -45,14 +51,15 @@ def instances(rt: Runtime, n: int, *, started_by: str = "agent") -> list[int]:
                 "status": "running",
                 "state_json": "",
                 "variables": {},
-                "started_by": started_by,
+                "started_by": "agent",
                 "created_at": now,
                 "updated_at": now,
                 "lock_version": 1,
+                **row,
             }
-            for _ in range(n)
+            for row in columns
         ]
-        ids = list(s.scalars(insert(ProcessInstance).returning(ProcessInstance.id), rows))
+        ids = list(s.scalars(insert(ProcessInstance).returning(ProcessInstance.id, sort_by_parameter_order=True), rows))
         s.commit()
     return ids
 

@@ -19,6 +19,7 @@ from app.services import (
     complaints,
     deployments,
     idempotency,
+    instance_lists,
     instances,
     notifications,
     people,
@@ -155,17 +156,31 @@ def list_instances() -> Any:
     user = current_user()
     assert user is not None
     started_by = request.args.get("started_by")
-    rows, total = instances.search(
-        db(),
+    filters = instance_lists.InstanceFilters(
         process_key=request.args.get("process_key"),
         status=request.args.get("status"),
         business_key=request.args.get("business_key"),
         started_by=user.username if started_by == "me" else started_by,
-        viewer=user,
-        page=int_arg("page", 1),
-        per_page=int_arg("per_page", 20, hi=200),
     )
-    return {"items": [views.instance_summary(m) for m in rows], "total": total}
+    result = instance_lists.list_page(
+        db(),
+        user,
+        filters,
+        page=int_arg("page", 1),
+        per_page=int_arg("per_page", instance_lists.DEFAULT_PER_PAGE, hi=instance_lists.MAX_PER_PAGE),
+        cursor=request.args.get("cursor") or None,
+    )
+    response = jsonify(
+        {
+            "items": [views.instance_summary(m) for m in result.items],
+            "total": result.total,
+            "total_is_exact": result.total_is_exact,
+            "next_cursor": result.next_cursor,
+        }
+    )
+    if result.next_cursor:
+        response.headers["X-Next-Cursor"] = result.next_cursor
+    return response
 
 
 def _instance_json(instance_id: int) -> dict[str, Any]:

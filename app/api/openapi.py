@@ -5,7 +5,14 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from app.api.openapi_schemas import _TIME, SCHEMAS, TASK_LIST_OK, TASK_LIST_PARAMS
+from app.api.openapi_schemas import (
+    _TIME,
+    INSTANCE_LIST_OK,
+    INSTANCE_LIST_PARAMS,
+    SCHEMAS,
+    TASK_LIST_OK,
+    TASK_LIST_PARAMS,
+)
 
 _ERR = {"$ref": "#/components/schemas/Error"}
 
@@ -203,29 +210,11 @@ def openapi_document() -> dict[str, Any]:
                 tag="instances",
             ),
             "get": _op(
-                "Search instances",
-                {
-                    "200": _resp(
-                        "Page",
-                        {
-                            "type": "object",
-                            "properties": {
-                                "items": {"type": "array", "items": _ref("InstanceSummary")},
-                                "total": {"type": "integer"},
-                            },
-                        },
-                    )
-                },
+                "Search instances, newest first, one bounded page at a time",
+                {"200": INSTANCE_LIST_OK},
                 400,
                 401,
-                params=[
-                    _q("process_key"),
-                    _q("status"),
-                    _q("business_key"),
-                    _q("started_by", desc="username, or 'me': complaints the caller registered (first responder)"),
-                    _q("page", "integer"),
-                    _q("per_page", "integer"),
-                ],
+                params=INSTANCE_LIST_PARAMS,
                 tag="instances",
             ),
         },

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.services import cursors, instance_lists
+
 
 def _ref(name: str) -> dict[str, Any]:
     return {"$ref": f"#/components/schemas/{name}"}
@@ -146,6 +148,14 @@ def _query(name: str, schema: dict[str, Any], desc: str) -> dict[str, Any]:
     return {"name": name, "in": "query", "required": False, "schema": schema, "description": desc}
 
 
+def _cursor_param(desc: str) -> dict[str, Any]:
+    return _query("cursor", {"type": "string", "maxLength": cursors.MAX_LENGTH}, desc)
+
+
+def _next_cursor_header(desc: str) -> dict[str, Any]:
+    return {"X-Next-Cursor": {"description": desc, "schema": {"type": "string"}}}
+
+
 # GET /tasks: a bounded page (shared/api-contract.md "Bounded lists").
 TASK_LIST_PARAMS = [
     _query("instance_id", {"type": "integer"}, "only the tasks of this instance (applied before paging)"),
@@ -156,19 +166,63 @@ TASK_LIST_PARAMS = [
         "created: oldest first (created_at, id); due: by due time, those without one last, then as created",
     ),
     _query("limit", {"type": "integer", "minimum": 1, "maximum": 500, "default": 50}, "page size"),
-    _query(
-        "cursor",
-        {"type": "string", "maxLength": 400},
-        "opaque: the X-Next-Cursor of the previous page, with the same sort (400 naming cursor otherwise)",
-    ),
+    _cursor_param("opaque: the X-Next-Cursor of the previous page, with the same sort (400 naming cursor otherwise)"),
 ]
 TASK_LIST_OK = {
     "description": "One page of tasks, in the sort order",
-    "headers": {
-        "X-Next-Cursor": {
-            "description": "the cursor of the next page; absent on the last page",
-            "schema": {"type": "string"},
+    "headers": _next_cursor_header("the cursor of the next page; absent on the last page"),
+    "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Task"}}}},
+}
+
+# GET /process-instances: page numbers up to the count's cap, a cursor for any depth.
+_CAP = instance_lists.COUNT_CAP
+INSTANCE_LIST_PARAMS = [
+    _query("process_key", {"type": "string"}, "only instances of this process"),
+    _query("status", {"type": "string"}, "only instances in this status"),
+    _query("business_key", {"type": "string"}, "the instance with this registration number"),
+    _query("started_by", {"type": "string"}, "username, or 'me': complaints the caller registered (first responder)"),
+    _query(
+        "page",
+        {"type": "integer", "minimum": 1, "default": 1},
+        f"page number, newest first; beyond page 1, page * per_page may be at most {_CAP} (400 naming page "
+        "past it: page on with cursor); must be 1 or absent with a cursor",
+    ),
+    _query(
+        "per_page",
+        {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": instance_lists.MAX_PER_PAGE,
+            "default": instance_lists.DEFAULT_PER_PAGE,
+        },
+        "page size",
+    ),
+    _cursor_param(
+        "opaque: the next_cursor (X-Next-Cursor) of the previous page, with the same filters; the page "
+        "starts after it, at any depth (400 naming cursor for anything else)"
+    ),
+]
+INSTANCE_LIST_OK = {
+    "description": "One page of instances, newest first (id descending)",
+    "headers": _next_cursor_header("the cursor of the next page (the body's next_cursor); absent on the last page"),
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "required": ["items", "total", "total_is_exact", "next_cursor"],
+                "properties": {
+                    "items": {"type": "array", "items": {"$ref": "#/components/schemas/InstanceSummary"}},
+                    "total": {
+                        "type": "integer",
+                        "description": f"matching instances, counted up to {_CAP} (then {_CAP} and not exact)",
+                    },
+                    "total_is_exact": {"type": "boolean", "description": "false when total is the cap"},
+                    "next_cursor": {
+                        "type": ["string", "null"],
+                        "description": "pass as cursor for the next page; null on the last page",
+                    },
+                },
+            }
         }
     },
-    "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Task"}}}},
 }

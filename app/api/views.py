@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from app.models import AuditEntry, Notification, ProcessDefinition, ProcessInstance, TaskRecord
+from app.services.instance_lists import InstanceRow
 
 
 def iso(value: datetime | None) -> str | None:
@@ -37,7 +38,7 @@ def task_view(t: TaskRecord) -> dict[str, Any]:
     }
 
 
-def instance_summary(m: ProcessInstance) -> dict[str, Any]:
+def instance_summary(m: ProcessInstance | InstanceRow) -> dict[str, Any]:
     return {
         "id": m.id,
         "process_key": m.process_key,

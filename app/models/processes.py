@@ -41,9 +41,12 @@ class ProcessInstance(Base):
 
     __tablename__ = "process_instances"
     __table_args__ = (
-        Index("ix_instance_key_status", "process_key", "status"),
+        # the instance list is newest first (id DESC): each filter walks its index in that order
+        Index("ix_instance_status_id", "status", "id"),
+        Index("ix_instance_key_id", "process_key", "id"),
+        Index("ix_instance_key_status_id", "process_key", "status", "id"),
+        Index("ix_instance_started_by_id", "started_by", "id"),
         Index("ix_instance_business_key", "business_key"),
-        Index("ix_instance_status", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

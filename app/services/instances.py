@@ -17,7 +17,7 @@ from app.runtime import Runtime
 from app.services import audit, notifications, process_rights, task_rows, timers
 from app.services.deployments import latest_definition
 from app.services.forms import validate_against
-from app.services.visibility import may_view, visible_to
+from app.services.visibility import may_view
 
 BUSINESS_KEY_VARIABLE = "registration_number"
 
@@ -159,33 +159,6 @@ def get(session: Session, instance_id: int) -> ProcessInstance:
     if model is None:
         raise NotFound(f"no process instance {instance_id}", code="unknown_instance")
     return model
-
-
-def search(
-    session: Session,
-    *,
-    process_key: str | None,
-    status: str | None,
-    business_key: str | None,
-    started_by: str | None = None,
-    viewer: User | None = None,
-    page: int,
-    per_page: int,
-) -> tuple[list[ProcessInstance], int]:
-    stmt = select(ProcessInstance)
-    if viewer is not None:
-        stmt = stmt.where(visible_to(viewer))
-    if process_key:
-        stmt = stmt.where(ProcessInstance.process_key == process_key)
-    if status:
-        stmt = stmt.where(ProcessInstance.status == status)
-    if business_key:
-        stmt = stmt.where(ProcessInstance.business_key == business_key)
-    if started_by:
-        stmt = stmt.where(ProcessInstance.started_by == started_by)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = session.scalars(stmt.order_by(ProcessInstance.id.desc()).offset((page - 1) * per_page).limit(per_page))
-    return list(rows), total
 
 
 def open_incident_count(session: Session) -> int:

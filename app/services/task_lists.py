@@ -7,9 +7,6 @@ path is a correlated ``EXISTS`` on ``task_candidate_groups`` that the planner ma
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,8 +14,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, union
 from sqlalchemy.orm import Session
 
-from app.errors import BadRequest
 from app.models import TaskCandidateGroup, TaskRecord, User
+from app.services import cursors
 
 SORTS = ("created", "due")
 DEFAULT_LIMIT = 50
@@ -36,48 +33,33 @@ class Position:
     id: str
 
 
+CURSOR_KEYS = frozenset({"s", "c", "d", "i"})
+
+
 def encode_cursor(row: TaskRecord, sort: str) -> str:
     due = row.due_at.isoformat() if row.due_at else None
-    payload = {"s": sort, "c": row.created_at.isoformat(), "d": due, "i": row.id}
-    raw = json.dumps(payload, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _bad_cursor(why: str) -> BadRequest:
-    return BadRequest(
-        "query parameter 'cursor' is not a cursor this list gave out",
-        code="bad_parameter",
-        details=[{"field": "cursor", "message": why}],
-    )
+    return cursors.encode({"s": sort, "c": row.created_at.isoformat(), "d": due, "i": row.id})
 
 
 def _moment(value: Any) -> datetime:
     if not isinstance(value, str) or len(value) > 40:
-        raise _bad_cursor("malformed")
+        raise cursors.bad_cursor("malformed")
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise _bad_cursor("malformed") from None
+        raise cursors.bad_cursor("malformed") from None
     if moment.tzinfo is None:
-        raise _bad_cursor("malformed")
+        raise cursors.bad_cursor("malformed")
     return moment
 
 
 def decode_cursor(cursor: str, sort: str) -> Position:
     """The position a cursor names (400 naming ``cursor`` for anything else)."""
-    if len(cursor) > 400:
-        raise _bad_cursor("too long")
-    try:
-        raw = base64.urlsafe_b64decode(cursor.encode("ascii") + b"=" * (-len(cursor) % 4))
-        data = json.loads(raw)
-    except (UnicodeError, binascii.Error, ValueError):
-        raise _bad_cursor("malformed") from None
-    if not isinstance(data, dict) or set(data) != {"s", "c", "d", "i"}:
-        raise _bad_cursor("malformed")
+    data = cursors.decode(cursor, CURSOR_KEYS)
     if data["s"] != sort:
-        raise _bad_cursor("made for another sort order")
+        raise cursors.bad_cursor("made for another sort order")
     if not isinstance(data["i"], str) or not 0 < len(data["i"]) <= 36:
-        raise _bad_cursor("malformed")
+        raise cursors.bad_cursor("malformed")
     due = None if data["d"] is None else _moment(data["d"])
     return Position(sort, _moment(data["c"]), due, data["i"])
 

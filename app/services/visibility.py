@@ -62,12 +62,10 @@ def visible_ids(
     (ix_instance_group_key)."""
     if sees_everything(user):
         return None
-    where = [*conditions]
-    if before is not None:
-        where.append(ProcessInstance.id < before)
 
     def newest(stmt: Select[tuple[int]], order: Any) -> Select[tuple[int]]:
-        return stmt.where(*where).order_by(order.desc()).limit(limit)
+        below = [] if before is None else [order < before]
+        return stmt.where(*conditions, *below).order_by(order.desc()).limit(limit)
 
     arms = [newest(select(ProcessInstance.id).where(ProcessInstance.started_by == user.username), ProcessInstance.id)]
     for column in (TaskRecord.assignee, TaskRecord.completed_by):

@@ -10,7 +10,17 @@ from werkzeug.wrappers import Response
 
 from app.errors import Conflict, Forbidden, Invalid, NotAuthenticated, NotFound, TooManyAttempts
 from app.http import current_user, db, log_in_attempt, runtime
-from app.services import complaints, deployments, instances, notifications, people, process_rights, tasks, visibility
+from app.services import (
+    complaints,
+    deployments,
+    instance_lists,
+    instances,
+    notifications,
+    people,
+    process_rights,
+    tasks,
+    visibility,
+)
 from app.throttle import login_throttled
 from app.web import complaint_view, form_input, pages, queries, template_helpers
 from app.web.presenters import bilingual, group_name, status_label
@@ -147,13 +157,17 @@ def complete(task_id: str) -> Any:
 @login_required
 def instance_list() -> str:
     page = request.args.get("page", "1")
+    filters = instance_lists.InstanceFilters(
+        process_key=request.args.get("process_key") or None,
+        status=request.args.get("status") or None,
+        business_key=request.args.get("business_key", "").strip() or None,
+    )
     return pages.instances_page(
         db(),
         signed_in_user(),
-        process_key=request.args.get("process_key", ""),
-        status=request.args.get("status", ""),
-        business_key=request.args.get("business_key", "").strip(),
-        page=int(page) if page.isdigit() and int(page) > 0 else 1,
+        filters,
+        page=int(page) if page.isascii() and page.isdigit() and len(page) <= 18 and int(page) > 0 else 1,
+        cursor=request.args.get("cursor") or None,
     )
 
 

@@ -13,7 +13,7 @@ from app.clock import utcnow
 from app.errors import AppError, Invalid
 from app.models import ProcessInstance, TaskRecord, User
 from app.runtime import Runtime
-from app.services import instances, notifications, task_lists, tasks, visibility
+from app.services import instance_lists, instances, notifications, task_lists, tasks, visibility
 from app.services.instance_details import describe
 from app.web import complaint_view, form_input, history_view, queries, timing
 from app.web.forms_render import build_fields, display_values, localized
@@ -153,22 +153,26 @@ def notifications_page(session: Session, user: User, *, unread_only: bool) -> st
     )
 
 
-def instances_page(session: Session, user: User, *, process_key: str, status: str, business_key: str, page: int) -> str:
-    rows, total = instances.search(
-        session,
-        viewer=user,
-        process_key=process_key or None,
-        status=status or None,
-        business_key=business_key or None,
-        page=page,
-        per_page=PER_PAGE,
-    )
+def instances_page(
+    session: Session, user: User, filters: instance_lists.InstanceFilters, *, page: int, cursor: str | None
+) -> str:
+    """One page of the complaint list (newest first) with a capped count; past the count's cap, or
+    after a cursor page, the next link carries the cursor instead of a page number."""
+    result = instance_lists.list_page(session, user, filters, page=page, per_page=PER_PAGE, cursor=cursor)
+    next_page = page + 1 if not cursor and (page + 1) * PER_PAGE <= instance_lists.COUNT_CAP else None
     return render_template(
         "instances.html",
-        instances=rows,
-        total=total,
-        page=page,
-        pages=max(1, -(-total // PER_PAGE)),
-        filters={"process_key": process_key, "status": status, "business_key": business_key},
+        instances=result.items,
+        total=result.total,
+        total_is_exact=result.total_is_exact,
+        page=None if cursor else page,
+        pages=-(-result.total // PER_PAGE) if result.total_is_exact else None,
+        next_page=next_page if result.next_cursor else None,
+        next_cursor=result.next_cursor if next_page is None else None,
+        filters={
+            "process_key": filters.process_key or "",
+            "status": filters.status or "",
+            "business_key": filters.business_key or "",
+        },
         process_names=queries.process_names(session),
     )

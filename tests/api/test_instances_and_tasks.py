@@ -253,7 +253,8 @@ def test_instance_list_shows_only_what_the_caller_may_see(login, flow):
     inst = start(login("agent"))
     visible = {i["id"] for i in login("agent2").get("/process-instances?process_key=flow", expect=200)["items"]}
     assert inst["id"] in visible  # customer service
-    assert login("quality").get("/process-instances?process_key=flow", expect=200) == {"items": [], "total": 0}
+    hidden = login("quality").get("/process-instances?process_key=flow", expect=200)
+    assert (hidden["items"], hidden["total"], hidden["total_is_exact"]) == ([], 0, True)
     [task] = login("agent").get(f"/tasks?instance_id={inst['id']}", expect=200)
     login("agent").post(f"/tasks/{task['id']}/complete", json={"data": {}}, expect=200)
     listed = login("quality").get("/process-instances?process_key=flow", expect=200)

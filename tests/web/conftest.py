@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -16,6 +17,7 @@ from app.models import Notification
 from app.runtime import Runtime
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+NEXT_PAGE = re.compile(r'<a id="next-page" rel="next" href="([^"]+)"')
 
 INTAKE_FORM = {
     "channel": "phone",
@@ -67,6 +69,26 @@ def web_login(app: Flask) -> Any:
         return user
 
     return _login
+
+
+@pytest.fixture
+def walk_pages() -> Any:
+    """``walk_pages(user, path, row)`` -> (the ``row`` pattern's matches in order, each page's HTML),
+    following the pages' next links from ``path``."""
+
+    def _walk(user: WebUser, path: str, row: re.Pattern[str]) -> tuple[list[str], list[str]]:
+        found: list[str] = []
+        pages: list[str] = []
+        while path:
+            page = user.text(path)
+            pages.append(page)
+            found.extend(row.findall(page))
+            link = NEXT_PAGE.search(page)
+            path = html.unescape(link.group(1)) if link else ""
+            assert len(pages) < 20
+        return found, pages
+
+    return _walk
 
 
 @pytest.fixture

@@ -3,46 +3,31 @@ keeps the scope and the due-time sort, and the pages together are the whole inbo
 
 from __future__ import annotations
 
-import html
 import re
 
 from tests.task_rows import Spec, instances, write
+from tests.web.conftest import NEXT_PAGE
 
 ROW = re.compile(r'<tr data-task-id="([^"]+)"')
-NEXT = re.compile(r'<a id="next-page" rel="next" href="([^"]+)"')
 
 
 def _specs(n: int) -> list[Spec]:
     return [Spec(["quality"], created=i // 3, due=None if i % 4 == 0 else (i * 7) % 50, instance=i) for i in range(n)]
 
 
-def _walk(user, path: str) -> tuple[list[str], list[str]]:
-    """Follow the next-page links from ``path``: (task ids in order, pages' HTML)."""
-    ids: list[str] = []
-    pages: list[str] = []
-    while path:
-        page = user.text(path)
-        pages.append(page)
-        ids.extend(ROW.findall(page))
-        found = NEXT.search(page)
-        path = html.unescape(found.group(1)) if found else ""
-        assert len(pages) < 20
-    return ids, pages
-
-
-def test_the_inbox_shows_one_page_and_a_next_link(rt, web_login):
+def test_the_inbox_shows_one_page_and_a_next_link(rt, web_login, walk_pages):
     specs = _specs(120)
     write(rt, instances(rt, 7), specs)
     quality = web_login("quality", lang="en")
-    ids, pages = _walk(quality, "/")
+    ids, pages = walk_pages(quality, "/", ROW)
     assert [len(ROW.findall(p)) for p in pages] == [50, 50, 20]
     assert ids == [s.id for s in sorted(specs, key=lambda s: (s.created, s.id))]
     assert "120 open tasks" in pages[0] and "Next page" in pages[0] and "First page" in pages[1]
     assert 'id="next-page"' not in pages[-1]
-    by_due, due_pages = _walk(quality, "/?sort=due")
+    by_due, due_pages = walk_pages(quality, "/?sort=due", ROW)
     expected = sorted(specs, key=lambda s: (s.due is None, s.due or 0, s.created, s.id))
     assert by_due == [s.id for s in expected]
-    assert all("sort=due" in NEXT.search(p).group(1) for p in due_pages[:-1])  # the link keeps the sort
+    assert all("sort=due" in NEXT_PAGE.search(p).group(1) for p in due_pages[:-1])  # the link keeps the sort
     assert "data-due-state" in due_pages[0]
     assert web_login("quality").text("/?scope=mine").count("<tr data-task-id") == 0
 
