@@ -307,7 +307,12 @@ def list_notifications() -> Any:
     user = current_user()
     assert user is not None
     rows = notifications.for_user(db(), user, unread_only=request.args.get("unread") in ("1", "true"))
-    return {"items": [views.notification_view(n) for n in rows], "unread": notifications.unread_count(db(), user)}
+    unread = notifications.unread_count(db(), user)
+    return {
+        "items": [views.notification_view(n) for n in rows],
+        "unread": min(unread, notifications.UNREAD_CAP),
+        "unread_is_exact": unread <= notifications.UNREAD_CAP,
+    }
 
 
 @bp.post("/notifications/<int:notification_id>/read")

@@ -15,6 +15,8 @@ class Notification(Base):
     __tablename__ = "notifications"
     __table_args__ = (
         Index("ix_notification_user_read", "username", "read_at"),
+        # a user's notifications newest first (the list is the newest 100)
+        Index("ix_notification_user_id", "username", "id"),
         Index("ix_notification_email_status", "email_status"),
     )
 

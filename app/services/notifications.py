@@ -104,13 +104,19 @@ def for_user(session: Session, user: User, *, unread_only: bool = False, limit: 
     return list(session.scalars(stmt.order_by(Notification.id.desc()).limit(limit)))
 
 
-def unread_count(session: Session, user: User) -> int:
-    return (
-        session.scalar(
-            select(func.count()).where(Notification.username == user.username, Notification.read_at.is_(None))
-        )
-        or 0
+UNREAD_CAP = 999
+
+
+def unread_count(session: Session, user: User, cap: int = UNREAD_CAP) -> int:
+    """The user's unread notifications, counted up to ``cap + 1`` rows (shown as "999+"): the
+    bell is on every page, so its count never walks a backlog of any size."""
+    unread = (
+        select(Notification.id)
+        .where(Notification.username == user.username, Notification.read_at.is_(None))
+        .limit(cap + 1)
+        .subquery()
     )
+    return session.scalar(select(func.count()).select_from(unread)) or 0
 
 
 def mark_read(session: Session, user: User, notification_id: int) -> Notification:

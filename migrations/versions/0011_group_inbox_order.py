@@ -6,6 +6,7 @@ a page of a group's inbox is one index walk that stops after the page, however m
 group has; the membership probe of one task keeps the primary key (task_id, group_key).
 ``ix_task_ready_assignee_created`` / ``ix_task_ready_assignee_due`` (partial on ready tasks) do
 the same for a user's own open tasks and replace ``ix_task_state_assignee``.
+``ix_notification_user_id`` (username, id): a user's newest notifications without a sort.
 
 Revision ID: 0011
 Revises: 0010
@@ -47,9 +48,11 @@ def upgrade() -> None:
             'ix_task_ready_assignee_due', ['assignee', 'due_at', 'created_at', 'id'], unique=False,
             postgresql_where=READY, sqlite_where=READY,
         )
+    op.create_index('ix_notification_user_id', 'notifications', ['username', 'id'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index('ix_notification_user_id', table_name='notifications')
     with op.batch_alter_table('tasks', schema=None) as batch_op:
         batch_op.drop_index('ix_task_ready_assignee_due')
         batch_op.drop_index('ix_task_ready_assignee_created')
