@@ -1,0 +1,152 @@
+"""Scale: the inbox, the case page, the lists and the scheduler's poll over 100 k and 1 M cases.
+
+Per database (SQLite with the product's settings; PostgreSQL, see ``bench.postgres``) and size,
+in a process of its own on a fresh database: ``setup_product`` (migrations, the deployed
+complaint_handling diagram, the demo users), the bulk cases of ``bench.scale_data``, planner
+statistics, then ``bench.scale_probe`` measures each endpoint in-process through the real Flask
+app (the scheduler not started).
+
+``python -m bench.scale DB_URL SIZE OUT.json`` runs one database and size; ``make bench`` runs
+every size of ``BENCH_SCALE_SIZES`` (100000,1000000) on both databases and writes the "Scale"
+section of docs/benchmarks.md (``python -m bench --scale-only`` only that section).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, event, text
+
+from bench import machine
+from bench.postgres import Postgres, PostgresUnavailable
+
+SECRET = "bench-secret-key-0123456789"
+
+
+def log(message: str) -> None:
+    print(f"    scale: {message}", file=sys.stderr, flush=True)
+
+
+def sqlite_loader(url: str) -> Engine:
+    """The product's SQLite engine, with durability off for the load only (no journal, no fsync,
+    no foreign-key checks); the file goes back to WAL afterwards."""
+    from app.db import make_engine
+
+    engine = make_engine(url)
+
+    @event.listens_for(engine, "connect")
+    def _fast(dbapi_conn: Any, _record: Any) -> None:
+        cur = dbapi_conn.cursor()
+        for pragma in ("journal_mode=OFF", "synchronous=OFF", "foreign_keys=OFF", "cache_size=-1000000"):
+            cur.execute(f"PRAGMA {pragma}")
+        cur.execute("PRAGMA temp_store=MEMORY")
+        cur.close()
+
+    return engine
+
+
+def database_bytes(engine: Engine) -> int:
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            return int(conn.execute(text("SELECT pg_database_size(current_database())")).scalar_one())
+        pages = conn.execute(text("PRAGMA page_count")).scalar_one()
+        return int(pages) * int(conn.execute(text("PRAGMA page_size")).scalar_one())
+
+
+def load(url: str, size: int, state_bytes: int) -> tuple[Any, dict[str, Any]]:
+    """A fresh product database with ``size`` generated cases; the app and what was loaded."""
+    from app import create_app
+    from app.cli import setup_product
+    from bench import scale_data
+
+    app = create_app(database_url=url, secret_key=SECRET, demo_data=True, simulated_clock=True, scheduler_enabled=False)
+    rt = app.extensions["runtime"]
+    setup_product(rt, demo=True)
+    if rt.db.dialect.name == "sqlite":
+        rt.db.dispose()  # the journal mode changes only with no other connection open
+        loader = sqlite_loader(url)
+        info = scale_data.generate(loader, size, state_bytes=state_bytes)
+        raw = loader.raw_connection()  # outside any transaction (the engine would begin one)
+        raw.cursor().execute("PRAGMA journal_mode=WAL")
+        raw.close()
+        info["analyze_s"] = scale_data.analyze(loader)
+        loader.dispose()
+    else:
+        info = scale_data.generate(rt.db, size, state_bytes=state_bytes)
+        info["analyze_s"] = scale_data.analyze(rt.db)
+    info["db_bytes"] = database_bytes(rt.db)
+    return app, info
+
+
+def run_one(url: str, size: int, out: Path) -> None:
+    from bench import scale_probe
+
+    state_bytes = int(os.environ.get("BENCH_SCALE_STATE_BYTES", "2000"))
+    t0 = time.perf_counter()
+    app, info = load(url, size, state_bytes)
+    log(f"{size:,} cases loaded in {info['load_s']:.0f} s (+ {info['analyze_s']:.0f} s statistics)")
+    log(", ".join(f"{k} {v:.1f} s" for k, v in info["seconds"].items()))
+    requests = int(os.environ.get("BENCH_SCALE_REQUESTS", "150"))
+    endpoints = scale_probe.measure(app, info, requests=requests)
+    result = {
+        "size": size,
+        "load": info,
+        "endpoints": endpoints,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "seconds": time.perf_counter() - t0,
+    }
+    app.extensions["runtime"].db.dispose()
+    out.write_text(json.dumps(result, default=str), encoding="utf-8")
+
+
+# --- every database and size, each in its own process ----------------------------------------------
+def _child(url: str, size: int, tmp: Path, label: str) -> dict[str, Any]:
+    out = tmp / f"scale-{label}-{size}.json"
+    cmd = [sys.executable, "-m", "bench.scale", url, str(size), str(out)]
+    env = {**os.environ, "PYTHONPATH": str(machine.ROOT)}
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True, env=env, cwd=machine.ROOT)
+    result: dict[str, Any] = json.loads(out.read_text())
+    result["wall_s"] = time.perf_counter() - t0
+    log(f"{label} {size:,}: done in {result['wall_s']:.0f} s")
+    return result
+
+
+def sizes_from_env() -> list[int]:
+    raw = os.environ.get("BENCH_SCALE_SIZES", "100000,1000000")
+    return [int(s) for s in raw.replace("_", "").split(",") if s.strip()]
+
+
+def measure(tmp: Path, *, postgres: bool, sizes: list[int]) -> dict[str, Any]:
+    """Results per database and size (PostgreSQL skipped with the reason when unavailable)."""
+    results: dict[str, Any] = {"sizes": sizes, "load_before": machine.load()}
+    results["sqlite"] = {}
+    for size in sizes:
+        db = tmp / f"scale-{size}.db"
+        results["sqlite"][str(size)] = _child(f"sqlite:///{db}", size, tmp, "sqlite")
+        for leftover in tmp.glob(f"scale-{size}.db*"):
+            leftover.unlink()
+    if postgres:
+        try:
+            with Postgres.open() as pg:
+                results["postgresql_server"] = {"where": pg.where, **pg.settings}
+                results["postgresql"] = {}
+                for size in sizes:
+                    url = pg.new_database(f"scale{size}")
+                    results["postgresql"][str(size)] = _child(url, size, tmp, "postgresql")
+                    pg.drop_database(url)
+        except PostgresUnavailable as exc:
+            results["postgresql_skipped"] = str(exc)
+    results["load_after"] = machine.load()
+    return results
+
+
+if __name__ == "__main__":
+    run_one(sys.argv[1], int(sys.argv[2]), Path(sys.argv[3]))

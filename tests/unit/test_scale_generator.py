@@ -1,0 +1,79 @@
+"""The scale bench's bulk generator (bench/scale_data.py) on the test database: the shape the
+bench report describes, and the product's own reads working on what it wrote."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+
+import pytest
+from sqlalchemy import inspect, select, text
+
+from app.models import ProcessInstance, TaskCandidateGroup, TaskRecord, TimerRecord
+from bench import scale_data
+
+N = 500
+
+
+@pytest.fixture
+def generated(rt):
+    info = scale_data.generate(rt.db, N, state_bytes=300)
+    yield info
+    if inspect(rt.db).has_table("instance_groups"):  # not among the rows the fixtures clean up
+        with rt.db.begin() as conn:
+            conn.execute(text("DELETE FROM instance_groups"))
+
+
+def test_shape_of_the_generated_cases(rt, generated):
+    first = generated["first_id"]
+    with rt.sessions() as s:
+        cases = list(s.execute(select(ProcessInstance.id, ProcessInstance.status, ProcessInstance.business_key)))
+        tasks = list(s.scalars(select(TaskRecord)))
+        groups = list(s.execute(select(TaskCandidateGroup.task_id, TaskCandidateGroup.group_key)))
+        timers = list(s.execute(select(TimerRecord.instance_id, TimerRecord.status)))
+    assert [c.id for c in cases] == list(range(first, first + N))
+    status = Counter(c.status for c in cases)
+    assert 0.6 * N < status["completed"] < 0.8 * N
+    assert status["running"] > 0.2 * N
+    open_ids = {c.id for c in cases if c.status != "completed"}
+
+    ready = Counter(t.instance_id for t in tasks if t.state == "ready")
+    assert set(ready) == open_ids
+    assert set(ready.values()) == {1}
+    finished = [t for t in tasks if t.state == "completed"]
+    assert all(t.completed_by and t.completed_at for t in finished)
+    assert len(finished) > 6 * status["completed"]
+
+    rows: dict[str, set[str]] = {}
+    for task_id, group in groups:
+        rows.setdefault(task_id, set()).add(group)
+    new_schema = generated["instance_groups"]
+    for t in tasks:
+        expected = set(t.candidate_groups) if t.state == "ready" or not new_schema else set()
+        assert rows.get(t.id, set()) == expected, t.element_id
+    quality = {t.instance_id for t in tasks if t.state == "ready" and "quality" in t.candidate_groups}
+    assert len(quality) > 0.05 * len(open_ids)
+
+    keys = [c.business_key for c in cases]
+    assert len(set(keys)) == N
+    assert all(re.fullmatch(rf"TS\d{{8}}-0*{c.id}", c.business_key) for c in cases)
+    pending = Counter(i for i, st in timers if st == "pending")
+    assert set(pending) == open_ids and set(pending.values()) <= {1, 2}
+
+
+def test_the_product_reads_the_generated_cases(login, rt, generated):
+    quality = login("quality")
+    page = quality.get("/tasks", expect=200)
+    assert 0 < len(page) <= 50
+    assert all("quality" in t["candidate_groups"] or t["assignee"] == "quality" for t in page)
+    if len(page) == 50:
+        cursor = quality.last.headers["X-Next-Cursor"]
+        assert quality.get(f"/tasks?cursor={cursor}", expect=200)
+    admin = login("admin")
+    first = generated["first_id"]
+    case = admin.get(f"/process-instances/{first + N // 2}", expect=200)
+    assert case["business_key"].startswith("TS")
+    with rt.sessions() as s:
+        variables = s.scalar(select(ProcessInstance.variables).where(ProcessInstance.id == first))
+    assert json.loads(json.dumps(variables))["registration_number"].startswith("TS")
