@@ -229,7 +229,7 @@ def run(probe: Probe, statements: Statements, requests: int) -> dict[str, Any]:
         probe.call(i)
         if time.perf_counter() - started > PROBE_SECONDS / 4:
             break
-    times, sizes, counts, codes = [], [], [], Counter[int]()
+    times, sizes, counts, sql_times, codes = [], [], [], [], Counter[int]()
     seen: list[tuple[str, Any, float]] = []
     started = time.perf_counter()
     for i in range(requests):
@@ -241,6 +241,7 @@ def run(probe: Probe, statements: Statements, requests: int) -> dict[str, Any]:
         statements.active = False
         sizes.append(size)
         counts.append(len(statements.seen))
+        sql_times.append(sum(seconds for _, _, seconds in statements.seen))
         codes[status] += 1
         seen += statements.seen
         if time.perf_counter() - started > PROBE_SECONDS and i >= 2:
@@ -252,6 +253,7 @@ def run(probe: Probe, statements: Statements, requests: int) -> dict[str, Any]:
         "p95_ms": 1000 * percentile(times, 95),
         "max_ms": 1000 * max(times),
         "statements": median(counts),
+        "sql_ms": 1000 * median(sql_times),
         "bytes": median(sizes),
         "status": {str(k): v for k, v in sorted(codes.items())},
     }

@@ -147,11 +147,6 @@ class Draw:
         return low + int(self.random() * (high - low))
 
 
-def business_key(prefix: str, created: datetime, instance_id: int) -> str:
-    """As ``app.services.instances.business_key_for`` makes it."""
-    return f"{prefix}{created:%Y%m%d}-{instance_id:06d}"
-
-
 def _variables(draw: Draw, instance_id: int, subject: str, amount: int, key: str) -> str:
     """The case's data as JSON: a few fields of the start record (no quotes or escapes in them)."""
     return (
@@ -191,7 +186,7 @@ def cases(
         day = created // 86400
         if day not in day_keys:
             day_keys[day] = f"{datetime.fromtimestamp(created, now.tzinfo):%Y%m%d}"
-        key = f"{prefix}{day_keys[day]}-{instance_id:06d}"
+        key = f"{prefix}{day_keys[day]}-{instance_id:06d}"  # as instances.business_key_for makes it
         room = max(end + 3000 - created, 60)  # the case's tasks all happened before now
         yield Case(
             n=i,
