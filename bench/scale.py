@@ -107,16 +107,22 @@ def run_one(url: str, size: int, out: Path) -> None:
 
 
 # --- every database and size, each in its own process ----------------------------------------------
-def _child(url: str, size: int, tmp: Path, label: str) -> dict[str, Any]:
-    out = tmp / f"scale-{label}-{size}.json"
+def _child(url: str, size: int, tmp: Path, db: str, results: dict[str, Any]) -> None:
+    """One database and size in a process of its own; a failure is noted and the others go on."""
+    out = tmp / f"scale-{db}-{size}.json"
     cmd = [sys.executable, "-m", "bench.scale", url, str(size), str(out)]
     env = {**os.environ, "PYTHONPATH": str(machine.ROOT)}
     t0 = time.perf_counter()
-    subprocess.run(cmd, check=True, env=env, cwd=machine.ROOT)
+    try:
+        subprocess.run(cmd, check=True, env=env, cwd=machine.ROOT)
+    except subprocess.CalledProcessError as exc:
+        results.setdefault("failed", []).append(f"{db} {size:,}: exit code {exc.returncode} (see the bench's output)")
+        log(f"{db} {size:,}: FAILED (exit code {exc.returncode})")
+        return
     result: dict[str, Any] = json.loads(out.read_text())
     result["wall_s"] = time.perf_counter() - t0
-    log(f"{label} {size:,}: done in {result['wall_s']:.0f} s")
-    return result
+    results.setdefault(db, {})[str(size)] = result
+    log(f"{db} {size:,}: done in {result['wall_s']:.0f} s")
 
 
 def sizes_from_env() -> list[int]:
@@ -127,20 +133,17 @@ def sizes_from_env() -> list[int]:
 def measure(tmp: Path, *, postgres: bool, sizes: list[int]) -> dict[str, Any]:
     """Results per database and size (PostgreSQL skipped with the reason when unavailable)."""
     results: dict[str, Any] = {"sizes": sizes, "load_before": machine.load()}
-    results["sqlite"] = {}
     for size in sizes:
-        db = tmp / f"scale-{size}.db"
-        results["sqlite"][str(size)] = _child(f"sqlite:///{db}", size, tmp, "sqlite")
+        _child(f"sqlite:///{tmp / f'scale-{size}.db'}", size, tmp, "sqlite", results)
         for leftover in tmp.glob(f"scale-{size}.db*"):
             leftover.unlink()
     if postgres:
         try:
             with Postgres.open() as pg:
                 results["postgresql_server"] = {"where": pg.where, **pg.settings}
-                results["postgresql"] = {}
                 for size in sizes:
                     url = pg.new_database(f"scale{size}")
-                    results["postgresql"][str(size)] = _child(url, size, tmp, "postgresql")
+                    _child(url, size, tmp, "postgresql", results)
                     pg.drop_database(url)
         except PostgresUnavailable as exc:
             results["postgresql_skipped"] = str(exc)

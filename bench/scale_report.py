@@ -163,7 +163,7 @@ def _plans(db: str, by_size: dict[str, Any]) -> list[str]:
 
 def section(results: dict[str, Any]) -> list[str]:
     """The "Scale" section of docs/benchmarks.md."""
-    if not results or not any(results.get(db) for db in NAMES):
+    if not results or not any(results.get(db) for db in (*NAMES, "failed")):
         return ["## Scale", "", "Not measured in this run (`--no-scale`, `BENCH_SCALE=0`)."]
     lines = ["## Scale", "", *_shape(results)]
     lines += [
@@ -184,6 +184,8 @@ def section(results: dict[str, Any]) -> list[str]:
     for db in NAMES:
         if results.get(db):
             lines += [f"### {NAMES[db]}", "", *_results(db, results[db]), ""]
+    for failure in results.get("failed", []):
+        lines += [f"**Not measured**: {failure}.", ""]
     if "postgresql_skipped" in results:
         lines += [f"PostgreSQL not measured: {results['postgresql_skipped']}.", ""]
     if "postgresql_server" in results:
