@@ -6,7 +6,8 @@ complaint_handling diagram, the demo users), the bulk cases of ``bench.scale_dat
 statistics, then ``bench.scale_probe`` measures each endpoint in-process through the real Flask
 app (the scheduler not started).
 
-``python -m bench.scale DB_URL SIZE OUT.json`` runs one database and size; ``make bench`` runs
+``python -m bench.scale load DB_URL SIZE LOADED.json`` loads one database,
+``python -m bench.scale measure DB_URL LOADED.json OUT.json`` measures it; ``make bench`` runs
 every size of ``BENCH_SCALE_SIZES`` (100000,1000000) on both databases and writes the "Scale"
 section of docs/benchmarks.md (``python -m bench --scale-only`` only that section).
 """
@@ -60,14 +61,23 @@ def database_bytes(engine: Engine) -> int:
         return int(pages) * int(conn.execute(text("PRAGMA page_size")).scalar_one())
 
 
-def load(url: str, size: int, state_bytes: int) -> tuple[Any, dict[str, Any]]:
-    """A fresh product database with ``size`` generated cases; the app and what was loaded."""
+def product_app(url: str) -> Any:
+    """The product's app on the bench database, the scheduler not started."""
     from app import create_app
+
+    return create_app(
+        database_url=url, secret_key=SECRET, demo_data=True, simulated_clock=True, scheduler_enabled=False
+    )
+
+
+def load(url: str, size: int, out: Path) -> None:
+    """A fresh product database with ``size`` generated cases and planner statistics; what was
+    loaded goes to ``out``."""
     from app.cli import setup_product
     from bench import scale_data
 
-    app = create_app(database_url=url, secret_key=SECRET, demo_data=True, simulated_clock=True, scheduler_enabled=False)
-    rt = app.extensions["runtime"]
+    state_bytes = int(os.environ.get("BENCH_SCALE_STATE_BYTES", "2000"))
+    rt = product_app(url).extensions["runtime"]
     setup_product(rt, demo=True)
     if rt.db.dialect.name == "sqlite":
         rt.db.dispose()  # the journal mode changes only with no other connection open
@@ -82,25 +92,26 @@ def load(url: str, size: int, state_bytes: int) -> tuple[Any, dict[str, Any]]:
         info = scale_data.generate(rt.db, size, state_bytes=state_bytes)
         info["analyze_s"] = scale_data.analyze(rt.db)
     info["db_bytes"] = database_bytes(rt.db)
-    return app, info
-
-
-def run_one(url: str, size: int, out: Path) -> None:
-    from bench import scale_probe
-
-    state_bytes = int(os.environ.get("BENCH_SCALE_STATE_BYTES", "2000"))
-    t0 = time.perf_counter()
-    app, info = load(url, size, state_bytes)
+    rt.db.dispose()
     log(f"{size:,} cases loaded in {info['load_s']:.0f} s (+ {info['analyze_s']:.0f} s statistics)")
     log(", ".join(f"{k} {v:.1f} s" for k, v in info["seconds"].items()))
+    out.write_text(json.dumps(info), encoding="utf-8")
+
+
+def measure_endpoints(url: str, loaded: Path, out: Path) -> None:
+    """Every endpoint on a loaded database, in a process that did not load it (so that its peak
+    RSS is the serving app's)."""
+    from bench import scale_probe
+
+    info = json.loads(loaded.read_text())
+    app = product_app(url)
     requests = int(os.environ.get("BENCH_SCALE_REQUESTS", "150"))
-    endpoints = scale_probe.measure(app, info, requests=requests)
     result = {
-        "size": size,
+        "size": info["cases"],
         "load": info,
-        "endpoints": endpoints,
+        "requests": requests,
+        "endpoints": scale_probe.measure(app, info, requests=requests),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "seconds": time.perf_counter() - t0,
     }
     app.extensions["runtime"].db.dispose()
     out.write_text(json.dumps(result, default=str), encoding="utf-8")
@@ -109,12 +120,12 @@ def run_one(url: str, size: int, out: Path) -> None:
 # --- every database and size, each in its own process ----------------------------------------------
 def _child(url: str, size: int, tmp: Path, db: str, results: dict[str, Any]) -> None:
     """One database and size in a process of its own; a failure is noted and the others go on."""
-    out = tmp / f"scale-{db}-{size}.json"
-    cmd = [sys.executable, "-m", "bench.scale", url, str(size), str(out)]
+    loaded, out = tmp / f"scale-{db}-{size}-load.json", tmp / f"scale-{db}-{size}.json"
     env = {**os.environ, "PYTHONPATH": str(machine.ROOT)}
     t0 = time.perf_counter()
     try:
-        subprocess.run(cmd, check=True, env=env, cwd=machine.ROOT)
+        for cmd in (["load", url, str(size), str(loaded)], ["measure", url, str(loaded), str(out)]):
+            subprocess.run([sys.executable, "-m", "bench.scale", *cmd], check=True, env=env, cwd=machine.ROOT)
     except subprocess.CalledProcessError as exc:
         results.setdefault("failed", []).append(f"{db} {size:,}: exit code {exc.returncode} (see the bench's output)")
         log(f"{db} {size:,}: FAILED (exit code {exc.returncode})")
@@ -152,4 +163,7 @@ def measure(tmp: Path, *, postgres: bool, sizes: list[int]) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    run_one(sys.argv[1], int(sys.argv[2]), Path(sys.argv[3]))
+    if sys.argv[1] == "load":
+        load(sys.argv[2], int(sys.argv[3]), Path(sys.argv[4]))
+    else:
+        measure_endpoints(sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]))

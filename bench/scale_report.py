@@ -81,14 +81,15 @@ def _shape(results: dict[str, Any]) -> list[str]:
                 *counts,
                 _bytes(load["db_bytes"]),
                 f"{r['peak_rss_mb']:.0f} MB",
-                f"{r.get('wall_s', r['seconds']):.0f}",
+                f"{r['wall_s']:.0f}",
             ]
         )
     lines += [*_table(header, rows), ""]
     lines += [
         "*load s* is the whole generator (per-case attributes in Python, inserts, index rebuild, one",
         "transaction); *statistics s* the `VACUUM ANALYZE` (PostgreSQL) or `ANALYZE` (SQLite) after it;",
-        "*run s* load, statistics and every measurement. Statistics: PostgreSQL's autovacuum would",
+        "*peak RSS* the measuring process's (the app serving every request; the load runs in a process",
+        "of its own); *run s* load, statistics and every measurement. Statistics: PostgreSQL's autovacuum would",
         "gather them by itself soon after such a load; SQLite has none unless `ANALYZE` runs, so the",
         f"bench runs it explicitly; {SQLITE_STATISTICS}",
         "",
@@ -166,11 +167,12 @@ def section(results: dict[str, Any]) -> list[str]:
     if not results or not any(results.get(db) for db in (*NAMES, "failed")):
         return ["## Scale", "", "Not measured in this run (`--no-scale`, `BENCH_SCALE=0`)."]
     lines = ["## Scale", "", *_shape(results)]
+    requests = next((r.get("requests", 150) for db in NAMES for r in results.get(db, {}).values()), 150)
     lines += [
         "**Measured** in-process through the real Flask app (`create_app` on the bench database, the",
         "scheduler not started, the test client): server time = wall time around each request, after 5",
         "warm-up requests, each request with another target where the endpoint has one (random cases and",
-        "business keys, the cursors of the first 20 inbox pages); 150 requests (`BENCH_SCALE_REQUESTS`), or",
+        f"business keys, the cursors of the first 20 inbox pages); {requests} requests (`BENCH_SCALE_REQUESTS`), or",
         "as many as fit in 60 s (`BENCH_SCALE_PROBE_SECONDS`, at least 3: *n* shown when under 20);",
         "*SQL* = statements per request (median, `BEGIN` included); *bytes* = response size (median) with",
         "the status codes seen; a missed goal shows the median time spent in SQL statements (the rest is",
