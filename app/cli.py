@@ -30,6 +30,7 @@ def migrate_database(rt: Runtime) -> None:
 
 def setup_product(rt: Runtime, *, demo: bool) -> dict[str, int]:
     """Migrate, deploy ``processes/`` and (with demo data) seed the demo users. Idempotent."""
+    from app.db import refresh_statistics
     from app.services import deployments, people, timer_start
     from handlers import REGISTRY
 
@@ -43,6 +44,7 @@ def setup_product(rt: Runtime, *, demo: bool) -> dict[str, int]:
         if not demo:
             people.ensure_groups(session)
         session.commit()
+    refresh_statistics(rt.db, full=True)
     return {"definitions_created": sum(d.created for d in deployed), "users_created": users}
 
 

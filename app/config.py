@@ -97,6 +97,8 @@ class Settings:
     login_lockout_seconds: int = 300
     login_lockout_max_seconds: int = 3600
     trusted_proxies: int = 0
+    # the query planner's statistics: refreshed by the scheduler this often (0: never)
+    statistics_hours: float = 6.0
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -115,6 +117,7 @@ class Settings:
             default_language=os.environ.get("DEFAULT_LANGUAGE", "zh"),
             business_timezone=os.environ.get("BUSINESS_TIMEZONE", "Asia/Shanghai"),
             scheduler_poll_seconds=float(os.environ.get("SCHEDULER_POLL_SECONDS", "0.25")),
+            statistics_hours=float(os.environ.get("STATISTICS_HOURS", "6")),
             smtp_host=os.environ.get("SMTP_HOST", ""),
             smtp_port=int(os.environ.get("SMTP_PORT", "25")),
             smtp_sender=os.environ.get("SMTP_SENDER", "complaints@localhost"),

@@ -62,5 +62,24 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+# rows SQLite reads per index when it gathers statistics: bounded work on any size of database
+SQLITE_ANALYSIS_LIMIT = 2000
+
+
+def refresh_statistics(engine: Engine, *, full: bool) -> None:
+    """Give the query planner current statistics (the indexes chosen depend on them). ``full``
+    (at setup): ``ANALYZE`` on either database, sampled, so bounded at any size. Otherwise
+    (periodically): SQLite's ``PRAGMA optimize`` re-analyses only the tables that changed
+    enough; PostgreSQL's autovacuum already does that, so nothing is sent."""
+    sqlite = engine.dialect.name == "sqlite"
+    if not full and not sqlite:
+        return
+    with engine.connect() as conn:
+        if sqlite:
+            conn.exec_driver_sql(f"PRAGMA analysis_limit={SQLITE_ANALYSIS_LIMIT}")
+        conn.exec_driver_sql("ANALYZE" if full else "PRAGMA optimize")
+        conn.commit()
+
+
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)

@@ -69,6 +69,15 @@ def _mail(rt: Runtime) -> None:
         log.exception("delivering notification e-mails failed")
 
 
+def _statistics(rt: Runtime) -> None:
+    from app.db import refresh_statistics
+
+    try:
+        refresh_statistics(rt.db, full=False)
+    except Exception:  # logged; the planner keeps the statistics it has
+        log.exception("refreshing the planner's statistics failed")
+
+
 def start_scheduler(app: Flask) -> BackgroundScheduler:
     """Start the process-wide scheduler once (idempotent)."""
     global _scheduler
@@ -83,6 +92,9 @@ def start_scheduler(app: Flask) -> BackgroundScheduler:
             _scheduler.add_job(
                 _heartbeat, "interval", args=[rt], seconds=5, id="heartbeat", next_run_time=datetime.now(UTC)
             )
+            if rt.settings.statistics_hours > 0:
+                every = rt.settings.statistics_hours * 3600
+                _scheduler.add_job(_statistics, "interval", args=[rt], seconds=every, id="planner_statistics")
             _scheduler.start()
             log.info("scheduler started")
         app.extensions["scheduler"] = _scheduler

@@ -19,6 +19,7 @@ from app.cli import setup_product
 from app.models import (
     AuditEntry,
     Incident,
+    InstanceGroup,
     Notification,
     ProcessDefinition,
     ProcessInstance,
@@ -84,7 +85,16 @@ def _clean_rows(request: pytest.FixtureRequest) -> Iterator[None]:
         return
     runtime: Runtime = request.getfixturevalue("rt")
     with runtime.sessions() as s:
-        for model in (AuditEntry, Incident, Notification, TimerRecord, TaskCandidateGroup, TaskRecord, ProcessInstance):
+        for model in (
+            AuditEntry,
+            Incident,
+            Notification,
+            TimerRecord,
+            TaskCandidateGroup,
+            TaskRecord,
+            InstanceGroup,
+            ProcessInstance,
+        ):
             s.execute(delete(model))
         s.execute(delete(ProcessDefinition).where(ProcessDefinition.deployed_by != "system"))
         s.commit()

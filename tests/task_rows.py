@@ -1,5 +1,7 @@
 """Task rows written straight into the task table (SQLAlchemy Core), for the list and plan tests:
-the inbox reads only ``tasks`` and ``task_candidate_groups``, so no engine is needed to fill it."""
+the inbox reads only ``tasks`` and ``task_candidate_groups``, so no engine is needed to fill it.
+The rows keep the product's invariants: candidate-group rows for ready tasks only, and one
+``instance_groups`` row per (instance, group) that has (had) a task."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from app.clock import utcnow
-from app.models import ProcessDefinition, ProcessInstance, TaskCandidateGroup, TaskRecord
+from app.models import InstanceGroup, ProcessDefinition, ProcessInstance, TaskCandidateGroup, TaskRecord
 from app.runtime import Runtime
 
 
@@ -56,15 +58,17 @@ def instances(rt: Runtime, n: int, *, started_by: str = "agent") -> list[int]:
 
 
 def write(rt: Runtime, instance_ids: list[int], specs: list[Spec], base: datetime | None = None) -> None:
-    """Insert the tasks and their candidate-group rows in two bulk statements."""
+    """Insert the tasks, their candidate-group rows and the instances' groups in bulk statements."""
     base = base or utcnow()
     tasks: list[dict[str, Any]] = []
     groups: list[dict[str, Any]] = []
+    had: set[tuple[int, str]] = set()
     for spec in specs:
+        instance_id = instance_ids[spec.instance % len(instance_ids)]
         tasks.append(
             {
                 "id": spec.id,
-                "instance_id": instance_ids[spec.instance % len(instance_ids)],
+                "instance_id": instance_id,
                 "process_key": "flow",
                 "element_id": "first",
                 "name": "First",
@@ -79,9 +83,15 @@ def write(rt: Runtime, instance_ids: list[int], specs: list[Spec], base: datetim
                 "completed_by": spec.completed_by,
             }
         )
-        groups.extend({"task_id": spec.id, "group_key": g} for g in spec.groups)
+        if spec.state == "ready":
+            groups.extend({"task_id": spec.id, "group_key": g} for g in spec.groups)
+        had.update((instance_id, g) for g in spec.groups)
     with rt.sessions() as s:
         s.execute(insert(TaskRecord), tasks)
         if groups:
             s.execute(insert(TaskCandidateGroup), groups)
+        known = set(s.execute(select(InstanceGroup.instance_id, InstanceGroup.group_key)).tuples())
+        fresh = [{"instance_id": i, "group_key": g} for i, g in sorted(had - known)]
+        if fresh:
+            s.execute(insert(InstanceGroup), fresh)
         s.commit()

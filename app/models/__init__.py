@@ -6,7 +6,7 @@ from app.models.idempotency import IdempotencyKey
 from app.models.notifications import Notification
 from app.models.people import Group, User, user_groups
 from app.models.processes import ProcessDefinition, ProcessInstance
-from app.models.tasks import TaskCandidateGroup, TaskRecord
+from app.models.tasks import InstanceGroup, TaskCandidateGroup, TaskRecord
 from app.models.timers import SchedulerHeartbeat, TimerRecord
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "Group",
     "IdempotencyKey",
     "Incident",
+    "InstanceGroup",
     "Notification",
     "ProcessDefinition",
     "ProcessInstance",

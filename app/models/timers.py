@@ -18,7 +18,8 @@ class TimerRecord(Base):
     __tablename__ = "timers"
     __table_args__ = (
         Index("ix_timer_status_due", "status", "due_at"),
-        Index("ix_timer_instance_status", "instance_id", "status"),
+        # one instance's timers by due time: the case page never walks ix_timer_status_due
+        Index("ix_timer_instance_status_due", "instance_id", "status", "due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

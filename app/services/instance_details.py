@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from app.models import AuditEntry, Incident, ProcessInstance, TaskRecord, TimerRecord
@@ -22,21 +22,29 @@ class InstanceDetails:
     incidents: list[dict[str, Any]]
 
 
-def describe(rt: Runtime, session: Session, model: ProcessInstance) -> InstanceDetails:
-    tasks = list(
-        session.scalars(
-            select(TaskRecord)
-            .where(TaskRecord.instance_id == model.id, TaskRecord.state == "ready")
-            .order_by(TaskRecord.created_at)
-        )
+def open_tasks(instance_id: int) -> Select[tuple[TaskRecord]]:
+    """The instance's ready tasks, oldest first: one range of ix_task_instance_state_created."""
+    return (
+        select(TaskRecord)
+        .where(TaskRecord.instance_id == instance_id, TaskRecord.state == "ready")
+        .order_by(TaskRecord.created_at)
     )
+
+
+def pending_timers(instance_id: int) -> Select[tuple[TimerRecord]]:
+    """The instance's waiting timers, soonest first: one range of ix_timer_instance_status_due."""
+    return (
+        select(TimerRecord)
+        .where(TimerRecord.instance_id == instance_id, TimerRecord.status == "pending")
+        .order_by(TimerRecord.due_at)
+    )
+
+
+def describe(rt: Runtime, session: Session, model: ProcessInstance) -> InstanceDetails:
+    tasks = list(session.scalars(open_tasks(model.id)))
     timers = [
         {"element_id": t.element_id, "name": t.name, "due_at": t.due_at, "interrupting": t.interrupting}
-        for t in session.scalars(
-            select(TimerRecord)
-            .where(TimerRecord.instance_id == model.id, TimerRecord.status == "pending")
-            .order_by(TimerRecord.due_at)
-        )
+        for t in session.scalars(pending_timers(model.id))
     ]
     incidents = [
         {

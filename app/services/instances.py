@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select, true, union
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.clock import utcnow
 from app.engine import EngineIncident, Instance, StepResult
 from app.errors import Conflict, Forbidden, Invalid, NotFound
-from app.models import Incident, ProcessInstance, TaskCandidateGroup, TaskRecord, User
+from app.models import Incident, ProcessInstance, User
 from app.runtime import Runtime
-from app.services import audit, notifications, process_rights, task_lists, timers
+from app.services import audit, notifications, process_rights, task_rows, timers
 from app.services.deployments import latest_definition
 from app.services.forms import validate_against
+from app.services.visibility import may_view, visible_to
 
 BUSINESS_KEY_VARIABLE = "registration_number"
 
@@ -117,7 +117,7 @@ def save(
         model.status = "completed"
         model.ended_at = now
         audit.record(session, "instance_completed", instance_id=model.id, actor=actor)
-    sync_tasks(session, model, inst, timers.due_by_task(waiting))
+    task_rows.sync_tasks(session, model, inst, timers.due_by_task(waiting))
     for effect in inst.take_effects():
         notifications.apply_effect(session, model, effect)
     try:
@@ -152,109 +152,6 @@ def record_incident(session: Session, model: ProcessInstance, incident: EngineIn
         element_id=incident.element_id,
         detail={"message": incident.message},
     )
-
-
-def sync_tasks(
-    session: Session, model: ProcessInstance, inst: Instance, due: dict[str, datetime] | None = None
-) -> None:
-    """Make the task table match the engine's ready user tasks (and their due times)."""
-    due = due or {}
-    open_rows = {
-        r.id: r
-        for r in session.scalars(
-            select(TaskRecord).where(TaskRecord.instance_id == model.id, TaskRecord.state == "ready")
-        )
-    }
-    views = inst.ready_user_tasks() if model.status in ("running", "error") else []
-    ready_ids = {v.id for v in views}
-    now = utcnow()
-    for row in open_rows.values():
-        if row.id not in ready_ids:
-            state = inst.task_state(row.id)
-            row.state = "completed" if state == "completed" else "cancelled"
-            row.completed_at = row.completed_at or now
-    for view in views:
-        due_at = next((due[k] for k in (view.id, *view.enclosing) if k in due), None)
-        if view.id in open_rows:
-            open_rows[view.id].due_at = due_at
-            continue
-        assignee = process_rights.permitted_assignee(session, view.assignee, view.candidate_groups)
-        if assignee != view.assignee:  # e.g. registered_by is not in the task's groups: leave it to them
-            audit.record(
-                session,
-                "assignee_refused",
-                instance_id=model.id,
-                actor=None,
-                element_id=view.element_id,
-                detail={"task_id": view.id, "assignee": view.assignee, "candidate_groups": view.candidate_groups},
-            )
-        row = TaskRecord(
-            id=view.id,
-            instance_id=model.id,
-            process_key=model.process_key,
-            element_id=view.element_id,
-            name=view.name,
-            lane=view.lane,
-            candidate_groups=view.candidate_groups,
-            assignee=assignee,
-            form_key=view.form_key,
-            state="ready",
-            created_at=now,
-            due_at=due_at,
-        )
-        row.groups = [TaskCandidateGroup(task_id=view.id, group_key=g) for g in view.candidate_groups]
-        session.add(row)
-        audit.record(
-            session,
-            "task_created",
-            instance_id=model.id,
-            actor=None,
-            element_id=view.element_id,
-            detail={"task_id": view.id, "candidate_groups": view.candidate_groups, "assignee": assignee},
-        )
-
-
-CUSTOMER_SERVICE = frozenset({"cs_agents", "cs_supervisors"})
-
-
-def visible_to(user: User, instance_id: int | None = None) -> ColumnElement[bool]:
-    """Which instances a user may see: admins and customer service all of them; others those
-    they registered and those that have (had) a task for them or their groups. With
-    ``instance_id`` every path is restricted to that instance (one index probe each)."""
-    if user.has_role("admin") or CUSTOMER_SERVICE & set(user.group_keys):
-        return true()
-    only_instance = [] if instance_id is None else [ProcessInstance.id == instance_id]
-    only_task = [] if instance_id is None else [TaskRecord.instance_id == instance_id]
-    # four index paths joined by a UNION (no IN-subquery under an OR: that is a SubPlan)
-    involved = union(
-        select(ProcessInstance.id).where(ProcessInstance.started_by == user.username, *only_instance),
-        select(TaskRecord.instance_id).where(TaskRecord.assignee == user.username, *only_task),
-        select(TaskRecord.instance_id).where(TaskRecord.completed_by == user.username, *only_task),
-        _in_my_groups(user, instance_id),
-    ).subquery()
-    return ProcessInstance.id.in_(select(involved.c[0]))
-
-
-def _in_my_groups(user: User, instance_id: int | None) -> Select[tuple[int]]:
-    """Instances with a task of the user's groups: for one instance its tasks, each probed with a
-    correlated EXISTS; for a list, walked from the groups' rows on (group_key, task_id)."""
-    if instance_id is not None:
-        tasks_of_instance = TaskRecord.instance_id == instance_id
-        return select(TaskRecord.instance_id).where(tasks_of_instance, task_lists.in_groups(user.group_keys))
-    return (
-        select(TaskRecord.instance_id)
-        .join(TaskCandidateGroup, TaskCandidateGroup.task_id == TaskRecord.id)
-        .where(TaskCandidateGroup.group_key.in_(user.group_keys))
-    )
-
-
-def visibility_check(user: User, instance_id: int) -> Select[tuple[int]]:
-    """The id of the instance if the user may see it (no row otherwise)."""
-    return select(ProcessInstance.id).where(ProcessInstance.id == instance_id, visible_to(user, instance_id))
-
-
-def may_view(session: Session, user: User, model: ProcessInstance) -> bool:
-    return session.scalar(visibility_check(user, model.id)) is not None
 
 
 def get(session: Session, instance_id: int) -> ProcessInstance:

@@ -7,12 +7,11 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from app.clock import utcnow
 from app.engine import TaskNotReady
 from app.errors import Conflict, Forbidden, NotFound
 from app.models import ProcessInstance, TaskRecord, User
 from app.runtime import Runtime
-from app.services import audit, instances, task_lists
+from app.services import audit, instances, task_lists, task_rows
 
 SCOPES = ("mine", "group", "all")
 
@@ -119,9 +118,7 @@ def complete(rt: Runtime, session: Session, user: User, task_id: str, data: dict
         inst.complete_task(task_id, data)
     except TaskNotReady:
         raise Conflict("the task is no longer ready", code="task_not_ready") from None
-    row.state = "completed"
-    row.completed_at = utcnow()
-    row.completed_by = user.username
+    task_rows.close_task(session, row, "completed", by=user.username)
     audit.record(
         session,
         "task_completed",

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from app.errors import Conflict, Forbidden, Invalid, NotAuthenticated, NotFound, TooManyAttempts
 from app.http import current_user, db, log_in_attempt, runtime
-from app.services import complaints, deployments, instances, notifications, people, process_rights, tasks
+from app.services import complaints, deployments, instances, notifications, people, process_rights, tasks, visibility
 from app.throttle import login_throttled
 from app.web import complaint_view, form_input, pages, queries, template_helpers
 from app.web.presenters import bilingual, group_name, status_label
@@ -172,7 +172,7 @@ def repeat_contact(instance_id: int) -> Any:
     model = instances.get(db(), instance_id)
     if not complaint_view.is_complaint(model):
         raise NotFound("only complaints record repeat contacts", code="unknown_action")
-    if not instances.may_view(db(), user, model):
+    if not visibility.may_view(db(), user, model):
         raise Forbidden("you are not involved in this complaint", code="not_your_instance")
     severity = complaint_view.severity_of(model.variables or {})
     posted = {"channel": request.form.get("channel", ""), "note": request.form.get("note", "").strip()}

@@ -13,7 +13,7 @@ from app.clock import utcnow
 from app.errors import AppError, Invalid
 from app.models import ProcessInstance, TaskRecord, User
 from app.runtime import Runtime
-from app.services import instances, notifications, task_lists, tasks
+from app.services import instances, notifications, task_lists, tasks, visibility
 from app.services.instance_details import describe
 from app.web import complaint_view, form_input, history_view, queries, timing
 from app.web.forms_render import build_fields, display_values, localized
@@ -124,7 +124,7 @@ def instance_page(
         model,
         rt.forms,
         lang,
-        may_view=complaint_view.is_complaint(model) and instances.may_view(session, user, model),
+        may_view=complaint_view.is_complaint(model) and visibility.may_view(session, user, model),
         error=contact_error,
         posted=posted,
     )

@@ -213,7 +213,7 @@ def _plan(rt, stmt) -> str:
         dialect = conn.dialect.name
         sql = str(stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
         if dialect == "postgresql":
-            conn.exec_driver_sql("VACUUM ANALYZE tasks, task_candidate_groups, process_instances")
+            conn.exec_driver_sql("VACUUM ANALYZE tasks, task_candidate_groups, instance_groups, process_instances")
             return "\n".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + sql))
         conn.exec_driver_sql("ANALYZE")
         return "\n".join(r[3] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
@@ -226,7 +226,7 @@ def _statements(rt, ids):
 
     from app.models import ProcessInstance, User
     from app.services import task_lists
-    from app.services.instances import visibility_check, visible_to
+    from app.services.visibility import visibility_check, visible_to
 
     with rt.sessions() as s:
         quality = s.scalars(select(User).where(User.username == "quality")).one()
@@ -241,34 +241,43 @@ def _statements(rt, ids):
 
 def test_the_plans_use_the_indexes(rt):
     """PostgreSQL (after VACUUM ANALYZE, as autovacuum leaves a table): no SubPlan, no sequential
-    scan of tasks or task_candidate_groups, the intended indexes; SQLite (after ANALYZE): EXPLAIN
-    QUERY PLAN walks the same indexes and scans neither table whole. The instance list's
-    visibility filter (no instance given) reaches tasks through the assignee, completed_by and
-    group-key indexes on both."""
+    scan of tasks, task_candidate_groups or instance_groups, the intended indexes; SQLite (after
+    ANALYZE): EXPLAIN QUERY PLAN walks the same indexes and scans none of them whole. The
+    instance list's visibility filter (no instance given) reaches its rows through the assignee,
+    completed_by and instance-group indexes on both."""
     ids = _bulk(rt)
     plans = {name: _plan(rt, stmt) for name, stmt in _statements(rt, ids).items()}
     listing = plans.pop("visible_list")
+    inbox = {name: plan for name, plan in plans.items() if name.startswith("inbox")}
     print(*(f"{name}:\n{plan}" for name, plan in plans.items()), listing, sep="\n")
     with rt.db.connect() as conn:
         dialect = conn.dialect.name
     if dialect == "postgresql":
-        for name, plan in plans.items():
+        for name, plan in [*plans.items(), ("visible_list", listing)]:
             assert "SubPlan" not in plan, name
-            assert "Seq Scan on tasks" not in plan, name
-            assert "Seq Scan on task_candidate_groups" not in plan, name
-        for name, plan in plans.items():  # the membership probe: either index on (task, group)
+            for table in ("tasks", "task_candidate_groups", "instance_groups"):
+                assert f"Seq Scan on {table}" not in plan, (name, table)
+        for name, plan in inbox.items():  # the membership probe: either index on (task, group)
             assert "ix_task_group_key" in plan or "task_candidate_groups_pkey" in plan, name
         assert "ix_task_ready_created" in plans["inbox"] and "ix_task_ready_created" in plans["inbox_all"]
         assert "ix_task_ready_due" in plans["inbox_due"]
-        assert "ix_task_assignee" in plans["visibility"] and "ix_task_completed_by" in plans["visibility"]
-        assert "SubPlan" not in listing
+        assert "ix_task_assignee_instance" in plans["visibility"]
+        assert "ix_task_completed_by_instance" in plans["visibility"]
+        assert "instance_groups_pkey" in plans["visibility"] or "ix_instance_group_key" in plans["visibility"]
     else:
-        for name, plan in plans.items():
+        for name, plan in [*plans.items(), ("visible_list", listing)]:
             lines = [line.strip() for line in plan.splitlines()]
-            assert "SCAN tasks" not in lines and "SCAN task_candidate_groups" not in lines, name
+            for table in ("tasks", "task_candidate_groups", "instance_groups"):
+                assert f"SCAN {table}" not in lines, (name, table)
+        for name, plan in inbox.items():
             assert "sqlite_autoindex_task_candidate_groups_1 (task_id=? AND group_key=?)" in plan, name
         assert "ix_task_ready_created" in plans["inbox"] and "ix_task_ready_created" in plans["inbox_all"]
         assert "ix_task_ready_due" in plans["inbox_due"]
-        assert "ix_task_instance_state (instance_id=?)" in plans["visibility"]
-    for index in ("ix_task_assignee", "ix_task_completed_by", "ix_task_group_key"):
+        for probe in (
+            "ix_task_assignee_instance (assignee=? AND instance_id=?)",
+            "ix_task_completed_by_instance (completed_by=? AND instance_id=?)",
+            "instance_groups_1 (instance_id=? AND group_key=?)",
+        ):
+            assert probe in plans["visibility"], probe
+    for index in ("ix_task_assignee_instance", "ix_task_completed_by_instance", "ix_instance_group_key"):
         assert index in listing, index

@@ -1,0 +1,96 @@
+"""The task table kept in step with the engine: rows for the ready user tasks, their candidate
+groups while they are open, and which groups an instance has (had) tasks for."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from app.clock import utcnow
+from app.engine import Instance
+from app.models import InstanceGroup, ProcessInstance, TaskCandidateGroup, TaskRecord
+from app.services import audit, process_rights
+
+
+def close_task(session: Session, row: TaskRecord, state: str, by: str | None = None) -> None:
+    """Take a task out of the inbox: its state, when and by whom, and its candidate-group rows
+    (the inbox's lookup holds open tasks only)."""
+    row.state = state
+    row.completed_at = row.completed_at or utcnow()
+    if by is not None:
+        row.completed_by = by
+    session.execute(delete(TaskCandidateGroup).where(TaskCandidateGroup.task_id == row.id))
+
+
+def record_groups(session: Session, instance_id: int, group_keys: set[str]) -> None:
+    """Remember that these groups have a task on the instance (one statement; rows already
+    there are left alone)."""
+    if not group_keys:
+        return
+    rows = [{"instance_id": instance_id, "group_key": g} for g in sorted(group_keys)]
+    dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
+    session.execute(dialect.insert(InstanceGroup).values(rows).on_conflict_do_nothing())
+
+
+def sync_tasks(
+    session: Session, model: ProcessInstance, inst: Instance, due: dict[str, datetime] | None = None
+) -> None:
+    """Make the task table match the engine's ready user tasks (and their due times)."""
+    due = due or {}
+    open_rows = {
+        r.id: r
+        for r in session.scalars(
+            select(TaskRecord).where(TaskRecord.instance_id == model.id, TaskRecord.state == "ready")
+        )
+    }
+    views = inst.ready_user_tasks() if model.status in ("running", "error") else []
+    ready_ids = {v.id for v in views}
+    for row in open_rows.values():
+        if row.id not in ready_ids:
+            close_task(session, row, "completed" if inst.task_state(row.id) == "completed" else "cancelled")
+    now = utcnow()
+    new_groups: set[str] = set()
+    for view in views:
+        due_at = next((due[k] for k in (view.id, *view.enclosing) if k in due), None)
+        if view.id in open_rows:
+            open_rows[view.id].due_at = due_at
+            continue
+        assignee = process_rights.permitted_assignee(session, view.assignee, view.candidate_groups)
+        if assignee != view.assignee:  # e.g. registered_by is not in the task's groups: leave it to them
+            audit.record(
+                session,
+                "assignee_refused",
+                instance_id=model.id,
+                actor=None,
+                element_id=view.element_id,
+                detail={"task_id": view.id, "assignee": view.assignee, "candidate_groups": view.candidate_groups},
+            )
+        row = TaskRecord(
+            id=view.id,
+            instance_id=model.id,
+            process_key=model.process_key,
+            element_id=view.element_id,
+            name=view.name,
+            lane=view.lane,
+            candidate_groups=view.candidate_groups,
+            assignee=assignee,
+            form_key=view.form_key,
+            state="ready",
+            created_at=now,
+            due_at=due_at,
+        )
+        row.groups = [TaskCandidateGroup(task_id=view.id, group_key=g) for g in view.candidate_groups]
+        new_groups.update(view.candidate_groups)
+        session.add(row)
+        audit.record(
+            session,
+            "task_created",
+            instance_id=model.id,
+            actor=None,
+            element_id=view.element_id,
+            detail={"task_id": view.id, "candidate_groups": view.candidate_groups, "assignee": assignee},
+        )
+    record_groups(session, model.id, new_groups)

@@ -1,0 +1,89 @@
+"""Which process instances a user may see, as index-backed SQL (no engine state involved).
+
+Admins and customer service see every instance; others those they registered and those that
+have (had) a task for them or one of their groups. Each way in is its own index path, joined by
+a ``UNION`` (an ``IN (SELECT ...)`` under an ``OR`` becomes a SubPlan that PostgreSQL rescans
+for every row): ``ix_instance_started_by`` / ``ix_task_assignee`` / ``ix_task_completed_by`` /
+``ix_instance_group_key`` for a list, and the same paths restricted to one instance's rows for a
+single check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, select, true, union
+from sqlalchemy.orm import Session
+
+from app.models import InstanceGroup, ProcessInstance, TaskRecord, User
+
+CUSTOMER_SERVICE = frozenset({"cs_agents", "cs_supervisors"})
+
+
+def sees_everything(user: User) -> bool:
+    return user.has_role("admin") or bool(CUSTOMER_SERVICE & set(user.group_keys))
+
+
+def visible_to(user: User, instance_id: int | None = None) -> ColumnElement[bool]:
+    """The condition on ``ProcessInstance`` for instances ``user`` may see; with ``instance_id``
+    every path is restricted to that instance (one index probe each)."""
+    if sees_everything(user):
+        return true()
+    only_instance = [] if instance_id is None else [ProcessInstance.id == instance_id]
+    only_task = [] if instance_id is None else [TaskRecord.instance_id == instance_id]
+    only_group = [] if instance_id is None else [InstanceGroup.instance_id == instance_id]
+    involved = union(
+        select(ProcessInstance.id).where(ProcessInstance.started_by == user.username, *only_instance),
+        select(TaskRecord.instance_id).where(TaskRecord.assignee == user.username, *only_task),
+        select(TaskRecord.instance_id).where(TaskRecord.completed_by == user.username, *only_task),
+        select(InstanceGroup.instance_id).where(InstanceGroup.group_key.in_(user.group_keys), *only_group),
+    ).subquery()
+    return ProcessInstance.id.in_(select(involved.c[0]))
+
+
+def visibility_check(user: User, instance_id: int) -> Select[tuple[int]]:
+    """The id of the instance if the user may see it (no row otherwise)."""
+    return select(ProcessInstance.id).where(ProcessInstance.id == instance_id, visible_to(user, instance_id))
+
+
+def may_view(session: Session, user: User, model: ProcessInstance) -> bool:
+    return session.scalar(visibility_check(user, model.id)) is not None
+
+
+def visible_ids(
+    user: User, conditions: list[ColumnElement[bool]], *, before: int | None = None, limit: int
+) -> Select[tuple[int]] | None:
+    """For a list: the newest ``limit`` ids (below ``before``) of the instances ``user`` may see
+    that meet ``conditions`` (on ``ProcessInstance``); None when the user sees everything.
+
+    Each way in is walked in instance order on its own index and stops after ``limit`` rows, so
+    a page costs the same whether the user is involved in ten cases or a hundred thousand: the
+    instances they registered (ix_instance_started_by_id), hold or completed a task on
+    (ix_task_assignee_instance, ix_task_completed_by_instance), and one walk per group
+    (ix_instance_group_key)."""
+    if sees_everything(user):
+        return None
+    where = [*conditions]
+    if before is not None:
+        where.append(ProcessInstance.id < before)
+
+    def newest(stmt: Select[tuple[int]], order: Any) -> Select[tuple[int]]:
+        return stmt.where(*where).order_by(order.desc()).limit(limit)
+
+    arms = [newest(select(ProcessInstance.id).where(ProcessInstance.started_by == user.username), ProcessInstance.id)]
+    for column in (TaskRecord.assignee, TaskRecord.completed_by):
+        walk = (
+            select(TaskRecord.instance_id)
+            .join(ProcessInstance, ProcessInstance.id == TaskRecord.instance_id)
+            .where(column == user.username)
+            .distinct()
+        )
+        arms.append(newest(walk, TaskRecord.instance_id))
+    for group in sorted(set(user.group_keys)):
+        walk = (
+            select(InstanceGroup.instance_id)
+            .join(ProcessInstance, ProcessInstance.id == InstanceGroup.instance_id)
+            .where(InstanceGroup.group_key == group)
+        )
+        arms.append(newest(walk, InstanceGroup.instance_id))
+    both = union(*(arm.subquery().select() for arm in arms)).subquery()
+    return select(both.c[0]).order_by(both.c[0].desc()).limit(limit)
