@@ -275,12 +275,15 @@ def generate(engine: Engine, n: int, *, state_bytes: int = 2000, seed: int = 10)
 
 
 def analyze(engine: Engine) -> float:
-    """Planner statistics after the load (PostgreSQL: VACUUM ANALYZE; SQLite: ANALYZE); seconds."""
+    """Planner statistics after the load; seconds. PostgreSQL: ``VACUUM ANALYZE`` (what autovacuum
+    does soon after such a load). SQLite: the product's own ``refresh_statistics(full=True)``, as
+    ``flask setup`` leaves a database (a sampled ``ANALYZE``)."""
+    from app.db import refresh_statistics
+
     t0 = time.perf_counter()
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE"))
     else:
-        with engine.begin() as conn:
-            conn.execute(text("ANALYZE"))
+        refresh_statistics(engine, full=True)
     return time.perf_counter() - t0

@@ -86,7 +86,7 @@ class Targets:
 
     def __init__(self, app: Flask, info: dict[str, Any], count: int) -> None:
         from app.models import ProcessInstance, User
-        from app.services import instances
+        from app.services import visibility
 
         rt = app.extensions["runtime"]
         rng = random.Random(42)
@@ -100,7 +100,7 @@ class Targets:
             self.hidden: list[int] = []
             for _ in range(20 * count):
                 case = first + rng.randrange(n)
-                seen = session.scalar(instances.visibility_check(quality, case)) is not None
+                seen = session.scalar(visibility.visibility_check(quality, case)) is not None
                 (self.visible if seen else self.hidden).append(case)
                 if len(self.visible) >= count and len(self.hidden) >= count:
                     break

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from sqlalchemy import inspect, select, text
+from sqlalchemy import select
 
-from app.models import ProcessInstance, TaskCandidateGroup, TaskRecord, TimerRecord
+from app.models import InstanceGroup, ProcessInstance, TaskCandidateGroup, TaskRecord, TimerRecord
 from app.services.instances import business_key_for
 from bench import scale_data
 
@@ -17,11 +17,7 @@ N = 500
 
 @pytest.fixture
 def generated(rt):
-    info = scale_data.generate(rt.db, N, state_bytes=300)
-    yield info
-    if inspect(rt.db).has_table("instance_groups"):  # not among the rows the fixtures clean up
-        with rt.db.begin() as conn:
-            conn.execute(text("DELETE FROM instance_groups"))
+    return scale_data.generate(rt.db, N, state_bytes=300)
 
 
 def test_shape_of_the_generated_cases(rt, generated):
@@ -31,6 +27,7 @@ def test_shape_of_the_generated_cases(rt, generated):
         tasks = list(s.scalars(select(TaskRecord)))
         groups = list(s.execute(select(TaskCandidateGroup.task_id, TaskCandidateGroup.group_key)))
         timers = list(s.execute(select(TimerRecord.instance_id, TimerRecord.status)))
+        instance_groups = set(s.execute(select(InstanceGroup.instance_id, InstanceGroup.group_key)))
     assert [c.id for c in cases] == list(range(first, first + N))
     status = Counter(c.status for c in cases)
     assert 0.6 * N < status["completed"] < 0.8 * N
@@ -44,13 +41,14 @@ def test_shape_of_the_generated_cases(rt, generated):
     assert all(t.completed_by and t.completed_at for t in finished)
     assert len(finished) > 6 * status["completed"]
 
+    # candidate-group rows only for ready tasks; every group that ever had a task in instance_groups
+    assert generated["instance_groups"]
     rows: dict[str, set[str]] = {}
     for task_id, group in groups:
         rows.setdefault(task_id, set()).add(group)
-    new_schema = generated["instance_groups"]
     for t in tasks:
-        expected = set(t.candidate_groups) if t.state == "ready" or not new_schema else set()
-        assert rows.get(t.id, set()) == expected, t.element_id
+        assert rows.get(t.id, set()) == (set(t.candidate_groups) if t.state == "ready" else set()), t.element_id
+    assert instance_groups == {(t.instance_id, g) for t in tasks for g in t.candidate_groups}
     quality = {t.instance_id for t in tasks if t.state == "ready" and "quality" in t.candidate_groups}
     assert len(quality) > 0.05 * len(open_ids)
 
