@@ -110,6 +110,7 @@ def measure_endpoints(url: str, loaded: Path, out: Path) -> None:
         "size": info["cases"],
         "load": info,
         "requests": requests,
+        "probe_seconds": scale_probe.PROBE_SECONDS,
         "endpoints": scale_probe.measure(app, info, requests=requests),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }

@@ -170,13 +170,14 @@ def section(results: dict[str, Any]) -> list[str]:
     if not results or not any(results.get(db) for db in (*NAMES, "failed")):
         return ["## Scale", "", "Not measured in this run (`--no-scale`, `BENCH_SCALE=0`)."]
     lines = ["## Scale", "", *_shape(results)]
-    requests = next((r.get("requests", 150) for db in NAMES for r in results.get(db, {}).values()), 150)
+    run = next((r for db in NAMES for r in results.get(db, {}).values()), {})
+    requests, budget = run.get("requests", 150), run.get("probe_seconds", 60)
     lines += [
         "**Measured** in-process through the real Flask app (`create_app` on the bench database, the",
         "scheduler not started, the test client): server time = wall time around each request, after 5",
         "warm-up requests, each request with another target where the endpoint has one (random cases and",
         f"business keys, the cursors of the first 20 inbox pages); {requests} requests (`BENCH_SCALE_REQUESTS`), or",
-        "as many as fit in 60 s (`BENCH_SCALE_PROBE_SECONDS`, at least 3: *n* shown when under 20);",
+        f"as many as fit in {budget:g} s (`BENCH_SCALE_PROBE_SECONDS`, at least 3: *n* shown when under 20);",
         "*SQL* = statements per request (median, `BEGIN` included); *bytes* = response size (median) with",
         "the status codes seen; a missed goal shows the median time spent in SQL statements (the rest is",
         "Python: routing, ORM objects, JSON, templates). API calls carry a",
