@@ -12,7 +12,10 @@ it can be driven), ``--no-postgres`` (or ``BENCH_POSTGRES=0``), ``--no-small`` (
 small stand-in flow), ``--out`` (docs/benchmarks.md). Timers (``bench/timers.py``): ``--no-timers``
 (``BENCH_TIMERS=0``) skips them, ``--timers-only`` measures only them and replaces the "Timers"
 section of an existing ``--out`` file; sizes ``BENCH_TIMER_BACKGROUND`` (100000),
-``BENCH_TIMER_REAL`` (300), ``BENCH_TIMER_DRAIN`` (10000).
+``BENCH_TIMER_REAL`` (300), ``BENCH_TIMER_DRAIN`` (10000). Scale (``bench/scale.py``):
+``--no-scale`` (``BENCH_SCALE=0``) skips it, ``--scale-only`` measures only it and replaces the
+"Scale" section of ``--out``; sizes ``BENCH_SCALE_SIZES`` (100000,1000000), requests per
+endpoint ``BENCH_SCALE_REQUESTS`` (150), state bytes per case ``BENCH_SCALE_STATE_BYTES`` (2000).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import machine, report, timers, timers_report
+from bench import machine, report, scale, scale_report, timers, timers_report
 from bench.flows import BENCH_FLOW, ROOT, select_flow
 from bench.postgres import Postgres, PostgresUnavailable
 from bench.stats import figures
@@ -52,6 +55,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     p.add_argument("--no-timers", action="store_true", default=os.environ.get("BENCH_TIMERS") == "0")
     p.add_argument("--timers-only", action="store_true", help="only the timers; splice their section into --out")
+    p.add_argument("--no-scale", action="store_true", default=os.environ.get("BENCH_SCALE") == "0")
+    p.add_argument("--scale-only", action="store_true", help="only the scale section; splice it into --out")
     return p.parse_args(argv)
 
 
@@ -76,6 +81,20 @@ def timers_only(args: argparse.Namespace) -> None:
     lines[2:2] = [f"Measured {m['date']} at `{m['commit']}` (`python -m bench --timers-only`).", ""]
     args.out.write_text(report.splice_section(args.out.read_text(encoding="utf-8"), lines), encoding="utf-8")
     print(f"bench: wrote the Timers section of {args.out}", file=sys.stderr)
+
+
+def scale_only(args: argparse.Namespace) -> None:
+    """Measure the scale section alone and replace (or add) the "Scale" section of ``args.out``."""
+    tmp = Path(tempfile.mkdtemp(prefix="bench-"))
+    try:
+        results = scale.measure(tmp, postgres=not args.no_postgres, sizes=scale.sizes_from_env())
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    m = machine.describe()
+    lines = scale_report.section(results)
+    lines[2:2] = [f"Measured {m['date']} at `{m['commit']}` (`python -m bench --scale-only`).", ""]
+    args.out.write_text(report.splice_section(args.out.read_text(encoding="utf-8"), lines), encoding="utf-8")
+    print(f"bench: wrote the Scale section of {args.out}", file=sys.stderr)
 
 
 class Runner:
@@ -124,6 +143,9 @@ def main(argv: list[str]) -> None:
     if args.timers_only:
         timers_only(args)
         return
+    if args.scale_only:
+        scale_only(args)
+        return
     flow = select_flow(args.flow)
     started = time.perf_counter()
     load_before = machine.load()
@@ -133,6 +155,7 @@ def main(argv: list[str]) -> None:
     profiles: dict[str, Any] = {}
     pg_info: dict[str, Any] = {}
     timer_results: dict[str, Any] = {}
+    scale_results: dict[str, Any] = {}
     try:
         print(
             f"bench: flow {flow.name}, n={args.n}, warmup={args.warmup}, rounds={args.rounds} (SQLite)", file=sys.stderr
@@ -170,6 +193,9 @@ def main(argv: list[str]) -> None:
                 )
         if not args.no_timers:
             timer_results = timers.measure(tmp, postgres=not args.no_postgres, sizes=timer_sizes())
+        if not args.no_scale:
+            print(f"bench: scale, sizes {scale.sizes_from_env()}", file=sys.stderr)
+            scale_results = scale.measure(tmp, postgres=not args.no_postgres, sizes=scale.sizes_from_env())
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     text = report.render(
@@ -182,6 +208,7 @@ def main(argv: list[str]) -> None:
         postgres=pg_info,
         duration_s=time.perf_counter() - started,
         timers=timer_results,
+        scale=scale_results,
     )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")

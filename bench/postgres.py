@@ -156,3 +156,14 @@ class Postgres:
         if url.drivername == "postgresql":
             url = url.set(drivername="postgresql+psycopg")
         return url.render_as_string(hide_password=False)
+
+    def drop_database(self, url: str) -> None:
+        """Drop a database of ``new_database`` now (a large one need not wait for the end)."""
+        name = make_url(url).database
+        if name not in self.created:
+            return
+        engine = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+        self.created.remove(name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from bench import timers_report
+from bench import scale_report, timers_report
 from bench.findings import CHANGES, findings, interpretation
 from bench.flows import Flow
 
@@ -181,6 +181,7 @@ def render(
     postgres: dict[str, Any],
     duration_s: float,
     timers: dict[str, Any] | None = None,
+    scale: dict[str, Any] | None = None,
 ) -> str:
     if "server_version" in postgres:
         pg = (
@@ -293,6 +294,8 @@ def render(
         "",
         *timers_report.section(timers or {}),
         "",
+        *scale_report.section(scale or {}),
+        "",
         "## Running it",
         "",
         "`make bench`, or `PYTHONPATH=. .venv/bin/python -m bench [-n N] [--rounds R] [--warmup W]",
@@ -302,7 +305,9 @@ def render(
         "created per mode and dropped afterwards); without it a throw-away server is started from",
         "`/usr/lib/postgresql/15/bin` (`BENCH_PG_BIN`) when present. The default run takes about",
         "a minute and a half on 2 cores, the timers (`--no-timers` to skip them, `--timers-only` to",
-        "measure only them and replace their section here) about five more.",
+        "measure only them and replace their section here) about five more. The scale section",
+        "(`--no-scale` / `BENCH_SCALE=0` to skip it, `--scale-only` to measure only it; sizes",
+        "`BENCH_SCALE_SIZES`, default 100000,1000000) takes the longest: see its load and run times.",
     ]
     return "\n".join(out) + "\n"
 
