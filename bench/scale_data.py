@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, inspect, select, text
+from sqlalchemy import Connection, Engine, bindparam, select, text
 from sqlalchemy.exc import DBAPIError
 
 from app.clock import utcnow
@@ -219,7 +219,6 @@ def _without_constraint_triggers(conn: Connection) -> None:
 def generate(engine: Engine, n: int, *, state_bytes: int = 2000, seed: int = 10) -> dict[str, Any]:
     """Write ``n`` cases in one transaction; returns row counts and seconds per table."""
     sql = Sql(engine.dialect.name)
-    has_instance_groups = inspect(engine).has_table("instance_groups")
     seconds: dict[str, float] = {}
     started = time.perf_counter()
     with engine.begin() as conn:
@@ -244,7 +243,7 @@ def generate(engine: Engine, n: int, *, state_bytes: int = 2000, seed: int = 10)
             "audit0": _next_id(conn, "audit_entries"),
             "timer0": _next_id(conn, "timers"),
         }
-        statements = scale_sql.statements(sql, instance_groups=has_instance_groups)
+        statements = scale_sql.statements(sql)
         # indexes are built once at the end, from sorted data, instead of row by row
         indexes = _secondary_indexes(conn, sql.pg)
         for name, _ddl in indexes:
@@ -269,7 +268,6 @@ def generate(engine: Engine, n: int, *, state_bytes: int = 2000, seed: int = 10)
         "rows": rows,
         "seconds": seconds,
         "load_s": time.perf_counter() - started,
-        "instance_groups": has_instance_groups,
         "state_bytes": state_bytes,
     }
 

@@ -76,13 +76,15 @@ def _tasks(sql: Sql) -> str:
     )
 
 
-def _candidate_groups(sql: Sql, ready_only: bool) -> list[str]:
-    """One row per (task, group); with ``instance_groups`` in the schema only for ready tasks."""
-    which = f"{STEP_OF_CASE} AND NOT {DONE}" if ready_only else STEP_OF_CASE
+def _candidate_groups(sql: Sql) -> list[str]:
+    """One row per (ready task, group), with the task's sort keys (the product keeps candidate-group
+    rows for open tasks only; which groups a case ever had is in ``instance_groups``)."""
     task_id = sql.task_id(TASK_ID, "c.id * 16 + s.step")
+    created = sql.ts("c.created + s.step * c.step_s")
     return [
-        f"INSERT INTO task_candidate_groups (task_id, group_key) SELECT {task_id}, {group} "
-        f"FROM scale_case c CROSS JOIN scale_step s WHERE {which} AND {group} IS NOT NULL"
+        f"INSERT INTO task_candidate_groups (task_id, group_key, created_at, due_at) "
+        f"SELECT {task_id}, {group}, {created}, {sql.ts('c.ready_due')} "
+        f"FROM scale_case c CROSS JOIN scale_step s WHERE {STEP_OF_CASE} AND NOT {DONE} AND {group} IS NOT NULL"
         for group in ("COALESCE(s.group1, c.department)", "s.group2")
     ]
 
@@ -149,11 +151,9 @@ def _incidents(sql: Sql) -> str:
     )
 
 
-def statements(sql: Sql, *, instance_groups: bool) -> list[tuple[str, str]]:
-    """(table, statement) in the order they run; ``instance_groups``: the schema has that table
-    (then candidate-group rows are written only for ready tasks)."""
+def statements(sql: Sql) -> list[tuple[str, str]]:
+    """(table, statement) in the order they run."""
     out = [("process_instances", _instances(sql)), ("tasks", _tasks(sql))]
-    out += [("task_candidate_groups", s) for s in _candidate_groups(sql, ready_only=instance_groups)]
-    if instance_groups:
-        out.append(("instance_groups", _instance_groups()))
+    out += [("task_candidate_groups", s) for s in _candidate_groups(sql)]
+    out.append(("instance_groups", _instance_groups()))
     return [*out, ("timers", _timers(sql)), ("audit_entries", _audit(sql)), ("incidents", _incidents(sql))]

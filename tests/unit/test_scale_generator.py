@@ -25,7 +25,16 @@ def test_shape_of_the_generated_cases(rt, generated):
     with rt.sessions() as s:
         cases = list(s.scalars(select(ProcessInstance).order_by(ProcessInstance.id)))
         tasks = list(s.scalars(select(TaskRecord)))
-        groups = list(s.execute(select(TaskCandidateGroup.task_id, TaskCandidateGroup.group_key)))
+        groups = list(
+            s.execute(
+                select(
+                    TaskCandidateGroup.task_id,
+                    TaskCandidateGroup.group_key,
+                    TaskCandidateGroup.created_at,
+                    TaskCandidateGroup.due_at,
+                )
+            )
+        )
         timers = list(s.execute(select(TimerRecord.instance_id, TimerRecord.status)))
         instance_groups = set(s.execute(select(InstanceGroup.instance_id, InstanceGroup.group_key)))
     assert [c.id for c in cases] == list(range(first, first + N))
@@ -41,11 +50,13 @@ def test_shape_of_the_generated_cases(rt, generated):
     assert all(t.completed_by and t.completed_at for t in finished)
     assert len(finished) > 6 * status["completed"]
 
-    # candidate-group rows only for ready tasks; every group that ever had a task in instance_groups
-    assert generated["instance_groups"]
+    # candidate-group rows only for ready tasks, with their sort keys; every group that ever had a
+    # task in instance_groups
     rows: dict[str, set[str]] = {}
-    for task_id, group in groups:
+    by_id = {t.id: t for t in tasks}
+    for task_id, group, created_at, due_at in groups:
         rows.setdefault(task_id, set()).add(group)
+        assert (created_at, due_at) == (by_id[task_id].created_at, by_id[task_id].due_at)
     for t in tasks:
         assert rows.get(t.id, set()) == (set(t.candidate_groups) if t.state == "ready" else set()), t.element_id
     assert instance_groups == {(t.instance_id, g) for t in tasks for g in t.candidate_groups}
