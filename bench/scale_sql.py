@@ -82,8 +82,8 @@ def _candidate_groups(sql: Sql) -> list[str]:
     task_id = sql.task_id(TASK_ID, "c.id * 16 + s.step")
     created = sql.ts("c.created + s.step * c.step_s")
     return [
-        f"INSERT INTO task_candidate_groups (task_id, group_key, created_at, due_at) "
-        f"SELECT {task_id}, {group}, {created}, {sql.ts('c.ready_due')} "
+        f"INSERT INTO task_candidate_groups (task_id, group_key, created_at, due_at, assignee) "
+        f"SELECT {task_id}, {group}, {created}, {sql.ts('c.ready_due')}, c.ready_assignee "
         f"FROM scale_case c CROSS JOIN scale_step s WHERE {STEP_OF_CASE} AND NOT {DONE} AND {group} IS NOT NULL"
         for group in ("COALESCE(s.group1, c.department)", "s.group2")
     ]

@@ -91,7 +91,7 @@ def write(rt: Runtime, instance_ids: list[int], specs: list[Spec], base: datetim
             }
         )
         if spec.state == "ready":
-            keys = {"created_at": tasks[-1]["created_at"], "due_at": tasks[-1]["due_at"]}
+            keys = {"created_at": tasks[-1]["created_at"], "due_at": tasks[-1]["due_at"], "assignee": spec.assignee}
             groups.extend({"task_id": spec.id, "group_key": g, **keys} for g in spec.groups)
         had.update((instance_id, g) for g in spec.groups)
     with rt.sessions() as s:

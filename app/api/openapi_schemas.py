@@ -176,6 +176,7 @@ TASK_LIST_OK = {
 
 # GET /process-instances: page numbers up to the count's cap, a cursor for any depth.
 _CAP = instance_lists.COUNT_CAP
+_HANDLER_CAP = instance_lists.HANDLER_COUNT_CAP
 INSTANCE_LIST_PARAMS = [
     _query("process_key", {"type": "string"}, "only instances of this process"),
     _query("status", {"type": "string"}, "only instances in this status"),
@@ -184,8 +185,9 @@ INSTANCE_LIST_PARAMS = [
     _query(
         "page",
         {"type": "integer", "minimum": 1, "default": 1},
-        f"page number, newest first; beyond page 1, page * per_page may be at most {_CAP} (400 naming page "
-        "past it: page on with cursor); must be 1 or absent with a cursor",
+        f"page number, newest first; beyond page 1, page * per_page may be at most {_CAP} ({_HANDLER_CAP} for "
+        "callers who see only the complaints they are involved in; 400 naming page past it: page on with "
+        "cursor); must be 1 or absent with a cursor",
     ),
     _query(
         "per_page",
@@ -214,7 +216,8 @@ INSTANCE_LIST_OK = {
                     "items": {"type": "array", "items": {"$ref": "#/components/schemas/InstanceSummary"}},
                     "total": {
                         "type": "integer",
-                        "description": f"matching instances, counted up to {_CAP} (then {_CAP} and not exact)",
+                        "description": f"matching instances, counted up to {_CAP} (then {_CAP} and not exact; "
+                        f"{_HANDLER_CAP} for callers who see only the complaints they are involved in)",
                     },
                     "total_is_exact": {"type": "boolean", "description": "false when total is the cap"},
                     "next_cursor": {

@@ -11,6 +11,7 @@ from app.clock import utcnow
 from app.db import Base, UTCDateTime
 
 READY = text("state = 'ready'")
+UNCLAIMED = text("assignee IS NULL")
 
 
 class TaskRecord(Base):
@@ -64,20 +65,39 @@ class TaskCandidateGroup(Base):
 
     Rows of a task are deleted when it leaves the inbox (``task_rows.close_task``), so a group's
     rows are its open tasks, however long the history; which groups ever had a task on an
-    instance is kept in :class:`InstanceGroup`. ``created_at`` and ``due_at`` repeat the task's,
-    so that a page of a group's inbox is one walk of ``ix_task_group_created`` or
-    ``ix_task_group_due`` that stops after the page, at any size."""
+    instance is kept in :class:`InstanceGroup`. ``created_at``, ``due_at`` and ``assignee`` repeat
+    the task's, so that a page of a group's inbox is one walk of the group's rows in the page's
+    order that stops after the page, at any size, without reading the task table."""
 
     __tablename__ = "task_candidate_groups"
     __table_args__ = (
+        # a group's open tasks (scope "all") and its unclaimed ones (its inbox), in both orders
         Index("ix_task_group_created", "group_key", "created_at", "task_id"),
         Index("ix_task_group_due", "group_key", "due_at", "created_at", "task_id"),
+        Index(
+            "ix_task_group_unclaimed_created",
+            "group_key",
+            "created_at",
+            "task_id",
+            postgresql_where=UNCLAIMED,
+            sqlite_where=UNCLAIMED,
+        ),
+        Index(
+            "ix_task_group_unclaimed_due",
+            "group_key",
+            "due_at",
+            "created_at",
+            "task_id",
+            postgresql_where=UNCLAIMED,
+            sqlite_where=UNCLAIMED,
+        ),
     )
 
     task_id: Mapped[str] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True)
     group_key: Mapped[str] = mapped_column(String(64), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    assignee: Mapped[str | None] = mapped_column(String(64))
 
 
 class InstanceGroup(Base):

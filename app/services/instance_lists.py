@@ -19,9 +19,11 @@ from app.errors import BadRequest
 from app.input_checks import MAX_DB_INT
 from app.models import ProcessInstance, User
 from app.services import cursors
-from app.services.visibility import visible_ids
+from app.services.visibility import sees_everything, visible_ids
 
 COUNT_CAP = 10_000
+# a handler's count walks each of their ways in (visibility.visible_ids) up to the cap: kept lower
+HANDLER_COUNT_CAP = 1_000
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 200
 CURSOR_KEYS = frozenset({"i"})
@@ -134,6 +136,13 @@ def capped_count(session: Session, viewer: User | None, filters: InstanceFilters
     return min(n, cap), n <= cap
 
 
+def count_cap(viewer: User | None) -> int:
+    """How far the list counts (and pages by number) for this viewer."""
+    if viewer is None or sees_everything(viewer):
+        return COUNT_CAP
+    return min(COUNT_CAP, HANDLER_COUNT_CAP)
+
+
 def _check_page(page: int, per_page: int, cursor: str | None, cap: int) -> None:
     if cursor and page != 1:
         raise BadRequest(
@@ -162,7 +171,7 @@ def list_page(
 ) -> InstancePage:
     """One page of the list by page number or, for any depth, after ``cursor``; ``viewer`` None
     lists everything (otherwise what ``visible_to`` lets them see)."""
-    cap = COUNT_CAP if cap is None else cap
+    cap = count_cap(viewer) if cap is None else cap
     _check_page(page, per_page, cursor, cap)
     before = decode_cursor(cursor) if cursor else None
     stmt = list_query(viewer, filters, before=before, offset=(page - 1) * per_page, limit=per_page + 1)

@@ -113,9 +113,9 @@ def in_groups(group_keys: list[str]) -> ColumnElement[bool]:
 
 
 def _paths(user: User, scope: str, instance_id: int | None) -> list[tuple[_Keys, list[ColumnElement[bool]]]]:
-    """Disjoint ways in whose union is what the user may see in ``scope``: the user's own tasks
-    from the task table, and each group's unassigned (scope all: not the user's) tasks from
-    that group's rows, in the group's own order. Within one instance, where there are only a
+    """Ways in whose union is what the user may see in ``scope``: the user's own tasks from the
+    task table, and each group's unclaimed (scope all: not the user's) tasks from that group's
+    rows alone, in the group's own order. Within one instance, where there are only a
     handful of tasks, the group test is a probe of each task instead."""
     ready = [TaskRecord.state == "ready"]
     if instance_id is not None:
@@ -125,12 +125,16 @@ def _paths(user: User, scope: str, instance_id: int | None) -> list[tuple[_Keys,
         return [mine]
     if scope == "all" and user.has_role("admin"):
         return [(TASKS, ready)]
-    unheld: ColumnElement[bool] = TaskRecord.assignee.is_(None)
-    if scope == "all":
-        unheld = or_(TaskRecord.assignee.is_(None), TaskRecord.assignee != user.username)
     if instance_id is not None:
+        unheld: ColumnElement[bool] = TaskRecord.assignee.is_(None)
+        if scope == "all":
+            unheld = or_(TaskRecord.assignee.is_(None), TaskRecord.assignee != user.username)
         return [mine, (TASKS, [*ready, unheld, in_groups(user.group_keys)])]
-    groups = [(GROUP_ROWS, [TaskCandidateGroup.group_key == g, *ready, unheld]) for g in sorted(set(user.group_keys))]
+    # a group's rows exist only while its task is ready, and repeat its assignee
+    unclaimed: ColumnElement[bool] = TaskCandidateGroup.assignee.is_(None)
+    if scope == "all":
+        unclaimed = or_(TaskCandidateGroup.assignee.is_(None), TaskCandidateGroup.assignee != user.username)
+    groups = [(GROUP_ROWS, [TaskCandidateGroup.group_key == g, unclaimed]) for g in sorted(set(user.group_keys))]
     return [mine, *groups]
 
 
@@ -150,8 +154,6 @@ def ready_tasks(
     for keys, conditions in _paths(user, scope, instance_id):
         for run, order in _runs(keys, sort, after):
             arm = select(keys.id.label("id"), keys.created_at.label("created_at"), keys.due_at.label("due_at"))
-            if keys is GROUP_ROWS:
-                arm = arm.join(TaskRecord, TaskRecord.id == TaskCandidateGroup.task_id)
             arms.append(select(arm.where(*conditions, *run).order_by(*order).limit(limit).subquery()))
     merged = union(*arms).subquery() if len(arms) > 1 else arms[0].subquery()
     page_keys = select(merged).order_by(*_order(merged.c, sort)).limit(limit).subquery()

@@ -33,6 +33,12 @@ def _set_due(session: Session, row: TaskRecord, due_at: datetime | None) -> None
     session.execute(update(TaskCandidateGroup).where(TaskCandidateGroup.task_id == row.id).values(due_at=due_at))
 
 
+def set_assignee(session: Session, task_id: str, assignee: str | None) -> None:
+    """A task was claimed, given back or reassigned: its group rows follow (the groups' inboxes
+    list unclaimed tasks from these rows alone)."""
+    session.execute(update(TaskCandidateGroup).where(TaskCandidateGroup.task_id == task_id).values(assignee=assignee))
+
+
 def record_groups(session: Session, instance_id: int, group_keys: set[str]) -> None:
     """Remember that these groups have a task on the instance (one statement; rows already
     there are left alone)."""
@@ -91,7 +97,7 @@ def sync_tasks(
             due_at=due_at,
         )
         row.groups = [
-            TaskCandidateGroup(task_id=view.id, group_key=g, created_at=now, due_at=due_at)
+            TaskCandidateGroup(task_id=view.id, group_key=g, created_at=now, due_at=due_at, assignee=assignee)
             for g in view.candidate_groups
         ]
         new_groups.update(view.candidate_groups)

@@ -94,6 +94,7 @@ def _reassign(session: Session, row: TaskRecord, assignee: str | None, *, actor:
     )
     if changed.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict("the task was claimed or completed concurrently", code="task_claimed")
+    task_rows.set_assignee(session, row.id, assignee)
     session.refresh(row)
     audit.record(
         session, event, instance_id=row.instance_id, actor=actor, element_id=row.element_id, detail={"task_id": row.id}

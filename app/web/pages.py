@@ -159,7 +159,7 @@ def instances_page(
     """One page of the complaint list (newest first) with a capped count; past the count's cap, or
     after a cursor page, the next link carries the cursor instead of a page number."""
     result = instance_lists.list_page(session, user, filters, page=page, per_page=PER_PAGE, cursor=cursor)
-    next_page = page + 1 if not cursor and (page + 1) * PER_PAGE <= instance_lists.COUNT_CAP else None
+    next_page = page + 1 if not cursor and (page + 1) * PER_PAGE <= instance_lists.count_cap(user) else None
     return render_template(
         "instances.html",
         instances=result.items,

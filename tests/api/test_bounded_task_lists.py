@@ -281,8 +281,9 @@ def test_the_plans_use_the_indexes(rt):
             assert probe in plans["visibility"], probe
     for name in ("inbox", "inbox_all", "inbox_due"):  # the user's own open tasks (either order: they are few)
         assert "ix_task_ready_assignee_" in inbox[name], name
-    for name in ("inbox", "inbox_all"):  # each group's rows in the page's order
-        assert "ix_task_group_created" in inbox[name], name
-    assert "ix_task_group_due" in inbox["inbox_due"]
+    # each group's rows in the page's order: its unclaimed ones for the inbox, all of them for "all"
+    assert "ix_task_group_unclaimed_created" in inbox["inbox"]
+    assert "ix_task_group_unclaimed_due" in inbox["inbox_due"]
+    assert "ix_task_group_created" in inbox["inbox_all"]
     for index in ("ix_task_assignee_instance", "ix_task_completed_by_instance", "ix_instance_group_key"):
         assert index in listing, index

@@ -184,3 +184,40 @@ def test_a_users_visible_instances_come_newest_first_path_by_path(rt):
     assert "SCAN tasks" not in plan.splitlines() and "SCAN instance_groups" not in plan.splitlines()
     for index in ("ix_task_assignee_instance", "ix_task_completed_by_instance", "ix_instance_group_key"):
         assert index in plan, index
+
+
+def test_a_claim_moves_the_task_out_of_the_groups_inbox_at_once(rt, login, flow):
+    """The groups' inboxes read the group rows alone, so they follow every claim and give-back."""
+    agent, agent2 = login("agent"), login("agent2")
+    inst = agent.post("/process-instances", json={"process_key": "flow", "variables": {}}, expect=201)
+    [task] = agent.get(f"/tasks?instance_id={inst['id']}", expect=200)
+
+    def group_rows() -> set[tuple[str, str | None]]:
+        with rt.sessions() as s:
+            stmt = select(TaskCandidateGroup.group_key, TaskCandidateGroup.assignee)
+            return set(s.execute(stmt.where(TaskCandidateGroup.task_id == task["id"])).tuples())
+
+    def in_inbox(api) -> bool:
+        return task["id"] in {t["id"] for t in api.get("/tasks?limit=500", expect=200)}
+
+    assert in_inbox(agent2) and group_rows() == {("cs_agents", None)}
+    agent.post(f"/tasks/{task['id']}/claim", expect=200)
+    assert not in_inbox(agent2) and in_inbox(agent) and group_rows() == {("cs_agents", "agent")}
+    assert task["id"] in {t["id"] for t in agent2.get("/tasks?scope=all&limit=500", expect=200)}
+    agent.post(f"/tasks/{task['id']}/unclaim", expect=200)
+    assert in_inbox(agent2) and group_rows() == {("cs_agents", None)}
+
+
+def test_a_handlers_instance_count_stops_at_the_handler_cap(rt, login, monkeypatch):
+    """A handler's count walks each way in up to its cap, which is lower than an admin's."""
+    from app.services import instance_lists
+
+    monkeypatch.setattr(instance_lists, "HANDLER_COUNT_CAP", 3)
+    mine = instances(rt, 8, started_by="quality")
+    page = login("quality").get("/process-instances?per_page=2", expect=200)
+    assert (page["total"], page["total_is_exact"]) == (3, False)
+    assert [i["id"] for i in page["items"]] == sorted(mine, reverse=True)[:2]
+    err = login("quality").get("/process-instances?per_page=2&page=2", expect=400)
+    assert err["error"]["details"][0]["field"] == "page"
+    everything = login("admin").get("/process-instances?per_page=2", expect=200)
+    assert (everything["total"], everything["total_is_exact"]) == (8, True)

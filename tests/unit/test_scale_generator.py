@@ -32,6 +32,7 @@ def test_shape_of_the_generated_cases(rt, generated):
                     TaskCandidateGroup.group_key,
                     TaskCandidateGroup.created_at,
                     TaskCandidateGroup.due_at,
+                    TaskCandidateGroup.assignee,
                 )
             )
         )
@@ -54,9 +55,10 @@ def test_shape_of_the_generated_cases(rt, generated):
     # task in instance_groups
     rows: dict[str, set[str]] = {}
     by_id = {t.id: t for t in tasks}
-    for task_id, group, created_at, due_at in groups:
+    for task_id, group, created_at, due_at, assignee in groups:
         rows.setdefault(task_id, set()).add(group)
-        assert (created_at, due_at) == (by_id[task_id].created_at, by_id[task_id].due_at)
+        task = by_id[task_id]
+        assert (created_at, due_at, assignee) == (task.created_at, task.due_at, task.assignee)
     for t in tasks:
         assert rows.get(t.id, set()) == (set(t.candidate_groups) if t.state == "ready" else set()), t.element_id
     assert instance_groups == {(t.instance_id, g) for t in tasks for g in t.candidate_groups}
