@@ -38,7 +38,7 @@ def test_timer_breach_notifies_roles_and_users(flow, login, rt):
     flow.deploy(_notify_diagram("t_notify"))
     inst = flow.start("t_notify", {"case": 7, "registered_by": "agent"})
     manager, pr, director = login("manager"), login("pr"), login("director")
-    assert manager.get("/notifications", expect=200) == {"items": [], "unread": 0}
+    assert manager.get("/notifications", expect=200) == {"items": [], "unread": 0, "unread_is_exact": True}
     assert flow.advance(24 * 3600 + 1) == 1
     for api in (manager, pr, flow.agent):
         box = api.get("/notifications", expect=200)
@@ -57,7 +57,7 @@ def test_timer_breach_notifies_roles_and_users(flow, login, rt):
     assert sent[0]["detail"]["recipients"] == ["agent", "manager", "pr"]
     [n] = manager.get("/notifications", expect=200)["items"]
     assert manager.post(f"/notifications/{n['id']}/read", expect=200)["read_at"]
-    assert manager.get("/notifications?unread=1", expect=200) == {"items": [], "unread": 0}
+    assert manager.get("/notifications?unread=1", expect=200) == {"items": [], "unread": 0, "unread_is_exact": True}
     pr.post(f"/notifications/{n['id']}/read", expect=404)  # not pr's notification
     assert pr.post("/notifications/read-all", expect=200)["marked"] == 1
     # e-mail: no SMTP configured in tests → logged, each exactly once
