@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, union
+from sqlalchemy import ColumnElement, Select, Subquery, and_, exists, func, or_, select, union
 from sqlalchemy.orm import Session
 
 from app.models import TaskCandidateGroup, TaskRecord, User
@@ -138,6 +138,20 @@ def _paths(user: User, scope: str, instance_id: int | None) -> list[tuple[_Keys,
     return [mine, *groups]
 
 
+def _page_keys(
+    user: User, scope: str, instance_id: int | None, sort: str, after: Position | None, limit: int | None
+) -> Subquery:
+    """(id, created_at, due_at) of the page: each way in and run ordered and limited on its own
+    index, merged by a ``UNION`` (a task in two of the user's groups once)."""
+    arms = []
+    for keys, conditions in _paths(user, scope, instance_id):
+        for run, order in _runs(keys, sort, after):
+            arm = select(keys.id.label("id"), keys.created_at.label("created_at"), keys.due_at.label("due_at"))
+            arms.append(select(arm.where(*conditions, *run).order_by(*order).limit(limit).subquery()))
+    merged = union(*arms).subquery() if len(arms) > 1 else arms[0].subquery()
+    return select(merged).order_by(*_order(merged.c, sort)).limit(limit).subquery()
+
+
 def ready_tasks(
     user: User,
     *,
@@ -148,16 +162,9 @@ def ready_tasks(
     limit: int | None = None,
 ) -> Select[tuple[TaskRecord]]:
     """The statement for one page of ready tasks the user may see (all of them without
-    ``limit``): each way in and run ordered and limited on its own index, their keys merged by a
-    ``UNION`` (a task in two of the user's groups once), the page's tasks read by primary key."""
-    arms = []
-    for keys, conditions in _paths(user, scope, instance_id):
-        for run, order in _runs(keys, sort, after):
-            arm = select(keys.id.label("id"), keys.created_at.label("created_at"), keys.due_at.label("due_at"))
-            arms.append(select(arm.where(*conditions, *run).order_by(*order).limit(limit).subquery()))
-    merged = union(*arms).subquery() if len(arms) > 1 else arms[0].subquery()
-    page_keys = select(merged).order_by(*_order(merged.c, sort)).limit(limit).subquery()
-    return select(TaskRecord).join(page_keys, TaskRecord.id == page_keys.c.id).order_by(*_order(TaskRecord, sort))
+    ``limit``): the page's keys (``_page_keys``), then its tasks read by primary key."""
+    keys = _page_keys(user, scope, instance_id, sort, after, limit)
+    return select(TaskRecord).join(keys, TaskRecord.id == keys.c.id).order_by(*_order(TaskRecord, sort))
 
 
 def page(
@@ -181,7 +188,8 @@ def page(
 
 
 def capped_count(session: Session, user: User, *, scope: str = "group", cap: int = COUNT_CAP) -> tuple[int, bool]:
-    """How many ready tasks the user may see, counting at most ``cap + 1`` rows: (count, exact)."""
-    ids = ready_tasks(user, scope=scope, limit=cap + 1).subquery()
-    n = session.scalar(select(func.count()).select_from(ids)) or 0
+    """How many ready tasks the user may see, counting at most ``cap + 1`` of their keys (no task
+    row is read): (count, exact)."""
+    keys = _page_keys(user, scope, None, "created", None, cap + 1)
+    n = session.scalar(select(func.count()).select_from(keys)) or 0
     return min(n, cap), n <= cap
