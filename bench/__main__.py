@@ -69,32 +69,36 @@ def timer_sizes() -> dict[str, Any]:
     }
 
 
-def timers_only(args: argparse.Namespace) -> None:
-    """Measure the timers alone and replace (or add) the "Timers" section of ``args.out``."""
+def _section_only(args: argparse.Namespace, title: str, flag: str, measure: Any, render: Any) -> None:
+    """Measure one section alone and replace (or add) it in ``args.out``."""
     tmp = Path(tempfile.mkdtemp(prefix="bench-"))
     try:
-        results = timers.measure(tmp, postgres=not args.no_postgres, sizes=timer_sizes())
+        results = measure(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     m = machine.describe()
-    lines = timers_report.section(results)
-    lines[2:2] = [f"Measured {m['date']} at `{m['commit']}` (`python -m bench --timers-only`).", ""]
+    lines = render(results)
+    lines[2:2] = [f"Measured {m['date']} at `{m['commit']}` (`python -m bench {flag}`).", ""]
     args.out.write_text(report.splice_section(args.out.read_text(encoding="utf-8"), lines), encoding="utf-8")
-    print(f"bench: wrote the Timers section of {args.out}", file=sys.stderr)
+    print(f"bench: wrote the {title} section of {args.out}", file=sys.stderr)
+
+
+def timers_only(args: argparse.Namespace) -> None:
+    """Measure the timers alone and replace (or add) the "Timers" section of ``args.out``."""
+
+    def measure(tmp: Path) -> Any:
+        return timers.measure(tmp, postgres=not args.no_postgres, sizes=timer_sizes())
+
+    _section_only(args, "Timers", "--timers-only", measure, timers_report.section)
 
 
 def scale_only(args: argparse.Namespace) -> None:
     """Measure the scale section alone and replace (or add) the "Scale" section of ``args.out``."""
-    tmp = Path(tempfile.mkdtemp(prefix="bench-"))
-    try:
-        results = scale.measure(tmp, postgres=not args.no_postgres, sizes=scale.sizes_from_env())
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    m = machine.describe()
-    lines = scale_report.section(results)
-    lines[2:2] = [f"Measured {m['date']} at `{m['commit']}` (`python -m bench --scale-only`).", ""]
-    args.out.write_text(report.splice_section(args.out.read_text(encoding="utf-8"), lines), encoding="utf-8")
-    print(f"bench: wrote the Scale section of {args.out}", file=sys.stderr)
+
+    def measure(tmp: Path) -> Any:
+        return scale.measure(tmp, postgres=not args.no_postgres, sizes=scale.sizes_from_env())
+
+    _section_only(args, "Scale", "--scale-only", measure, scale_report.section)
 
 
 class Runner:

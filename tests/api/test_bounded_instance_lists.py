@@ -15,6 +15,7 @@ from sqlalchemy import event, select
 from app.models import User
 from app.services import instance_lists
 from app.services.instance_lists import InstanceFilters, list_query
+from tests import query_plans
 from tests.task_rows import Spec, instance_rows, write
 
 
@@ -249,14 +250,7 @@ def _bulk(rt, n: int = 20000) -> None:
 
 
 def _plan(rt, stmt) -> str:
-    """The database's plan for ``stmt``: EXPLAIN on PostgreSQL, EXPLAIN QUERY PLAN on SQLite."""
-    with rt.db.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        sql = str(stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
-        if conn.dialect.name == "postgresql":
-            conn.exec_driver_sql("VACUUM ANALYZE process_instances, tasks, task_candidate_groups")
-            return "\n".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + sql))
-        conn.exec_driver_sql("ANALYZE")
-        return "\n".join(r[3] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+    return query_plans.plan(rt, stmt)
 
 
 PAGES = {  # name -> (filters, the index a page walks; None: the table itself, in id order)

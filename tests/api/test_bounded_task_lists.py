@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from tests import query_plans
 from tests.task_rows import Spec, instances, write
 
 # quality's view of these: assigned to quality, or unassigned in a quality group; ties on created
@@ -208,15 +209,7 @@ def _bulk(rt, n: int = 20000) -> list[int]:
 
 
 def _plan(rt, stmt) -> str:
-    """The database's plan for ``stmt``: EXPLAIN on PostgreSQL, EXPLAIN QUERY PLAN on SQLite."""
-    with rt.db.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        dialect = conn.dialect.name
-        sql = str(stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
-        if dialect == "postgresql":
-            conn.exec_driver_sql("VACUUM ANALYZE tasks, task_candidate_groups, instance_groups, process_instances")
-            return "\n".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + sql))
-        conn.exec_driver_sql("ANALYZE")
-        return "\n".join(r[3] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+    return query_plans.plan(rt, stmt)
 
 
 def _statements(rt, ids):

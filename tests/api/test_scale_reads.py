@@ -12,6 +12,7 @@ from app.clock import utcnow
 from app.db import refresh_statistics
 from app.models import InstanceGroup, TaskCandidateGroup, TaskRecord, TimerRecord
 from app.services import instance_details
+from tests import query_plans
 from tests.diagrams import two_step
 from tests.task_rows import Spec, instances, write
 
@@ -62,12 +63,7 @@ def test_a_terminated_instance_leaves_no_candidate_group_rows(rt, login, flow):
 
 
 def _plan(rt, stmt) -> str:
-    with rt.db.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        sql = str(stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
-        if conn.dialect.name == "postgresql":
-            conn.exec_driver_sql("VACUUM ANALYZE timers, tasks, instance_groups, process_instances")
-            return "\n".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + sql))
-        return "\n".join(r[3] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+    return query_plans.plan(rt, stmt, sqlite_statistics=False)
 
 
 def test_the_case_page_reads_one_instance_range_not_the_global_timer_index(rt):
