@@ -170,7 +170,7 @@ def list_page(
     cap: int | None = None,
 ) -> InstancePage:
     """One page of the list by page number or, for any depth, after ``cursor``; ``viewer`` None
-    lists everything (otherwise what ``visible_to`` lets them see)."""
+    lists everything (otherwise what they may see, through ``visibility.visible_ids``)."""
     cap = count_cap(viewer) if cap is None else cap
     _check_page(page, per_page, cursor, cap)
     before = decode_cursor(cursor) if cursor else None

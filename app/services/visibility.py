@@ -24,8 +24,9 @@ def sees_everything(user: User) -> bool:
 
 
 def visible_to(user: User, instance_id: int | None = None) -> ColumnElement[bool]:
-    """The condition on ``ProcessInstance`` for instances ``user`` may see; with ``instance_id``
-    every path is restricted to that instance (one index probe each)."""
+    """The rule as a condition on ``ProcessInstance``: the instances ``user`` may see. With
+    ``instance_id`` every path is restricted to that instance (one index probe each: the check
+    before a case opens); lists use ``visible_ids``, which tests compare with this rule."""
     if sees_everything(user):
         return true()
     only_instance = [] if instance_id is None else [ProcessInstance.id == instance_id]
