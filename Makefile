@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: run test lint bench venv clean
+.PHONY: run test lint bench venv vendor clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -15,8 +15,19 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 
 venv: $(BIN)/.installed
 
+## the console's front-end packages (bpmn-js): pinned in package-lock.json, installed with `npm ci`,
+## copied into Flask's static folder (git ignores both node_modules/ and the copy)
+VENDOR := app/web/static/vendor
+$(VENDOR)/.copied: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)
+	cp -R node_modules/bpmn-js/dist $(VENDOR)/bpmn-js
+	touch $@
+
+vendor: $(VENDOR)/.copied
+
 ## make run: set up from nothing (venv, database, processes, demo users) and serve on 127.0.0.1:$(PORT)
-run: venv
+run: venv vendor
 	mkdir -p instance
 	DEMO_DATA=$${DEMO_DATA:-1} $(BIN)/flask --app app:create_app setup
 	DEMO_DATA=$${DEMO_DATA:-1} $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 1 --threads 8 \
@@ -30,7 +41,7 @@ PYTEST = $(BIN)/pytest -q
 ON_DB_sqlite := env -u TEST_DATABASE_URL
 ON_DB_postgresql := bash tests/setup/with_postgresql.sh
 
-test: venv
+test: venv vendor
 	@test -n "$(ON_DB_$(DB))" || { echo "make test: DB=$(DB) is neither sqlite nor postgresql" >&2; exit 2; }
 	bash tests/setup/ensure_system.sh
 	$(ON_DB_$(DB)) $(PYTEST)
@@ -44,4 +55,4 @@ bench: venv
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) instance node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache
