@@ -7,89 +7,20 @@ customer's agreement, quality implements, agent visits, supervisor closes and ar
 
 from __future__ import annotations
 
-import os
-import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from flask import Flask
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 from sqlalchemy import delete
-from werkzeug.serving import make_server
 
 from app.clock import utcnow
 from app.models import Notification
 from app.runtime import Runtime
+from tests.browser.desk import Desk, artifact
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-CHROMIUM = "/usr/bin/chromium"  # Debian's package (make test installs it); never a Playwright download
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"  # kept after the run, gitignored
-# one per database, so the SQLite and PostgreSQL runs may go side by side
-SCREENSHOT = ARTIFACTS / f"complaint-task-page-{os.environ.get('TEST_DATABASE_URL', 'sqlite').split(':')[0]}.png"
-PATIENCE_MS = 60_000  # how long a click or an expectation may wait for the page: generous for a loaded machine
-
-
-@pytest.fixture
-def server_url(app: Flask) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    ARTIFACTS.mkdir(exist_ok=True)
-    expect.set_options(timeout=PATIENCE_MS)
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-class Desk:
-    """One demo user's browser window, logged in through the login page."""
-
-    def __init__(self, browser: Browser, base: str, username: str) -> None:
-        self.base = base
-        self.page: Page = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}).new_page()
-        self.page.set_default_timeout(PATIENCE_MS)
-        self.page.goto(f"{base}/login")
-        self.page.fill("#username", username)
-        self.page.fill("#password", username)
-        self.page.click("button[type=submit].primary")
-        expect(self.page.locator("h1")).to_have_text("待办")
-
-    def open_task(self, business_key: str, task_name: str) -> Page:
-        """From the inbox, open the complaint's task with this (Chinese) name."""
-        page = self.page
-        page.goto(f"{self.base}/")
-        row = page.locator("tr", has_text=business_key).filter(has_text=task_name)
-        row.locator("a.task-link").click()
-        expect(page.locator("h1")).to_have_text(task_name)
-        return page
-
-    def submit(self) -> None:
-        self.page.click("form.schema-form button[type=submit]")
-        expect(self.page.locator("#instance-status")).to_be_visible()
+SCREENSHOT = artifact("complaint-task-page")
 
 
 def test_complaint_from_registration_to_archive(browser: Browser, server_url: str) -> None:
