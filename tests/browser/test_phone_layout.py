@@ -36,8 +36,8 @@ LONG_PROCESS = (
 )
 UNBROKEN = "Batch-B20260101-lot-0042-warranty-claim-re-verification-for-all-related-shipments"
 LONG_DESCRIPTION = (
-    "购买的纯牛奶有异味，客户要求赔偿并提供了购物小票、照片和视频，还说已经在社交媒体上发了帖子，"
-    "要求三天之内给出书面答复，否则将向消费者协会投诉 " + UNBROKEN
+    "购买的纯牛奶有异味 客户要求赔偿并提供了购物小票、照片和视频 还说已经在社交媒体上发了帖子 "
+    "要求三天之内给出书面答复 否则将向消费者协会投诉 " + UNBROKEN
 )
 
 
@@ -68,7 +68,9 @@ def phone_cases(login: Callable[[str], Any], rt: Runtime) -> dict[str, Any]:
         "complainant": {"name": "欧阳娜娜娜娜 Nana Ouyang-Featherstonehaugh", "phone": "13800138000"},
         "description": LONG_DESCRIPTION,
     }
-    complaint = agent.post("/process-instances", json={"process_key": "complaint_handling", "variables": intake}, expect=201)
+    complaint = agent.post(
+        "/process-instances", json={"process_key": "complaint_handling", "variables": intake}, expect=201
+    )
     with rt.sessions() as s:
         for n in range(2):
             s.add(

@@ -1,0 +1,31 @@
+"""Every API endpoint, refused for each role that must not use it (the table in
+``tests/role_table.py``); an endpoint without a row in the table fails the coverage test."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from app.runtime import Runtime
+from tests.role_table import API_ROWS, ROLES, Row, World, call, outcome, routes
+
+
+def test_every_endpoint_has_a_row(app: Flask) -> None:
+    listed = [r.key for r in API_ROWS]
+    assert len(listed) == len(set(listed)), "an endpoint is listed twice"
+    missing = routes(app, api=True) - set(listed)
+    assert not missing, f"endpoints without a row in tests/role_table.py API_ROWS: {sorted(missing)}"
+    stale = set(listed) - routes(app, api=True)
+    assert not stale, f"rows for endpoints that no longer exist: {sorted(stale)}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("item", API_ROWS, ids=str)
+def test_endpoint_as_role(app: Flask, rt: Runtime, item: Row, role: str) -> None:
+    world = World(app.test_client(), rt)
+    with call(app, world, item, role) as response:
+        got = outcome(response)
+        body = response.get_data(as_text=True)[:300]
+    assert got == item.expected[role], (
+        f"{item} as {role}: expected {item.expected[role]} ({item.reason}), got {response.status_code} {body}"
+    )

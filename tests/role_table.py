@@ -1,0 +1,363 @@
+"""Who may use which route: one table for every page and API endpoint, by role.
+
+Every (method, URL rule) of ``app.url_map`` must have a row here, or the coverage tests in
+``tests/web/test_role_refusals.py`` and ``tests/api/test_role_refusals.py`` fail and name it.
+A row gives the expected outcome for each role, in the order of ``ROLES``:
+
+    ok     let through: a 2xx, or a redirect that is not to the login page
+    login  a redirect to the login page (pages, anonymous)
+    401    not authenticated (API, anonymous)
+    403    refused for the role
+    404    not found for this user (someone else's thing)
+    422    let through to the input checks (the row says why it can't succeed)
+
+Adding a route: add ``row("POST", "/api/v1/things/<int:thing_id>", "/api/v1/things/{instance}",
+"401 403 403 ok ok", json={...})``. Routes any logged-in user may use go through ``any_user(...)``,
+routes open to everyone through ``public(...)``, each with the reason. Paths may name the
+``World``'s things in braces: ``{instance}`` (a complaint registered by agent, its first task
+held by agent), ``{task}`` (that task), ``{free_task}`` (that task given back to its group),
+``{notification}`` (one of agent's notifications), ``{key}`` / ``{version}`` (the complaint
+process). Only what a path names is made.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from werkzeug.test import TestResponse
+
+from app.models import Notification, ProcessDefinition, TaskRecord, User
+from app.runtime import Runtime
+from tests.conftest import Api
+from tests.diagrams import two_step
+
+ROLES = ("anonymous", "agent", "manager", "analyst", "admin")
+USERS = {"agent": "agent", "manager": "manager", "analyst": "analyst", "admin": "admin"}
+OUTCOMES = frozenset({"ok", "login", "401", "403", "404", "422"})
+
+COMPLAINT = "complaint_handling"
+INTAKE = {"channel": "phone", "complainant": {"name": "张三", "phone": "13800138000"}, "description": "牛奶有异味"}
+INTAKE_FORM = {
+    "channel": "phone",
+    "complainant.name": "张三",
+    "complainant.phone": "13800138000",
+    "description": "牛奶有异味",
+}
+CONFIRM = {"record_confirmed": True, "acceptance_decision": "accepted", "promised_reply_hours": 24}
+CONFIRM_FORM = {"record_confirmed": "on", "acceptance_decision": "accepted", "promised_reply_hours": "24"}
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    rule: str  # exactly as in app.url_map
+    path: str  # the URL to call, with {names} of World things
+    expected: dict[str, str]
+    reason: str = ""
+    json: Any = None
+    form: dict[str, Any] | None = None
+    xml: bytes | None = None
+
+    @property
+    def api(self) -> bool:
+        return self.rule.startswith("/api/")
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.method, self.rule)
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.rule}"
+
+
+def row(method: str, rule: str, path: str | None, outcomes: str, reason: str = "", **body: Any) -> Row:
+    """One route's expected outcome per role (``outcomes``: one word per role of ``ROLES``)."""
+    words = outcomes.split()
+    assert len(words) == len(ROLES) and set(words) <= OUTCOMES, f"{method} {rule}: bad outcomes {outcomes!r}"
+    return Row(method, rule, path if path is not None else rule, dict(zip(ROLES, words, strict=True)), reason, **body)
+
+
+def any_user(method: str, rule: str, path: str | None = None, *, reason: str, **body: Any) -> Row:
+    """A route every logged-in user may use (what it shows is filtered to the user)."""
+    anonymous = "401" if rule.startswith("/api/") else "login"
+    return row(method, rule, path, f"{anonymous} ok ok ok ok", reason, **body)
+
+
+def public(method: str, rule: str, path: str | None = None, *, reason: str, **body: Any) -> Row:
+    """A route open to everyone, logged in or not."""
+    return row(method, rule, path, "ok ok ok ok ok", reason, **body)
+
+
+# --- pages ---------------------------------------------------------------------------------
+WEB_ROWS = [
+    public("GET", "/login", reason="the way in"),
+    public("POST", "/login", form={"username": "hr", "password": "hr"}, reason="the way in"),
+    row("POST", "/logout", None, "login login login login login", "always ends on the login page"),
+    public("GET", "/web-static/<path:filename>", "/web-static/style.css", reason="CSS and scripts of the login page"),
+    any_user("GET", "/", reason="everyone's inbox (or landing page) shows their own work"),
+    any_user("GET", "/instances", reason="the list shows only the cases the user may see"),
+    row("GET", "/instances/<int:instance_id>", "/instances/{instance}", "login ok 403 403 ok", "agent registered it"),
+    row(
+        "POST",
+        "/instances/<int:instance_id>/<action>",
+        "/instances/{instance}/suspend",
+        "login 403 403 403 ok",
+        "admin actions",
+    ),
+    row(
+        "POST",
+        "/instances/<int:instance_id>/repeat-contact",
+        "/instances/{instance}/repeat-contact",
+        "login ok 403 403 ok",
+        "those who may see the complaint",
+        form={"channel": "phone", "note": "又打来了"},
+    ),
+    any_user("GET", "/notifications", reason="the user's own notifications"),
+    row(
+        "POST",
+        "/notifications/<int:notification_id>/read",
+        "/notifications/{notification}/read",
+        "login ok 404 404 404",
+        "only its addressee (agent)",
+    ),
+    any_user("POST", "/notifications/read-all", reason="the user's own notifications"),
+    any_user("GET", "/start", reason="lists only the processes the user may start"),
+    row("GET", "/start/<process_key>", f"/start/{COMPLAINT}", "login ok 403 403 ok", "starter groups: agents"),
+    row(
+        "POST",
+        "/start/<process_key>",
+        f"/start/{COMPLAINT}",
+        "login ok 403 403 ok",
+        "starter groups: agents",
+        form=INTAKE_FORM,
+    ),
+    row("GET", "/tasks/<task_id>", "/tasks/{task}", "login ok 403 403 ok", "the agents' task"),
+    row(
+        "POST", "/tasks/<task_id>", "/tasks/{task}", "login ok 403 403 ok", "its holder or an admin", form=CONFIRM_FORM
+    ),
+    row("POST", "/tasks/<task_id>/claim", "/tasks/{free_task}/claim", "login ok 403 403 ok", "the agents' task"),
+    row("POST", "/tasks/<task_id>/unclaim", "/tasks/{task}/unclaim", "login ok 403 403 ok", "its holder or an admin"),
+]
+
+# --- API -----------------------------------------------------------------------------------
+V1 = "/api/v1"
+API_ROWS = [
+    public("GET", f"{V1}/health", reason="for load balancers and monitoring"),
+    public("GET", f"{V1}/openapi.json", reason="the published contract"),
+    public("POST", f"{V1}/auth/token", json={"username": "hr", "password": "hr"}, reason="the way in"),
+    any_user("POST", f"{V1}/auth/logout", reason="one's own sessions"),
+    any_user("GET", f"{V1}/me", reason="one's own account"),
+    row(
+        "POST",
+        f"{V1}/me/password",
+        None,
+        "401 422 422 422 422",
+        "one's own password; a too short new one, so the demo passwords stay",
+        json={"current_password": "wrong", "new_password": "short"},
+    ),
+    row("GET", f"{V1}/admin/clock", None, "401 403 403 403 ok", "admins, with SIMULATED_CLOCK=1"),
+    row(
+        "POST",
+        f"{V1}/admin/clock",
+        None,
+        "401 403 403 403 ok",
+        "admins, SIMULATED_CLOCK=1",
+        json={"advance_seconds": 0},
+    ),
+    any_user("GET", f"{V1}/notifications", reason="the user's own notifications"),
+    row(
+        "POST",
+        f"{V1}/notifications/<int:notification_id>/read",
+        f"{V1}/notifications/{{notification}}/read",
+        "401 ok 404 404 404",
+        "only its addressee (agent)",
+    ),
+    any_user("POST", f"{V1}/notifications/read-all", reason="the user's own notifications"),
+    any_user("GET", f"{V1}/process-definitions", reason="what can be started and read; no case data"),
+    row(
+        "POST",
+        f"{V1}/process-definitions",
+        None,
+        "401 403 403 ok ok",
+        "analysts and admins deploy",
+        xml=two_step("role_table_deploy"),
+    ),
+    any_user(
+        "GET",
+        f"{V1}/process-definitions/<key>/versions/<int:version>/xml",
+        f"{V1}/process-definitions/{{key}}/versions/{{version}}/xml",
+        reason="a diagram holds no case data",
+    ),
+    row(
+        "POST",
+        f"{V1}/process-instances",
+        None,
+        "401 ok 403 403 ok",
+        "starter groups",
+        json={"process_key": COMPLAINT, "variables": INTAKE},
+    ),
+    any_user("GET", f"{V1}/process-instances", reason="the list shows only the cases the user may see"),
+    row(
+        "GET",
+        f"{V1}/process-instances/<int:instance_id>",
+        f"{V1}/process-instances/{{instance}}",
+        "401 ok 403 403 ok",
+        "agent registered it",
+    ),
+    row(
+        "POST",
+        f"{V1}/process-instances/<int:instance_id>/<action>",
+        f"{V1}/process-instances/{{instance}}/suspend",
+        "401 403 403 403 ok",
+        "admin actions",
+    ),
+    row(
+        "POST",
+        f"{V1}/process-instances/<int:instance_id>/repeat-contact",
+        f"{V1}/process-instances/{{instance}}/repeat-contact",
+        "401 ok 403 403 ok",
+        "those who may see the complaint",
+        json={"channel": "phone", "note": "又打来了"},
+    ),
+    any_user("GET", f"{V1}/tasks", reason="only the user's tasks"),
+    row("GET", f"{V1}/tasks/<task_id>", f"{V1}/tasks/{{task}}", "401 ok 403 403 ok", "the agents' task"),
+    row(
+        "POST",
+        f"{V1}/tasks/<task_id>/claim",
+        f"{V1}/tasks/{{free_task}}/claim",
+        "401 ok 403 403 ok",
+        "the agents' task",
+    ),
+    row(
+        "POST",
+        f"{V1}/tasks/<task_id>/unclaim",
+        f"{V1}/tasks/{{task}}/unclaim",
+        "401 ok 403 403 ok",
+        "its holder or an admin",
+    ),
+    row(
+        "POST",
+        f"{V1}/tasks/<task_id>/complete",
+        f"{V1}/tasks/{{task}}/complete",
+        "401 ok 403 403 ok",
+        "its holder or an admin",
+        json={"data": CONFIRM},
+    ),
+]
+
+# Flask's own static route: the app serves nothing from it (our files are under /web-static)
+NOT_OURS = {("GET", "/static/<path:filename>")}
+
+
+def routes(app: Flask, *, api: bool) -> set[tuple[str, str]]:
+    """Every (method, rule) the app answers, web or API half."""
+    found = set()
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/") != api:
+            continue
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            found.add((method, rule.rule))
+    return found - NOT_OURS
+
+
+@dataclass
+class World:
+    """The things a row's path names, made on first use: a complaint registered by agent, ..."""
+
+    client: FlaskClient
+    rt: Runtime
+    made: dict[str, Any] = field(default_factory=dict)
+
+    def path(self, template: str) -> str:
+        names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+        return template.format(**{name: getattr(self, name) for name in names})
+
+    @cached_property
+    def instance(self) -> int:
+        created = Api(self.client, "agent").post(
+            "/process-instances", json={"process_key": COMPLAINT, "variables": INTAKE}, expect=201
+        )
+        return int(created["id"])
+
+    @cached_property
+    def task(self) -> str:
+        with self.rt.sessions() as s:
+            task_id = s.scalar(
+                select(TaskRecord.id).where(TaskRecord.instance_id == self.instance, TaskRecord.state == "ready")
+            )
+        assert task_id is not None
+        return task_id
+
+    @cached_property
+    def free_task(self) -> str:
+        Api(self.client, "admin").post(f"/tasks/{self.task}/unclaim", expect=200)
+        return self.task
+
+    @cached_property
+    def notification(self) -> int:
+        with self.rt.sessions() as s:
+            note = Notification(username="agent", kind="info", title="t", message="m", email_status="none")
+            s.add(note)
+            s.commit()
+            return note.id
+
+    @cached_property
+    def key(self) -> str:
+        return COMPLAINT
+
+    @cached_property
+    def version(self) -> int:
+        with self.rt.sessions() as s:
+            found = s.scalar(select(ProcessDefinition.version).where(ProcessDefinition.key == COMPLAINT))
+        assert found is not None
+        return found
+
+
+CSRF = "role-table-csrf-token"
+
+
+def browser_client(app: Flask, role: str) -> FlaskClient:
+    """A test client with the browser session that logging in as ``role`` gives (none: anonymous)."""
+    client = app.test_client()
+    rt: Runtime = app.extensions["runtime"]
+    with client.session_transaction() as session:
+        session["csrf"] = CSRF
+        if role != "anonymous":
+            with rt.sessions() as s:
+                user = s.scalar(select(User).where(User.username == USERS[role]))
+                assert user is not None
+                session["uid"], session["sv"] = user.id, user.session_version
+    return client
+
+
+def call(app: Flask, world: World, item: Row, role: str) -> TestResponse:
+    """Make the row's request as ``role``: a browser session for pages, a bearer token for the API."""
+    path = world.path(item.path)
+    if item.api:
+        client = app.test_client()
+        headers = Api(client, USERS[role]).headers if role != "anonymous" else {}
+        if item.xml is not None:
+            return client.open(
+                path, method=item.method, data=item.xml, headers={**headers, "Content-Type": "application/xml"}
+            )
+        return client.open(path, method=item.method, json=item.json, headers=headers)
+    client = browser_client(app, role)
+    if item.method == "GET":
+        return client.get(path)
+    return client.open(path, method=item.method, data={"csrf_token": CSRF, **(item.form or {})})
+
+
+def outcome(response: TestResponse) -> str:
+    """The table's word for what happened."""
+    status = response.status_code
+    if status in (301, 302, 303, 307, 308):
+        return "login" if response.headers.get("Location", "").split("?")[0].endswith("/login") else "ok"
+    if status < 300:
+        return "ok"
+    return str(status)
