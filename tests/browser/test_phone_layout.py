@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
 from app.models import Notification
@@ -231,13 +230,21 @@ def test_inbox_cards_show_due_time_and_claim_button(desk: Callable[..., Desk], p
     assert_ran_cleanly(agent, failed)
 
 
-def test_wide_screen_keeps_the_header_unfolded(desk: Callable[..., Desk], app: Flask) -> None:
-    agent = desk("agent")  # 1280 px
+@pytest.mark.parametrize("width", [1280, 960])
+def test_wider_screens_keep_the_header_unfolded(
+    desk: Callable[..., Desk], phone_cases: dict[str, Any], width: int
+) -> None:
+    agent = desk("agent", width=width, height=900)
     page = agent.page
     failed = watch_requests(page)
-    page.reload()
-    expect(page.locator("summary.menu-toggle")).to_be_hidden()
-    expect(page.locator("nav.mainnav a").first).to_be_visible()
-    expect(page.locator("#notification-bell")).to_be_visible()
-    expect(page.locator("table.list thead, p.empty").first).to_be_visible()
+    for lang in LANGS:
+        page.goto(f"{agent.base}/?lang={lang}")
+        expect(page.locator("summary.menu-toggle")).to_be_hidden()
+        for link in page.locator("nav.mainnav a").all():
+            expect(link).to_be_visible()
+        expect(page.locator("#notification-bell")).to_be_visible()
+        expect(page.locator("table.list thead")).to_be_visible()  # the inbox is a table again
+        width_used = page.evaluate("document.documentElement.scrollWidth")
+        assert width_used <= width, f"{width} px screen: the page is {width_used} px wide"
+        screenshot(page, f"inbox-{width}px-{lang}")
     assert_ran_cleanly(agent, failed)

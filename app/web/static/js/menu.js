@@ -5,7 +5,7 @@
   "use strict";
   const menu = document.getElementById("menu");
   if (!menu) return;
-  const narrow = window.matchMedia("(max-width: 720px)");
+  const narrow = window.matchMedia("(max-width: 900px)");
 
   if (!CSS.supports("selector(::details-content)")) {
     const fit = () => {
