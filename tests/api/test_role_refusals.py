@@ -23,9 +23,13 @@ def test_every_endpoint_has_a_row(app: Flask) -> None:
 @pytest.mark.parametrize("item", API_ROWS, ids=str)
 def test_endpoint_as_role(app: Flask, rt: Runtime, item: Row, role: str) -> None:
     world = World(app.test_client(), rt)
-    with call(app, world, item, role) as response:
-        got = outcome(response)
+    path = world.path(item.path)  # makes what the path names
+    before = world.state()
+    with call(app, item, path, role) as response:
+        got = outcome(item, response)
         body = response.get_data(as_text=True)[:300]
     assert got == item.expected[role], (
         f"{item} as {role}: expected {item.expected[role]} ({item.reason}), got {response.status_code} {body}"
     )
+    if got not in ("ok", "422"):
+        assert world.state() == before, f"{item} as {role}: refused ({got}) but something changed"
