@@ -197,6 +197,27 @@ def test_header_folds_into_a_menu_that_opens_on_a_tap(desk: Callable[..., Desk],
     assert_ran_cleanly(agent, failed)
 
 
+def test_menu_and_claim_work_without_javascript(browser: Browser, server_url: str, phone_cases: dict[str, Any]) -> None:
+    page = browser.new_context(viewport=PHONE, java_script_enabled=False, locale="en-US").new_page()
+    page.goto(f"{server_url}/login?lang=en")
+    page.fill("#username", "agent")
+    page.fill("#password", "agent")
+    page.click("button[type=submit].primary")
+    expect(page.locator("nav.mainnav a").first).to_be_hidden()
+    page.locator("summary.menu-toggle").click()  # a <details>: opens with no script at all
+    expect(page.locator("nav.mainnav a", has_text="Complaints")).to_be_visible()
+    page.locator("summary.menu-toggle").click()
+    expect(page.locator("nav.mainnav a").first).to_be_hidden()
+
+    card = page.locator("tr[data-task-id]", has_text=LONG_TASK.split(" ", 1)[1]).first
+    task_id = card.get_attribute("data-task-id")
+    card.locator("td.actions button").click()  # a plain form post
+    expect(page.locator("p.flash-success")).to_be_visible()
+    page.goto(f"{server_url}/?scope=mine")
+    expect(page.locator(f"tr[data-task-id='{task_id}']")).to_be_visible()
+    assert_fits(page, "inbox-no-script-en")
+
+
 def test_inbox_cards_show_due_time_and_claim_button(desk: Callable[..., Desk], phone_cases: dict[str, Any]) -> None:
     agent = phone_desk(desk)
     page = agent.page
