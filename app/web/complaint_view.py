@@ -11,11 +11,12 @@ from flask_babel import gettext, lazy_gettext
 from app.errors import AppError, Invalid
 from app.models import ProcessInstance
 from app.services.complaints import CHANNELS
+from app.services.complaints import COMPLAINT_PROCESS as COMPLAINT_PROCESS
+from app.services.complaints import is_complaint as is_complaint
 from app.services.forms import FormStore
 from app.web.forms_render import enum_label
 from app.web.template_helpers import error_text
 
-COMPLAINT_PROCESS = "complaint_handling"
 OPEN_STATUSES = ("running", "error", "suspended")
 
 # domain.md §3: the warning colour of each level (E has none).
@@ -78,10 +79,6 @@ def severity_of(variables: Mapping[str, Any]) -> Severity | None:
         if isinstance(r, Mapping)
     ]
     return Severity(level, LEVEL_COLOURS[level], reasons)
-
-
-def is_complaint(model: ProcessInstance) -> bool:
-    return model.process_key == COMPLAINT_PROCESS
 
 
 def channel_options(forms: FormStore, lang: str) -> list[tuple[str, str]]:
