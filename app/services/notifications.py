@@ -2,16 +2,13 @@
 
 A diagram's ``notify`` service task names groups (group keys or the escalation roles of
 the procedures, mapped below), users, a kind, a title and a message. One notification per
-recipient is written in the instance's transaction; e-mail goes out afterwards from the
-scheduler (SMTP when ``SMTP_HOST`` is set, otherwise logged).
+recipient is written in the instance's transaction; e-mail goes out after commit from the
+scheduler (``email_outbox``).
 """
 
 from __future__ import annotations
 
-import logging
-import smtplib
 from collections.abc import Iterable
-from email.message import EmailMessage
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -20,10 +17,7 @@ from sqlalchemy.orm import Session
 from app.clock import utcnow
 from app.errors import NotFound
 from app.models import Group, Notification, ProcessInstance, User
-from app.runtime import Runtime
 from app.services import audit
-
-log = logging.getLogger("app.mail")
 
 KINDS = ("reminder", "escalation", "info")
 
@@ -125,48 +119,6 @@ def mark_read(session: Session, user: User, notification_id: int) -> Notificatio
         raise NotFound(f"no notification {notification_id}", code="unknown_notification")
     row.read_at = row.read_at or utcnow()
     return row
-
-
-def deliver_emails(rt: Runtime, *, batch: int = 100) -> int:
-    """Send (or log) pending notification e-mails; returns how many were handled."""
-    settings = rt.settings
-    with rt.sessions() as session:
-        rows = list(
-            session.scalars(
-                select(Notification)
-                .where(Notification.email_status == "pending")
-                .order_by(Notification.id)
-                .limit(batch)
-                .with_for_update(skip_locked=True)
-            )
-        )
-        if not rows:
-            return 0
-        stmt = select(User.username, User.email).where(User.username.in_({r.username for r in rows}))
-        emails = {name: email for name, email in session.execute(stmt)}
-        for row in rows:
-            row.email_status = _send(settings, emails.get(row.username), row)
-            row.emailed_at = utcnow()
-        session.commit()
-        return len(rows)
-
-
-def _send(settings: Any, address: str | None, row: Notification) -> str:
-    if not address:
-        return "none"
-    if not settings.smtp_host:
-        log.info("e-mail (SMTP not configured) to %s: %s — %s", address, row.title, row.message)
-        return "logged"
-    msg = EmailMessage()
-    msg["From"], msg["To"], msg["Subject"] = settings.smtp_sender, address, row.title
-    msg.set_content(row.message or row.title)
-    try:
-        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as smtp:
-            smtp.send_message(msg)
-    except (OSError, smtplib.SMTPException):
-        log.exception("e-mail to %s failed", address)
-        return "failed"
-    return "sent"
 
 
 def mark_all_read(session: Session, user: User) -> int:

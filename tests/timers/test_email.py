@@ -9,7 +9,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from app.models import Notification
-from app.services.notifications import deliver_emails
+from app.services.email_outbox import deliver_emails
 from tests.timers.test_notifications import _notify_diagram
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.models import Notification
-from app.services.notifications import deliver_emails
+from app.services.email_outbox import deliver_emails
 from tests.diagrams import HEAD, user_task
 
 
