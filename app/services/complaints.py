@@ -71,18 +71,22 @@ def record_repeat_contact(
             actor=actor,
             detail={"from": old.get("level"), "to": new["level"], "reasons": new.get("reasons", [])},
         )
-        reasons = ", ".join(r.get("criterion", "") for r in new.get("reasons", []))
-        notifications.apply_effect(
+        criteria = [str(r.get("criterion", "")) for r in new.get("reasons", [])]
+        old_level = old.get("level", "?")
+        notifications.notify(
             session,
             model,
-            {
-                "element_id": None,
-                "params": {
-                    "groups": [*new.get("responsible", []), *new.get("informed", [])],
-                    "kind": "escalation",
-                    "title": f"{model.business_key}: 投诉升级 escalated {old.get('level', '?')} → {new['level']}",
-                    "message": f"客户第 {count} 次来电 The customer contacted us {count} times ({reasons}).",
-                },
+            groups=[*new.get("responsible", []), *new.get("informed", [])],
+            kind="escalation",
+            title=f"{model.business_key}: 投诉升级 Escalated {old_level} → {new['level']}",
+            message=f"客户第 {count} 次来电 The customer contacted us {count} times ({', '.join(criteria)}).",
+            code="severity_escalated",
+            params={
+                "business_key": model.business_key,
+                "from": old_level,
+                "to": new["level"],
+                "contact_count": count,
+                "reasons": criteria,
             },
         )
     inst.set_variables(changes)
