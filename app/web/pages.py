@@ -33,7 +33,7 @@ def form_context(
     per_field: dict[str, str] = {}
     general: list[str] = []
     if isinstance(error, Invalid):
-        per_field, general = form_input.field_errors(error.details, form_input.field_names(schema))
+        per_field, general = form_input.field_errors(error.details, form_input.field_names(schema), schema)
     lang = current_lang()
     return {
         "form_title": localized(schema, lang),
