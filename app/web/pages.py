@@ -138,7 +138,7 @@ def instance_page(
         tasks=details.tasks,
         timers=timing.timer_views(details.timers, utcnow()),
         incidents=details.incidents,
-        history=[(entry, history_view.summary(entry.type, entry.detail, channels)) for entry in details.history],
+        history=[(entry, history_view.summary(entry.type, entry.detail, channels, index)) for entry in details.history],
         contact=panel,
     )
 
