@@ -31,15 +31,11 @@ def migrate_database(rt: Runtime) -> None:
 def setup_product(rt: Runtime, *, demo: bool) -> dict[str, int]:
     """Migrate, deploy ``processes/`` and (with demo data) seed the demo users. Idempotent."""
     from app.db import refresh_statistics
-    from app.services import deployments, people, timer_start
-    from handlers import REGISTRY
+    from app.services import people, publishing
 
     migrate_database(rt)
     with rt.sessions() as session:
-        deployed = deployments.deploy_folder(
-            session, rt.settings.processes_dir, handlers=REGISTRY, max_bytes=rt.settings.max_bpmn_bytes
-        )
-        timer_start.activate(rt, session, deployed)
+        deployed = publishing.publish_folder(rt, session)
         users = people.seed_demo_users(session) if demo else 0
         if not demo:
             people.ensure_groups(session)

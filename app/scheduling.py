@@ -61,7 +61,7 @@ def _heartbeat(rt: Runtime) -> None:
 
 
 def _mail(rt: Runtime) -> None:
-    from app.services.notifications import deliver_emails
+    from app.services.email_outbox import deliver_emails
 
     try:
         deliver_emails(rt)

@@ -23,9 +23,9 @@ from app.services import (
     instances,
     notifications,
     people,
+    publishing,
     task_lists,
     tasks,
-    timer_start,
     timers,
 )
 from app.services.instance_details import describe
@@ -87,12 +87,7 @@ def list_definitions() -> Any:
 @bp.post("/process-definitions")
 def deploy() -> Any:
     user = require_role("analyst", "admin")
-    raw = _diagram_body()
-    rt = runtime()
-    result = deployments.deploy(
-        db(), raw, handlers=dict(rt.engine.handlers), max_bytes=rt.settings.max_bpmn_bytes, actor=user.username
-    )
-    timer_start.activate(rt, db(), result)
+    result = publishing.publish(runtime(), db(), _diagram_body(), actor=user.username)
     status = 201 if any(r.created for r in result) else 200
     return jsonify([views.definition_view(r.definition, full=False) | {"created": r.created} for r in result]), status
 

@@ -308,8 +308,8 @@ def openapi_document() -> dict[str, Any]:
     }
     paths["/notifications"] = {
         "get": _op(
-            "The caller's notifications (escalations, reminders): the newest 100; ``unread`` counts at "
-            "most 999 (``unread_is_exact`` false beyond)",
+            "The caller's notifications (tasks that reached them, escalations, reminders): the newest 100; "
+            "``unread`` counts at most 999 (``unread_is_exact`` false beyond)",
             {"200": _resp("List", obj)},
             401,
             params=[_q("unread", desc="1: unread only")],

@@ -13,11 +13,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.engine import StepResult
-from app.errors import Conflict, Invalid
+from app.errors import Conflict, Invalid, NotFound
 from app.models import ProcessInstance
 from app.runtime import Runtime
 from app.services import audit, instances, notifications
 
+COMPLAINT_PROCESS = "complaint_handling"
 LEVELS = "EDCBA"  # least to most severe
 CHANNELS = ("phone", "email", "online", "walk_in", "letter", "third_party")
 
@@ -25,7 +26,11 @@ CHANNELS = ("phone", "email", "online", "walk_in", "letter", "third_party")
 def record_repeat_contact(
     rt: Runtime, session: Session, model: ProcessInstance, actor: str, *, note: str, channel: str
 ) -> dict[str, Any]:
-    """Count one more contact from the customer; escalate the severity if a rule now applies."""
+    """Count one more contact from the customer; escalate the severity if a rule now applies.
+
+    Only complaints count contacts (404 for any other process, from the API and the pages alike)."""
+    if not is_complaint(model):
+        raise NotFound("only complaints record repeat contacts", code="not_a_complaint")
     if model.status not in ("running", "error", "suspended"):
         raise Conflict(f"the complaint is {model.status}", code="instance_state")
     if channel not in CHANNELS:
@@ -66,23 +71,32 @@ def record_repeat_contact(
             actor=actor,
             detail={"from": old.get("level"), "to": new["level"], "reasons": new.get("reasons", [])},
         )
-        reasons = ", ".join(r.get("criterion", "") for r in new.get("reasons", []))
-        notifications.apply_effect(
+        criteria = [str(r.get("criterion", "")) for r in new.get("reasons", [])]
+        old_level = old.get("level", "?")
+        notifications.notify(
             session,
             model,
-            {
-                "element_id": None,
-                "params": {
-                    "groups": [*new.get("responsible", []), *new.get("informed", [])],
-                    "kind": "escalation",
-                    "title": f"{model.business_key}: 投诉升级 escalated {old.get('level', '?')} → {new['level']}",
-                    "message": f"客户第 {count} 次来电 The customer contacted us {count} times ({reasons}).",
-                },
+            groups=[*new.get("responsible", []), *new.get("informed", [])],
+            kind="escalation",
+            title=f"{model.business_key}: 投诉升级 Escalated {old_level} → {new['level']}",
+            message=f"客户第 {count} 次来电 The customer contacted us {count} times ({', '.join(criteria)}).",
+            code="severity_escalated",
+            params={
+                "business_key": model.business_key,
+                "from": old_level,
+                "to": new["level"],
+                "contact_count": count,
+                "reasons": criteria,
             },
         )
     inst.set_variables(changes)
     instances.save(rt, session, model, inst, StepResult(completed=inst.completed), actor)
     return {"contact_count": count, "severity": changes.get("severity", old)}
+
+
+def is_complaint(model: ProcessInstance) -> bool:
+    """Whether the instance is a complaint (the process that has severity levels and contacts)."""
+    return model.process_key == COMPLAINT_PROCESS
 
 
 def _rank(level: Any) -> int:

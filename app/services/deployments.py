@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -53,14 +52,6 @@ def deploy(
         session.add(definition)
         results.append(Deployed(definition, created=True, timer_start=item.timer_start))
     session.flush()
-    return results
-
-
-def deploy_folder(session: Session, folder: Path, *, handlers: dict[str, Handler], max_bytes: int) -> list[Deployed]:
-    """Deploy every ``*.bpmn`` in a folder (used at start-up)."""
-    results: list[Deployed] = []
-    for path in sorted(folder.glob("*.bpmn")):
-        results += deploy(session, path.read_bytes(), handlers=handlers, max_bytes=max_bytes, actor="system")
     return results
 
 

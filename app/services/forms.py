@@ -16,7 +16,7 @@ from jsonschema.validators import extend
 
 from app.clock import business_today, utcnow
 from app.errors import Invalid
-from app.services.email_address import form_format_checker
+from app.services.form_checks import FORMAT_CHECKER, detail_of
 
 # A form-less task (e.g. a diagram from another modeler) accepts any object.
 OPEN_FORM: dict[str, Any] = {"type": "object", "title": "Complete task", "x-title-zh": "完成任务"}
@@ -59,7 +59,6 @@ def _non_finite_numbers(value: Any, path: str = "") -> list[str]:
 
 
 FormValidator = extend(Draft202012Validator, {"x-not-future": _not_future, "pattern": _pattern})
-FORMAT_CHECKER = form_format_checker()
 
 
 class FormStore:
@@ -106,7 +105,7 @@ def validate_against(schema: dict[str, Any], data: Any) -> None:
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if not errors:
         return
-    details = [{"field": _field_of(e), "message": e.message} for e in errors]
+    details = [detail_of(e, schema, _field_of(e)) for e in errors]
     raise Invalid("the submitted data does not match the form", code="invalid_data", details=details)
 
 

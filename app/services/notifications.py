@@ -1,17 +1,21 @@
 """Notifications: the ``notify`` operation of diagrams, the per-user list, and e-mail.
 
+A user task that becomes ready notifies its assignee, or the members of its candidate groups
+(``task_ready``); a task given to someone by another person notifies them (``task_assigned``).
+The person whose action made the task (who completed the step before) is not told. A group of
+more than ``GROUP_NOTIFY_LIMIT`` active members gets no individual notifications: its members
+see the task in their group inbox, and a notification per member would be a write storm.
+These rows carry a ``code`` and ``params`` so that each reader sees them in their language.
+
 A diagram's ``notify`` service task names groups (group keys or the escalation roles of
 the procedures, mapped below), users, a kind, a title and a message. One notification per
-recipient is written in the instance's transaction; e-mail goes out afterwards from the
-scheduler (SMTP when ``SMTP_HOST`` is set, otherwise logged).
+recipient is written in the instance's transaction; e-mail goes out after commit from the
+scheduler (``email_outbox``).
 """
 
 from __future__ import annotations
 
-import logging
-import smtplib
 from collections.abc import Iterable
-from email.message import EmailMessage
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -19,13 +23,11 @@ from sqlalchemy.orm import Session
 
 from app.clock import utcnow
 from app.errors import NotFound
-from app.models import Group, Notification, ProcessInstance, User
-from app.runtime import Runtime
+from app.models import Group, Notification, ProcessInstance, TaskRecord, User, user_groups
 from app.services import audit
 
-log = logging.getLogger("app.mail")
-
-KINDS = ("reminder", "escalation", "info")
+KINDS = ("reminder", "escalation", "info", "task")
+GROUP_NOTIFY_LIMIT = 200
 
 # The escalation roles of the procedures (shared/domain.md §3) → the product's groups.
 ROLE_GROUPS: dict[str, str] = {
@@ -70,30 +72,114 @@ def apply_effect(session: Session, model: ProcessInstance, effect: dict[str, Any
     """Write the notifications a ``notify`` service task asked for; returns how many."""
     params = effect["params"]
     kind = str(params.get("kind") or "info")
-    if kind not in KINDS:
-        kind = "info"
-    title = str(params.get("title") or "")[:400] or f"{model.business_key}: {kind}"
-    message = str(params.get("message") or "")
-    people = recipients(session, _as_list(params.get("groups")), _as_list(params.get("users")))
+    return notify(
+        session,
+        model,
+        groups=_as_list(params.get("groups")),
+        users=_as_list(params.get("users")),
+        kind=kind,
+        title=str(params.get("title") or "")[:400] or f"{model.business_key}: {kind}",
+        message=str(params.get("message") or ""),
+        element_id=effect.get("element_id"),
+    )
+
+
+def notify(
+    session: Session,
+    model: ProcessInstance,
+    *,
+    groups: Iterable[str],
+    users: Iterable[str] = (),
+    kind: str,
+    title: str,
+    message: str = "",
+    element_id: str | None = None,
+    code: str | None = None,
+    params: dict[str, Any] | None = None,
+) -> int:
+    """One notification per active recipient of the groups (or roles) and users, and a history
+    entry naming them; ``code`` and ``params`` let each reader see it in their language (``title``
+    and ``message`` are what e-mail and older readers get). Returns how many were written."""
+    kind = kind if kind in KINDS else "info"
+    people = recipients(session, groups, users)
     for username in people:
         session.add(
             Notification(
                 username=username,
                 instance_id=model.id,
-                element_id=effect.get("element_id"),
+                element_id=element_id,
                 kind=kind,
-                title=title,
+                code=code,
+                params=params,
+                title=title[:400],
                 message=message,
             )
         )
-    audit.record(
-        session,
-        "notification_sent",
-        instance_id=model.id,
-        actor=None,
-        element_id=effect.get("element_id"),
-        detail={"kind": kind, "title": title, "recipients": people},
+    detail: dict[str, Any] = {"kind": kind, "title": title, "recipients": people}
+    if code:
+        detail |= {"code": code, "params": params or {}}
+    audit.record(session, "notification_sent", instance_id=model.id, actor=None, element_id=element_id, detail=detail)
+    return len(people)
+
+
+def task_ready(session: Session, model: ProcessInstance, row: TaskRecord, *, actor: str | None) -> int:
+    """A user task became ready: tell its assignee, else the members of its candidate groups
+    (groups over ``GROUP_NOTIFY_LIMIT`` members rely on their inbox), never ``actor``. Returns
+    how many were told."""
+    people = [row.assignee] if row.assignee else _members(session, row.candidate_groups or [])
+    params = {"task": row.name, "business_key": model.business_key}
+    title = f"{model.business_key or model.id}: 新任务 New task: {row.name}"
+    return _tell_about_task(session, row, [p for p in people if p != actor], "task_ready", params, title)
+
+
+def task_assigned(session: Session, row: TaskRecord, *, actor: str) -> int:
+    """Someone gave the task to its (new) assignee: tell them, unless they took it themselves."""
+    if row.assignee is None or row.assignee == actor:
+        return 0
+    model = session.get(ProcessInstance, row.instance_id)
+    key = model.business_key if model is not None else None
+    params = {"task": row.name, "business_key": key, "by": actor}
+    title = f"{key or row.instance_id}: 任务已分派给您 A task was assigned to you: {row.name}"
+    active = session.scalar(select(User.username).where(User.username == row.assignee, User.active.is_(True)))
+    return _tell_about_task(session, row, [active] if active else [], "task_assigned", params, title)
+
+
+def _members(session: Session, groups: Iterable[str]) -> list[str]:
+    """Active members of the groups, leaving out groups too large to notify one by one."""
+    keys = {ROLE_GROUPS.get(g, g) for g in groups}
+    if not keys:
+        return []
+    in_groups = (
+        select(Group.key, func.count())
+        .join(user_groups, user_groups.c.group_id == Group.id)
+        .join(User, User.id == user_groups.c.user_id)
+        .where(Group.key.in_(keys), User.active.is_(True))
+        .group_by(Group.key)
     )
+    small = [key for key, size in session.execute(in_groups) if size <= GROUP_NOTIFY_LIMIT]
+    if not small:
+        return []
+    members = select(User.username).join(User.groups).where(Group.key.in_(small), User.active.is_(True))
+    return sorted(set(session.scalars(members)))
+
+
+def _tell_about_task(
+    session: Session, row: TaskRecord, people: list[str], code: str, params: dict[str, Any], title: str
+) -> int:
+    for username in people:
+        session.add(
+            Notification(
+                username=username,
+                instance_id=row.instance_id,
+                element_id=row.element_id,
+                task_id=row.id,
+                kind="task",
+                code=code,
+                params=params,
+                title=title[:400],
+                message="",
+            )
+        )
     return len(people)
 
 
@@ -125,48 +211,6 @@ def mark_read(session: Session, user: User, notification_id: int) -> Notificatio
         raise NotFound(f"no notification {notification_id}", code="unknown_notification")
     row.read_at = row.read_at or utcnow()
     return row
-
-
-def deliver_emails(rt: Runtime, *, batch: int = 100) -> int:
-    """Send (or log) pending notification e-mails; returns how many were handled."""
-    settings = rt.settings
-    with rt.sessions() as session:
-        rows = list(
-            session.scalars(
-                select(Notification)
-                .where(Notification.email_status == "pending")
-                .order_by(Notification.id)
-                .limit(batch)
-                .with_for_update(skip_locked=True)
-            )
-        )
-        if not rows:
-            return 0
-        stmt = select(User.username, User.email).where(User.username.in_({r.username for r in rows}))
-        emails = {name: email for name, email in session.execute(stmt)}
-        for row in rows:
-            row.email_status = _send(settings, emails.get(row.username), row)
-            row.emailed_at = utcnow()
-        session.commit()
-        return len(rows)
-
-
-def _send(settings: Any, address: str | None, row: Notification) -> str:
-    if not address:
-        return "none"
-    if not settings.smtp_host:
-        log.info("e-mail (SMTP not configured) to %s: %s — %s", address, row.title, row.message)
-        return "logged"
-    msg = EmailMessage()
-    msg["From"], msg["To"], msg["Subject"] = settings.smtp_sender, address, row.title
-    msg.set_content(row.message or row.title)
-    try:
-        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as smtp:
-            smtp.send_message(msg)
-    except (OSError, smtplib.SMTPException):
-        log.exception("e-mail to %s failed", address)
-        return "failed"
-    return "sent"
 
 
 def mark_all_read(session: Session, user: User) -> int:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.clock import utcnow
 from app.engine import Instance
 from app.models import InstanceGroup, ProcessInstance, TaskCandidateGroup, TaskRecord
-from app.services import audit, process_rights
+from app.services import audit, notifications, process_rights
 
 
 def close_task(session: Session, row: TaskRecord, state: str, by: str | None = None) -> None:
@@ -50,9 +50,15 @@ def record_groups(session: Session, instance_id: int, group_keys: set[str]) -> N
 
 
 def sync_tasks(
-    session: Session, model: ProcessInstance, inst: Instance, due: dict[str, datetime] | None = None
+    session: Session,
+    model: ProcessInstance,
+    inst: Instance,
+    due: dict[str, datetime] | None = None,
+    *,
+    actor: str | None = None,
 ) -> None:
-    """Make the task table match the engine's ready user tasks (and their due times)."""
+    """Make the task table match the engine's ready user tasks (and their due times); the people
+    a new task reaches are notified (not ``actor``, whose step made it)."""
     due = due or {}
     open_rows = {
         r.id: r
@@ -110,4 +116,5 @@ def sync_tasks(
             element_id=view.element_id,
             detail={"task_id": view.id, "candidate_groups": view.candidate_groups, "assignee": assignee},
         )
+        notifications.task_ready(session, model, row, actor=actor)
     record_groups(session, model.id, new_groups)

@@ -11,7 +11,7 @@ from app.engine import TaskNotReady
 from app.errors import Conflict, Forbidden, NotFound
 from app.models import ProcessInstance, TaskRecord, User
 from app.runtime import Runtime
-from app.services import audit, instances, task_lists, task_rows
+from app.services import audit, instances, notifications, task_lists, task_rows
 
 SCOPES = ("mine", "group", "all")
 
@@ -99,6 +99,7 @@ def _reassign(session: Session, row: TaskRecord, assignee: str | None, *, actor:
     audit.record(
         session, event, instance_id=row.instance_id, actor=actor, element_id=row.element_id, detail={"task_id": row.id}
     )
+    notifications.task_assigned(session, row, actor=actor)
     return row
 
 

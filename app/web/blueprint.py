@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from werkzeug.wrappers import Response
 
-from app.errors import Conflict, Forbidden, Invalid, NotAuthenticated, NotFound, TooManyAttempts
+from app.errors import Conflict, Invalid, NotAuthenticated, NotFound, TooManyAttempts
 from app.http import current_user, db, log_in_attempt, runtime
 from app.services import (
     complaints,
@@ -19,7 +19,6 @@ from app.services import (
     people,
     process_rights,
     tasks,
-    visibility,
 )
 from app.throttle import login_throttled
 from app.web import complaint_view, form_input, pages, queries, template_helpers
@@ -183,11 +182,7 @@ def instance(instance_id: int) -> str:
 def repeat_contact(instance_id: int) -> Any:
     """The customer called (wrote, came) again: count it, maybe raise the severity, back to the page."""
     user = signed_in_user()
-    model = instances.get(db(), instance_id)
-    if not complaint_view.is_complaint(model):
-        raise NotFound("only complaints record repeat contacts", code="unknown_action")
-    if not visibility.may_view(db(), user, model):
-        raise Forbidden("you are not involved in this complaint", code="not_your_instance")
+    model = instances.get_viewable(db(), user, instance_id)
     severity = complaint_view.severity_of(model.variables or {})
     posted = {"channel": request.form.get("channel", ""), "note": request.form.get("note", "").strip()}
     try:

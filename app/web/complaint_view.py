@@ -11,11 +11,12 @@ from flask_babel import gettext, lazy_gettext
 from app.errors import AppError, Invalid
 from app.models import ProcessInstance
 from app.services.complaints import CHANNELS
+from app.services.complaints import COMPLAINT_PROCESS as COMPLAINT_PROCESS
+from app.services.complaints import is_complaint as is_complaint
 from app.services.forms import FormStore
 from app.web.forms_render import enum_label
 from app.web.template_helpers import error_text
 
-COMPLAINT_PROCESS = "complaint_handling"
 OPEN_STATUSES = ("running", "error", "suspended")
 
 # domain.md §3: the warning colour of each level (E has none).
@@ -36,6 +37,9 @@ CRITERIA = {
     "uncooperative": lazy_gettext("Customer uncooperative"),
     "distributor_batch_feedback": lazy_gettext("Batch feedback from distributors"),
     "written_liability_requested": lazy_gettext("Written admission of liability requested"),
+    # raised by a missed time limit (handlers/sla.escalate_severity, from the diagram)
+    "not_contacted_within_12h": lazy_gettext("The customer was not contacted within 12 hours"),
+    "unresolved_one_month": lazy_gettext("Unresolved after a month"),
 }
 
 
@@ -78,10 +82,6 @@ def severity_of(variables: Mapping[str, Any]) -> Severity | None:
         if isinstance(r, Mapping)
     ]
     return Severity(level, LEVEL_COLOURS[level], reasons)
-
-
-def is_complaint(model: ProcessInstance) -> bool:
-    return model.process_key == COMPLAINT_PROCESS
 
 
 def channel_options(forms: FormStore, lang: str) -> list[tuple[str, str]]:

@@ -16,8 +16,8 @@ from typing import Any
 from flask_babel import gettext, lazy_gettext
 
 from app.input_checks import check_text_fields
-from app.web.forms_render import schema_type
-from app.web.presenters import DISPLAY_TZ
+from app.web.forms_render import enum_label, localized, schema_type
+from app.web.presenters import DISPLAY_TZ, current_lang
 
 
 def parse(schema: Mapping[str, Any], form: Mapping[str, str]) -> dict[str, Any]:
@@ -88,16 +88,19 @@ def _aware_time(text: str) -> str:
     return moment.isoformat()
 
 
-def field_errors(details: list[dict[str, Any]], known: set[str]) -> tuple[dict[str, str], list[str]]:
+def field_errors(
+    details: list[dict[str, Any]], known: set[str], schema: Mapping[str, Any] | None = None
+) -> tuple[dict[str, str], list[str]]:
     """Split ``Invalid.details`` into messages per known field and the rest (whole-form messages).
 
     ``evidence_photos.2`` is reported on ``evidence_photos``; the first message per field wins.
+    With the form's ``schema``, a condition ("required when ...") is worded with its labels.
     """
     per_field: dict[str, str] = {}
     general: list[str] = []
     for detail in details:
         name = str(detail.get("field") or "")
-        message = localize_message(str(detail.get("message") or ""))
+        message = localize_detail(detail, schema or {})
         parts = name.split(".")
         while parts and parts[-1].isdigit():
             parts.pop()
@@ -131,6 +134,15 @@ _FORMATS = {
     "date": lazy_gettext("Enter a date (YYYY-MM-DD)."),
     "date-time": lazy_gettext("Enter a date and time."),
     "email": lazy_gettext("Enter a valid e-mail address."),
+    "idn-email": lazy_gettext("Enter a valid e-mail address."),
+    "time": lazy_gettext("Enter a time of day."),
+    "uri": lazy_gettext("Enter a web address, such as https://example.com/page."),
+    "iri": lazy_gettext("Enter a web address, such as https://example.com/page."),
+    "uri-reference": lazy_gettext("Enter a web address or path."),
+    "iri-reference": lazy_gettext("Enter a web address or path."),
+    "hostname": lazy_gettext("Enter a host name, such as example.com."),
+    "idn-hostname": lazy_gettext("Enter a host name, such as example.com."),
+    "duration": lazy_gettext("Enter a duration, such as P3D (3 days) or PT24H (24 hours)."),
 }
 
 
@@ -169,6 +181,30 @@ _MESSAGES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (re.compile(r"^Additional properties are not allowed"), lambda m: gettext("This field is not expected here.")),
     (re.compile(r"is a dependency of|depends on"), lambda m: gettext("This field does not fit the other answers.")),
 ]
+
+
+def localize_detail(detail: Mapping[str, Any], schema: Mapping[str, Any]) -> str:
+    """One error detail in the page's language: by its ``code`` when the service gave one."""
+    code = detail.get("code")
+    if code == "format":
+        return str(_FORMATS.get(str(detail.get("format")), gettext("This value has the wrong format.")))
+    when = detail.get("when")
+    if code == "required_when" and isinstance(when, Mapping):
+        return _required_when(when, schema)
+    return localize_message(str(detail.get("message") or ""))
+
+
+def _required_when(when: Mapping[str, Any], schema: Mapping[str, Any]) -> str:
+    """“Required when “Accept the complaint?” is “Accept”.” with the form's labels."""
+    lang = current_lang()
+    node: Any = schema
+    for part in str(when.get("field") or "").split("."):
+        node = ((node.get("properties") or {}).get(part) if isinstance(node, Mapping) else None) or {}
+    field = localized(node, lang, fallback=str(when.get("field") or ""))
+    values = gettext(" or ").join(f"“{enum_label(node, v, lang)}”" for v in when.get("values") or [])
+    if when.get("negate"):
+        return gettext("Required when “%(field)s” is not %(values)s.", field=field, values=values)
+    return gettext("Required when “%(field)s” is %(values)s.", field=field, values=values)
 
 
 def localize_message(message: str) -> str:

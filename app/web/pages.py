@@ -15,7 +15,7 @@ from app.models import ProcessInstance, TaskRecord, User
 from app.runtime import Runtime
 from app.services import instance_lists, instances, notifications, task_lists, tasks, visibility
 from app.services.instance_details import describe
-from app.web import complaint_view, form_input, history_view, queries, timing
+from app.web import complaint_view, form_input, history_view, notification_view, queries, timing
 from app.web.forms_render import build_fields, display_values, localized
 from app.web.presenters import current_lang
 from app.web.variables_view import describe_variables, key_facts, property_index, required_fields
@@ -33,7 +33,7 @@ def form_context(
     per_field: dict[str, str] = {}
     general: list[str] = []
     if isinstance(error, Invalid):
-        per_field, general = form_input.field_errors(error.details, form_input.field_names(schema))
+        per_field, general = form_input.field_errors(error.details, form_input.field_names(schema), schema)
     lang = current_lang()
     return {
         "form_title": localized(schema, lang),
@@ -138,16 +138,22 @@ def instance_page(
         tasks=details.tasks,
         timers=timing.timer_views(details.timers, utcnow()),
         incidents=details.incidents,
-        history=[(entry, history_view.summary(entry.type, entry.detail, channels)) for entry in details.history],
+        history=[(entry, history_view.summary(entry.type, entry.detail, channels, index)) for entry in details.history],
         contact=panel,
     )
 
 
 def notifications_page(session: Session, user: User, *, unread_only: bool) -> str:
+    """The newest notifications, each titled in the reader's language with its time relative and absolute."""
     rows = notifications.for_user(session, user, unread_only=unread_only)
+    now = utcnow()
     return render_template(
         "notifications.html",
-        notifications=rows,
+        notifications=[
+            (n, notification_view.title(n), notification_view.message(n), notification_view.moment(n.created_at, now))
+            for n in rows
+        ],
+        kind_label=notification_view.kind_label,
         unread_only=unread_only,
         keys=queries.business_keys(session, (n.instance_id for n in rows if n.instance_id is not None)),
     )

@@ -43,6 +43,7 @@ ERROR_TEXTS = {
     "instance_changed": lazy_gettext("The complaint was changed by someone else. Reload and try again."),
     "instance_state": lazy_gettext("This action is not possible in the complaint's current state."),
     "not_your_instance": lazy_gettext("You are not involved in this complaint, so you cannot record contacts for it."),
+    "not_a_complaint": lazy_gettext("Only complaints record repeat contacts."),
     "unknown_notification": lazy_gettext("There is no such notification."),
     "unknown_task": lazy_gettext("There is no such task."),
     "unknown_instance": lazy_gettext("There is no such complaint or process instance."),

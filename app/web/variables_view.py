@@ -10,6 +10,7 @@ from typing import Any
 from flask_babel import gettext, lazy_gettext
 
 from app.services.forms import FormStore
+from app.web.code_words import word_for
 from app.web.forms_render import enum_label, localized
 from app.web.presenters import group_name, local_time, yes_no
 
@@ -40,6 +41,19 @@ PROCESS_LABELS = {
     "by": lazy_gettext("By"),
     "note": lazy_gettext("Note"),
     "sla": lazy_gettext("Time limits"),
+    # the time limits (handlers/sla.sla_deadlines)
+    "start": lazy_gettext("Handling clock started"),
+    "contact_due": lazy_gettext("Contact due"),
+    "contact_reminder": lazy_gettext("Contact reminder"),
+    "first_reply_due": lazy_gettext("First reply due"),
+    "first_reply_reminder": lazy_gettext("First reply reminder"),
+    "site_visit_due": lazy_gettext("Site visit due"),
+    "site_visit_reminder": lazy_gettext("Site visit reminder"),
+    "handling_rule": lazy_gettext("Handling time limit"),
+    "handling_due": lazy_gettext("Handling due"),
+    "handling_reminder": lazy_gettext("Handling reminder"),
+    "unresolved_due": lazy_gettext("Unresolved after a month on"),
+    "unresolved_reminder": lazy_gettext("Unresolved reminder"),
 }
 
 # Values the process computes, as a person reads them.
@@ -128,6 +142,8 @@ def display_value(value: Any, node: Schema, lang: str) -> str:
         return enum_label(node, value, lang)
     if node.get("format") == "date-time" or (isinstance(value, str) and _ISO_TIME.match(value)):
         return local_time(str(value))
+    if isinstance(value, str) and (words := word_for(value)):
+        return words
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)

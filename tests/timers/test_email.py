@@ -9,7 +9,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from app.models import Notification
-from app.services.notifications import deliver_emails
+from app.services.email_outbox import deliver_emails
 from tests.timers.test_notifications import _notify_diagram
 
 
@@ -46,9 +46,16 @@ def test_escalation_e_mails_go_out_through_smtp_once(app, flow, rt):
         rt.settings.smtp_host, rt.settings.smtp_port = saved
         controller.stop()
         scheduler.resume_job("deliver_emails")
-    recipients = sorted(r for _, rcpts, _ in inbox.messages for r in rcpts)
-    assert recipients == ["agent@demo.invalid", "manager@demo.invalid", "pr@demo.invalid"]
-    mail = message_from_bytes(inbox.messages[0][2])
-    assert mail["Subject"] == "Reply overdue 9" and "please act" in mail.get_payload()
+    mails = [(rcpts, message_from_bytes(content)) for _, rcpts, content in inbox.messages]
+    escalations = [(rcpts, m) for rcpts, m in mails if m["Subject"] == "Reply overdue 9"]
+    assert sorted(r for rcpts, _ in escalations for r in rcpts) == [
+        "agent@demo.invalid",
+        "manager@demo.invalid",
+        "pr@demo.invalid",
+    ]
+    assert all("please act" in m.get_payload() for _, m in escalations)
+    # the reply task reached the agents' group: its other member got an e-mail too
+    [(to, task_mail)] = [(rcpts, m) for rcpts, m in mails if m["Subject"] != "Reply overdue 9"]
+    assert to == ["agent2@demo.invalid"] and "New task" in str(task_mail["Subject"])
     with rt.sessions() as s:
         assert {n.email_status for n in s.scalars(select(Notification))} == {"sent"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.models import Notification
-from app.services.notifications import deliver_emails
+from app.services.email_outbox import deliver_emails
 from tests.diagrams import HEAD, user_task
 
 
@@ -64,8 +64,11 @@ def test_timer_breach_notifies_roles_and_users(flow, login, rt):
     deliver_emails(rt)  # the background scheduler may have taken some already: each row is handled once
     assert deliver_emails(rt) == 0
     with rt.sessions() as s:
-        rows = list(s.scalars(select(Notification)))
+        rows = list(s.scalars(select(Notification).where(Notification.kind != "task")))
         assert len(rows) == 3 and {r.email_status for r in rows} == {"logged"}
+        # the reply task reached the agents' group: agent2 was told, agent (who started it) was not
+        told = s.execute(select(Notification.username, Notification.code).where(Notification.kind == "task")).all()
+        assert told == [("agent2", "task_ready")]
 
 
 def test_notify_to_unknown_operation_is_still_refused(login):

@@ -184,7 +184,8 @@ def test_invalid_task_submission_shows_errors_next_to_fields_and_keeps_input(rt,
     assert re.search(r'value="accepted" checked', page)
     # the conditional requirement (promised hours when accepted) is checked on the server
     r = agent.post(f"/tasks/{task.id}", {"acceptance_decision": "accepted", "record_confirmed": "on"}, expect=422)
-    assert field_error(r.get_data(as_text=True), "promised_reply_hours") == "This field is required."
+    message = "Required when “Accept the complaint?” is “Accept”."
+    assert field_error(r.get_data(as_text=True), "promised_reply_hours") == message
     assert ready_task(rt, instance_id).id == task.id
 
 
@@ -256,7 +257,7 @@ def test_array_field_is_one_entry_per_line(rt, web_login, register_complaint):
     assert "产品质量" in page and 'type="hidden" name="subject" value="product_quality"' in page  # read-only
     form = {"subject": "product_quality", "root_cause": "封口不严", "responsibility": "company"}
     r = quality.post(f"/tasks/{investigate.id}", form, expect=422)
-    assert field_error(r.get_data(as_text=True), "evidence_photos") == "此项为必填项。"
+    assert field_error(r.get_data(as_text=True), "evidence_photos") == "当“投诉类别”为“产品质量”时必填。"
     quality.post(f"/tasks/{investigate.id}", {**form, "evidence_photos": "att-1\n\n  att-2  \n"}, expect=302)
     with rt.sessions() as s:
         variables = s.get(ProcessInstance, instance_id).variables
