@@ -51,7 +51,7 @@ def _step_view(step: Step, forms: FormStore, lang: str) -> StepView:
     return StepView(
         title=bilingual(step.name, lang),
         form_key=step.form_key,
-        actor=step.actor_name or step.actor or gettext("the system"),
+        actor=bilingual(step.actor_name, lang) if step.actor_name else step.actor or gettext("the system"),
         at=local_time(step.at),
         focus=step.focus,
         fields=labelled_fields(schema, step.data, lang),
