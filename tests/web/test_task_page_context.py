@@ -9,9 +9,11 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import event
+from sqlalchemy import event, update
 from sqlalchemy.engine import Engine
 
+from app.models import TaskRecord
+from app.services.decision_context import earlier_steps
 from tests.complaint_steps import Complaint
 
 
@@ -184,3 +186,24 @@ def test_the_task_page_loads_no_engine_state(login, web_login):
     )
     assert seen and not [s for s in seen if "state_json" in s]
     assert not [s for s in seen if "spec_json" in s]
+
+
+def test_a_row_synced_before_instructions_were_kept_still_shows_them(rt, login, web_login):
+    case = Complaint(login).start()
+    confirm = case.task()
+    with rt.sessions() as s:
+        s.execute(update(TaskRecord).where(TaskRecord.id == confirm["id"]).values(instructions=None))
+        s.commit()
+    page = web_login("agent").text(f"/tasks/{confirm['id']}")
+    assert 'class="card instructions"' in page and "与客户核对登记内容" in page
+
+
+def test_the_context_is_bounded_to_the_newest_steps(rt, login):
+    case = Complaint(login).start()
+    case.to("Task_Investigate")
+    with rt.sessions() as s:
+        steps, more = earlier_steps(s, case.id, focus_forms=["confirm_record"], limit=1)
+        assert ([st.form_key for st in steps], more) == (["classify_complaint"], True)
+        steps, more = earlier_steps(s, case.id, focus_forms=["confirm_record"])
+        assert ([st.form_key for st in steps], more) == (["classify_complaint", "confirm_record"], False)
+        assert [st.focus for st in steps] == [False, True]
