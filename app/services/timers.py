@@ -56,17 +56,17 @@ def is_reminder(element_id: str, name: str | None, interrupting: bool) -> bool:
     return not interrupting and any(word in text for word in _REMINDER_WORDS)
 
 
-def due_by_task(timers: Iterable[dict[str, Any]], passed: Iterable[TimerRecord] = ()) -> dict[str, Deadline]:
+def due_by_task(timers: Iterable[dict[str, Any]], passed: Iterable[tuple[str, Deadline]] = ()) -> dict[str, Deadline]:
     """The deadline of each task (or subprocess) with boundary timers: the earliest limit that is
-    not a reminder (interrupting or not), counting limits already ``passed`` (fired timer rows:
-    the task stays overdue by that limit, not due by the next one); a timer still waiting
-    replaces the fired rows of the same element (a cycle). Only reminders: the last of them."""
+    not a reminder (interrupting or not), counting limits already ``passed`` ((attached task,
+    limit) of fired timers: the task stays overdue by that limit, not due by the next one); a
+    timer still waiting replaces what fired of the same element (a cycle). Only reminders: the
+    last of them."""
     limits: dict[str, dict[str, Deadline]] = {}
     reminders: dict[str, Deadline] = {}
     waiting: set[tuple[str, str]] = set()
-    for row in sorted(passed, key=lambda r: r.due_at):
-        if row.attached_to is not None and not is_reminder(row.element_id, row.name, row.interrupting):
-            limits.setdefault(row.attached_to, {})[row.element_id] = Deadline(row.due_at, row.element_id, row.name)
+    for attached_to, limit in passed:
+        limits.setdefault(attached_to, {})[limit.rule] = limit
     for t in timers:
         due, task_id = parse_due(t["value"]), t.get("attached_to")
         if due is None or task_id is None:
@@ -85,13 +85,29 @@ def due_by_task(timers: Iterable[dict[str, Any]], passed: Iterable[TimerRecord] 
     return {**reminders, **governing}
 
 
-def passed_limits(session: Session, instance_id: int) -> list[TimerRecord]:
-    """The instance's fired timers (a handful per case; ``ix_timer_instance_status_due``)."""
-    return list(
-        session.scalars(
-            select(TimerRecord).where(TimerRecord.instance_id == instance_id, TimerRecord.status == "fired")
+def passed_limits(session: Session, instance_id: int) -> list[tuple[str, Deadline]]:
+    """(attached task, limit) of the instance's boundary timers that fired, the last firing of
+    each: one row per timer element, whatever a cycle fired (``ix_timer_instance_status_due``)."""
+    rows = session.execute(
+        select(
+            TimerRecord.attached_to,
+            TimerRecord.element_id,
+            TimerRecord.name,
+            TimerRecord.interrupting,
+            func.max(TimerRecord.due_at),
         )
+        .where(
+            TimerRecord.instance_id == instance_id,
+            TimerRecord.status == "fired",
+            TimerRecord.attached_to.is_not(None),
+        )
+        .group_by(TimerRecord.attached_to, TimerRecord.element_id, TimerRecord.name, TimerRecord.interrupting)
     )
+    return [
+        (attached_to, Deadline(due_at, element_id, name))
+        for attached_to, element_id, name, interrupting, due_at in rows
+        if not is_reminder(element_id, name, interrupting)
+    ]
 
 
 def sync(session: Session, model: ProcessInstance, inst: Instance, timers: list[dict[str, Any]]) -> int:
