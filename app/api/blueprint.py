@@ -228,7 +228,7 @@ def get_task(task_id: str) -> Any:
     return {
         **views.task_view(row),
         "form": {"key": row.form_key, "schema": schema},
-        "data": tasks.prefill(row, schema, model.variables or {}),
+        "data": tasks.prefill_for(db(), row, schema, model.variables or {}),
         "business_key": model.business_key,
     }
 

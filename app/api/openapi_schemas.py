@@ -73,6 +73,11 @@ SCHEMAS: dict[str, Any] = {
             "candidate_groups": {"type": "array", "items": {"type": "string"}},
             "assignee": {"type": ["string", "null"]},
             "due_at": _NTIME,
+            "due_rule": {
+                "type": ["string", "null"],
+                "description": "element id of the timer whose due time due_at is (null: no time limit)",
+            },
+            "due_rule_name": {"type": ["string", "null"], "description": "that timer's name in the diagram"},
             "created_at": _TIME,
             "form_key": {"type": ["string", "null"]},
         },

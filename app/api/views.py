@@ -32,6 +32,8 @@ def task_view(t: TaskRecord) -> dict[str, Any]:
         "candidate_groups": list(t.candidate_groups or []),
         "assignee": t.assignee,
         "due_at": iso(t.due_at),
+        "due_rule": t.due_rule,
+        "due_rule_name": t.due_rule_name,
         "created_at": iso(t.created_at),
         "state": t.state,
         "form_key": t.form_key,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
@@ -54,6 +54,11 @@ class TaskRecord(Base):
     state: Mapped[str] = mapped_column(String(20), default="ready")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # the timer whose due time ``due_at`` is (its element id and the diagram's name for it)
+    due_rule: Mapped[str | None] = mapped_column(String(200))
+    due_rule_name: Mapped[str | None] = mapped_column(String(400))
+    # the diagram's instructions, kept when the task is synced ("" = none; NULL = synced before 0014)
+    instructions: Mapped[str | None] = mapped_column(Text, deferred=True)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_by: Mapped[str | None] = mapped_column(String(64))
 

@@ -117,7 +117,9 @@ def save(
         model.status = "completed"
         model.ended_at = now
         audit.record(session, "instance_completed", instance_id=model.id, actor=actor)
-    task_rows.sync_tasks(session, model, inst, timers.due_by_task(waiting), actor=actor)
+    task_rows.sync_tasks(
+        session, model, inst, timers.due_by_task(waiting, timers.passed_limits(session, model.id)), actor=actor
+    )
     for effect in inst.take_effects():
         notifications.apply_effect(session, model, effect)
     try:

@@ -3,8 +3,6 @@ groups while they are open, and which groups an instance has (had) tasks for."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -13,6 +11,7 @@ from app.clock import utcnow
 from app.engine import Instance
 from app.models import InstanceGroup, ProcessInstance, TaskCandidateGroup, TaskRecord
 from app.services import audit, notifications, process_rights
+from app.services.timers import Deadline
 
 
 def close_task(session: Session, row: TaskRecord, state: str, by: str | None = None) -> None:
@@ -25,8 +24,11 @@ def close_task(session: Session, row: TaskRecord, state: str, by: str | None = N
     session.execute(delete(TaskCandidateGroup).where(TaskCandidateGroup.task_id == row.id))
 
 
-def _set_due(session: Session, row: TaskRecord, due_at: datetime | None) -> None:
-    """A task's due time changed (a timer was added or moved): its group rows follow."""
+def _set_due(session: Session, row: TaskRecord, deadline: Deadline | None) -> None:
+    """A task's deadline changed (a timer was added or moved): its group rows follow."""
+    due_at = deadline.due_at if deadline is not None else None
+    row.due_rule = deadline.rule if deadline is not None else None
+    row.due_rule_name = deadline.name if deadline is not None else None
     if row.due_at == due_at:
         return
     row.due_at = due_at
@@ -53,12 +55,13 @@ def sync_tasks(
     session: Session,
     model: ProcessInstance,
     inst: Instance,
-    due: dict[str, datetime] | None = None,
+    due: dict[str, Deadline] | None = None,
     *,
     actor: str | None = None,
 ) -> None:
-    """Make the task table match the engine's ready user tasks (and their due times); the people
-    a new task reaches are notified (not ``actor``, whose step made it)."""
+    """Make the task table match the engine's ready user tasks (their deadlines, keyed by task or
+    enclosing subprocess, and their instructions); the people a new task reaches are notified (not
+    ``actor``, whose step made it)."""
     due = due or {}
     open_rows = {
         r.id: r
@@ -74,9 +77,10 @@ def sync_tasks(
     now = utcnow()
     new_groups: set[str] = set()
     for view in views:
-        due_at = next((due[k] for k in (view.id, *view.enclosing) if k in due), None)
+        deadline = next((due[k] for k in (view.id, *view.enclosing) if k in due), None)
+        due_at = deadline.due_at if deadline is not None else None
         if view.id in open_rows:
-            _set_due(session, open_rows[view.id], due_at)
+            _set_due(session, open_rows[view.id], deadline)
             continue
         assignee = process_rights.permitted_assignee(session, view.assignee, view.candidate_groups)
         if assignee != view.assignee:  # e.g. registered_by is not in the task's groups: leave it to them
@@ -101,6 +105,9 @@ def sync_tasks(
             state="ready",
             created_at=now,
             due_at=due_at,
+            due_rule=deadline.rule if deadline is not None else None,
+            due_rule_name=deadline.name if deadline is not None else None,
+            instructions=view.instructions or "",
         )
         row.groups = [
             TaskCandidateGroup(task_id=view.id, group_key=g, created_at=now, due_at=due_at, assignee=assignee)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import update
@@ -11,7 +12,7 @@ from app.engine import TaskNotReady
 from app.errors import Conflict, Forbidden, NotFound
 from app.models import ProcessInstance, TaskRecord, User
 from app.runtime import Runtime
-from app.services import audit, instances, notifications, task_lists, task_rows
+from app.services import audit, decision_context, instances, notifications, task_lists, task_rows
 
 SCOPES = ("mine", "group", "all")
 
@@ -140,9 +141,27 @@ def with_read_only_values(schema: dict[str, Any], data: dict[str, Any], variable
     return {**data, **fixed}
 
 
-def prefill(row: TaskRecord, schema: dict[str, Any], variables: dict[str, Any]) -> dict[str, Any]:
-    """Current values for the form's fields, from the instance variables."""
-    fields = (schema.get("properties") or {}).keys()
-    if not fields:
+def prefill(
+    row: TaskRecord, schema: dict[str, Any], variables: dict[str, Any], earlier: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """Current values for the form's fields: a field of the same name from the instance variables,
+    else from the case's earlier submissions (``earlier``: a subprocess's data is not in the
+    variables until it ends; a proposal being reworked). A form says ``"x-prefill": false`` (on
+    itself or on a field) for what must be entered afresh, e.g. an approval's decision."""
+    if schema.get("x-prefill") is False:
         return {}
-    return {k: variables[k] for k in fields if k in variables}
+    earlier = earlier or {}
+    values = {}
+    for key, prop in (schema.get("properties") or {}).items():
+        if isinstance(prop, Mapping) and prop.get("x-prefill") is False:
+            continue
+        if variables.get(key) is not None:
+            values[key] = variables[key]
+        elif earlier.get(key) is not None:
+            values[key] = earlier[key]
+    return values
+
+
+def prefill_for(session: Session, row: TaskRecord, schema: dict[str, Any], variables: dict[str, Any]) -> dict[str, Any]:
+    """``prefill`` with the case's earlier submissions read from its history (bounded)."""
+    return prefill(row, schema, variables, decision_context.submitted_values(session, row.instance_id))

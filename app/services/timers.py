@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -36,20 +37,77 @@ FIRING_STATUSES = ("running", "error")
 _firing = threading.RLock()
 
 
-def due_by_task(timers: Iterable[dict[str, Any]]) -> dict[str, datetime]:
-    """Due time of each task with boundary timers: the first interrupting timer, else the last
-    non-interrupting one (reminders come before the breach)."""
-    interrupting: dict[str, datetime] = {}
-    other: dict[str, datetime] = {}
+@dataclass(frozen=True)
+class Deadline:
+    """The time limit that governs a task: when, and which timer (element id, diagram name)."""
+
+    due_at: datetime
+    rule: str
+    name: str
+
+
+# Reminders warn before a limit; they are not the limit (docs/modeling.md, "Deadlines").
+_REMINDER_WORDS = ("reminder", "提醒")
+
+
+def is_reminder(element_id: str, name: str | None, interrupting: bool) -> bool:
+    """A non-interrupting timer whose id or name says it reminds ("Timer_HandlingReminder")."""
+    text = f"{element_id} {name or ''}".lower()
+    return not interrupting and any(word in text for word in _REMINDER_WORDS)
+
+
+def due_by_task(timers: Iterable[dict[str, Any]], passed: Iterable[tuple[str, Deadline]] = ()) -> dict[str, Deadline]:
+    """The deadline of each task (or subprocess) with boundary timers: the earliest limit that is
+    not a reminder (interrupting or not), counting limits already ``passed`` ((attached task,
+    limit) of fired timers: the task stays overdue by that limit, not due by the next one); a
+    timer still waiting replaces what fired of the same element (a cycle). Only reminders: the
+    last of them."""
+    limits: dict[str, dict[str, Deadline]] = {}
+    reminders: dict[str, Deadline] = {}
+    waiting: set[tuple[str, str]] = set()
+    for attached_to, limit in passed:
+        limits.setdefault(attached_to, {})[limit.rule] = limit
     for t in timers:
         due, task_id = parse_due(t["value"]), t.get("attached_to")
         if due is None or task_id is None:
             continue
-        if t.get("interrupting"):
-            interrupting[task_id] = min(due, interrupting.get(task_id, due))
-        else:
-            other[task_id] = max(due, other.get(task_id, due))
-    return {**other, **interrupting}
+        element_id = str(t["element_id"])
+        deadline = Deadline(due, element_id, str(t.get("name") or element_id))
+        if is_reminder(element_id, t.get("name"), bool(t.get("interrupting"))):
+            if task_id not in reminders or due > reminders[task_id].due_at:
+                reminders[task_id] = deadline
+            continue
+        mine = limits.setdefault(task_id, {})
+        if (task_id, element_id) not in waiting or due < mine[element_id].due_at:
+            mine[element_id] = deadline
+            waiting.add((task_id, element_id))
+    governing = {task_id: min(by_element.values(), key=lambda d: d.due_at) for task_id, by_element in limits.items()}
+    return {**reminders, **governing}
+
+
+def passed_limits(session: Session, instance_id: int) -> list[tuple[str, Deadline]]:
+    """(attached task, limit) of the instance's boundary timers that fired, the last firing of
+    each: one row per timer element, whatever a cycle fired (``ix_timer_instance_status_due``)."""
+    rows = session.execute(
+        select(
+            TimerRecord.attached_to,
+            TimerRecord.element_id,
+            TimerRecord.name,
+            TimerRecord.interrupting,
+            func.max(TimerRecord.due_at),
+        )
+        .where(
+            TimerRecord.instance_id == instance_id,
+            TimerRecord.status == "fired",
+            TimerRecord.attached_to.is_not(None),
+        )
+        .group_by(TimerRecord.attached_to, TimerRecord.element_id, TimerRecord.name, TimerRecord.interrupting)
+    )
+    return [
+        (attached_to, Deadline(due_at, element_id, name))
+        for attached_to, element_id, name, interrupting, due_at in rows
+        if not is_reminder(element_id, name, interrupting)
+    ]
 
 
 def sync(session: Session, model: ProcessInstance, inst: Instance, timers: list[dict[str, Any]]) -> int:

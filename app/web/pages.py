@@ -13,9 +13,10 @@ from app.clock import utcnow
 from app.errors import AppError, Invalid
 from app.models import ProcessInstance, TaskRecord, User
 from app.runtime import Runtime
-from app.services import instance_lists, instances, notifications, task_lists, tasks, visibility
+from app.services import instance_lists, notifications, task_lists, tasks, visibility
 from app.services.instance_details import describe
 from app.web import complaint_view, form_input, history_view, notification_view, queries, timing
+from app.web.decision_context_view import decision_context
 from app.web.forms_render import build_fields, display_values, localized
 from app.web.presenters import current_lang
 from app.web.variables_view import describe_variables, key_facts, property_index, required_fields
@@ -52,19 +53,27 @@ def task_page(
     posted: Mapping[str, str] | None = None,
     error: AppError | None = None,
 ) -> str:
-    """The task with its complaint's key facts and its form (prefilled, or as the user typed it)."""
+    """The task with its complaint's key facts, the earlier steps it decides on, its own deadline
+    and its form (prefilled, or as the user typed it); read-only while the case is suspended.
+    Reads rows only: no engine state is loaded to show a task."""
     schema = rt.forms.schema(row.form_key)
-    model = instances.get(session, row.instance_id)
+    model = queries.instance_for_page(session, row.instance_id)
     variables = model.variables or {}
-    values = posted if posted is not None else display_values(schema, tasks.prefill(row, schema, variables))
+    values = (
+        posted if posted is not None else display_values(schema, tasks.prefill_for(session, row, schema, variables))
+    )
     lang = current_lang()
+    suspended = model.status == "suspended"
     return render_template(
         "task.html",
         task=row,
         instance=model,
         facts=key_facts(model.business_key, variables, property_index(rt.forms), lang),
         instructions=queries.task_instructions(rt, session, row),
-        may_act=tasks.may_act(user, row) and row.state == "ready",
+        context=decision_context(session, rt.forms, model.id, row.form_key, lang),
+        deadline=timing.deadline(row, utcnow()),
+        suspended=suspended,
+        may_act=tasks.may_act(user, row) and row.state == "ready" and not suspended,
         **form_context(schema, values=values, error=error),
     )
 
@@ -101,6 +110,7 @@ def inbox_page(session: Session, user: User, scope: str, sort: str, cursor: str 
         total_is_exact=exact,
         due={t.id: timing.due(t.due_at, now) for t in rows},
         keys=queries.business_keys(session, (t.instance_id for t in rows)),
+        suspended=queries.suspended_ids(session, (t.instance_id for t in rows)),
         process_names=queries.process_names(session),
         may_act={t.id: tasks.may_act(user, t) for t in rows},
     )

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
+from app.errors import NotFound
 from app.models import ProcessDefinition, ProcessInstance, TaskRecord, User
 from app.runtime import Runtime
 from app.services import instances, process_rights
@@ -20,6 +21,15 @@ def business_keys(session: Session, instance_ids: Iterable[int]) -> dict[int, st
         return {}
     rows = session.execute(select(ProcessInstance.id, ProcessInstance.business_key).where(ProcessInstance.id.in_(ids)))
     return {row.id: row.business_key for row in rows}
+
+
+def suspended_ids(session: Session, instance_ids: Iterable[int]) -> set[int]:
+    """Which of the listed instances are suspended: the page's rows read by primary key."""
+    ids = set(instance_ids)
+    if not ids:
+        return set()
+    stmt = select(ProcessInstance.id).where(ProcessInstance.id.in_(ids), ProcessInstance.status == "suspended")
+    return set(session.scalars(stmt))
 
 
 def process_names(session: Session) -> dict[str, str]:
@@ -58,8 +68,20 @@ def demo_users_exist(session: Session) -> bool:
     return session.scalar(stmt) is not None
 
 
+def instance_for_page(session: Session, instance_id: int) -> ProcessInstance:
+    """The instance's row without its engine state (a page that shows a task needs its
+    variables and status, never the serialized workflow); 404 if there is none."""
+    model = session.get(ProcessInstance, instance_id, options=[defer(ProcessInstance.state_json)])
+    if model is None:
+        raise NotFound(f"no process instance {instance_id}", code="unknown_instance")
+    return model
+
+
 def task_instructions(rt: Runtime, session: Session, row: TaskRecord) -> str | None:
-    """The diagram's instructions for a ready task (they live in the engine, not the task table)."""
+    """The diagram's instructions for a task, as kept on its row when it was synced; a row synced
+    before they were kept (NULL) asks the engine once, while the task is still ready."""
+    if row.instructions is not None:
+        return row.instructions or None
     if row.state != "ready":
         return None
     inst = instances.load(rt, instances.get(session, row.instance_id))

@@ -133,11 +133,24 @@ def _may_register() -> bool:
     return definition is not None and process_rights.may_start(user, definition)
 
 
+def _may_start_processes() -> bool:
+    """Whether the viewer may start any process (the nav link to /start); one query, on pages that ask."""
+    user = _viewer()
+    if user is None:
+        return False
+    try:
+        return bool(queries.startable_process_names(db(), user))
+    except SQLAlchemyError:
+        log.warning("cannot read the processes", exc_info=True)
+        return False
+
+
 def helpers() -> dict[str, Any]:
     return {
         "viewer": _viewer(),
         "unread_notifications": _unread_notifications,
         "may_register": _may_register,
+        "may_start_processes": _may_start_processes,
         "csrf_field": CSRF_FIELD,
         "csrf_token": csrf_token,
         "demo_warning": _demo_warning,

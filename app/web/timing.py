@@ -91,3 +91,20 @@ def timer_views(timers: Iterable[Mapping[str, Any]], now: datetime) -> list[Time
         name = bilingual(str(t.get("name") or t["element_id"]))
         views.append(TimerView(name, str(t["element_id"]), shown, bool(t.get("interrupting"))))
     return views
+
+
+@dataclass(frozen=True)
+class DeadlineView:
+    """A task's own time limit: the rule's name in the page's language and when it is due."""
+
+    rule: str
+    due: Due
+
+
+def deadline(row: Any, now: datetime) -> DeadlineView | None:
+    """The time limit that governs the task (``tasks.due_rule``), or None: no time limit. Rows
+    synced before the rule was kept show the due time under a generic name."""
+    shown = due(row.due_at, now)
+    if shown is None:
+        return None
+    return DeadlineView(bilingual(row.due_rule_name) if row.due_rule_name else gettext("Due"), shown)
