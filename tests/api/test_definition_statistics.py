@@ -4,20 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.diagrams import two_step
-
-REMINDER = (
-    '<bpmn:boundaryEvent id="remind" name="Remind" attachedToRef="first" cancelActivity="false">'
-    "<bpmn:timerEventDefinition><bpmn:timeDuration>PT18H</bpmn:timeDuration></bpmn:timerEventDefinition>"
-    '</bpmn:boundaryEvent><bpmn:sequenceFlow id="fr" sourceRef="remind" targetRef="remind_end"/>'
-    '<bpmn:endEvent id="remind_end"/>'
-)
-
-
-def stats_diagram(key: str, *, script: str = "total = amount + 1") -> bytes:
-    """start -> First (reminder timer after 18 h) -> script (fails on a non-number) -> Second -> end."""
-    xml = two_step(key, script=script).decode()
-    return xml.replace('<bpmn:sequenceFlow id="f2"', REMINDER + '<bpmn:sequenceFlow id="f2"').encode()
+from tests.console_helpers import stats_diagram
 
 
 def start(api: Any, key: str) -> dict[str, Any]:
