@@ -24,6 +24,42 @@ def stats_diagram(key: str, *, script: str = "total = amount + 1") -> bytes:
     return xml.replace('<bpmn:sequenceFlow id="f2"', REMINDER + '<bpmn:sequenceFlow id="f2"').encode()
 
 
+SHAPES = {  # element id -> x, y, width, height: a layout so bpmn-js can draw the diagram
+    "start": (100, 122, 36, 36),
+    "first": (180, 100, 100, 80),
+    "remind": (212, 162, 36, 36),
+    "remind_end": (212, 240, 36, 36),
+    "script": (330, 100, 100, 80),
+    "second": (480, 100, 100, 80),
+    "end": (632, 122, 36, 36),
+}
+EDGES = {"f1": (136, 180), "f2": (280, 330), "f3": (430, 480), "f4": (580, 632)}
+
+
+def with_layout(xml: bytes, key: str) -> bytes:
+    """``stats_diagram`` with BPMN DI (shapes and edges), as a modeller would save it."""
+    shapes = "".join(
+        f'<bpmndi:BPMNShape id="{e}_di" bpmnElement="{e}"><dc:Bounds x="{x}" y="{y}" width="{w}" height="{h}"/>'
+        "</bpmndi:BPMNShape>"
+        for e, (x, y, w, h) in SHAPES.items()
+    )
+    edges = "".join(
+        f'<bpmndi:BPMNEdge id="{f}_di" bpmnElement="{f}"><di:waypoint x="{a}" y="140"/><di:waypoint x="{b}" y="140"/>'
+        "</bpmndi:BPMNEdge>"
+        for f, (a, b) in EDGES.items()
+    )
+    edges += (
+        '<bpmndi:BPMNEdge id="fr_di" bpmnElement="fr"><di:waypoint x="230" y="198"/><di:waypoint x="230" y="240"/>'
+        "</bpmndi:BPMNEdge>"
+    )
+    diagram = (
+        '<bpmndi:BPMNDiagram id="layout" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" '
+        'xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI">'
+        f'<bpmndi:BPMNPlane id="plane" bpmnElement="{key}">{shapes}{edges}</bpmndi:BPMNPlane></bpmndi:BPMNDiagram>'
+    )
+    return xml.replace(b"</bpmn:definitions>", diagram.encode() + b"</bpmn:definitions>")
+
+
 class Upstream:
     """The state of the pretend registry the ``registry_lookup`` service task calls."""
 

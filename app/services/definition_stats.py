@@ -24,10 +24,14 @@ COUNT_CAP = 10_000
 
 @dataclass(frozen=True)
 class StatusCounts:
-    """Instances of one version per status; a count equal to ``COUNT_CAP`` with ``exact`` False means "at least"."""
+    """Instances of one version per status; a status in ``capped`` has more than ``COUNT_CAP``."""
 
     counts: dict[str, int]
-    exact: bool
+    capped: frozenset[str]
+
+    @property
+    def exact(self) -> bool:
+        return not self.capped
 
 
 def _capped_count(definition_id: int, status: str) -> Any:
@@ -53,7 +57,9 @@ def status_counts(session: Session, definition_ids: list[int]) -> dict[int, Stat
     for row in session.execute(union_all(*parts)):
         counts[row.definition_id][row.status] = int(row.n)
     return {
-        d: StatusCounts({s: min(n, COUNT_CAP) for s, n in c.items()}, all(n <= COUNT_CAP for n in c.values()))
+        d: StatusCounts(
+            {s: min(n, COUNT_CAP) for s, n in c.items()}, frozenset(s for s, n in c.items() if n > COUNT_CAP)
+        )
         for d, c in counts.items()
     }
 

@@ -100,3 +100,17 @@ def test_statistics_are_in_the_openapi_document(client):
     assert set(op["responses"]) >= {"200", "401", "403", "404"}
     schema = doc["components"]["schemas"]["DefinitionStatistics"]
     assert schema["properties"]["instances"]["required"] == ["running", "completed", "suspended", "terminated", "error"]
+
+
+def test_counts_stop_at_their_cap(login, monkeypatch):
+    from app.services import definition_stats
+
+    monkeypatch.setattr(definition_stats, "COUNT_CAP", 2)
+    analyst, agent = login("analyst"), login("agent")
+    analyst.deploy(stats_diagram("st_capped"))
+    for _ in range(3):
+        start(agent, "st_capped")
+    stats = analyst.get("/process-definitions/st_capped/versions/1/statistics", expect=200)
+    assert stats["instances"]["running"] == 2 and stats["instances"]["completed"] == 0
+    assert stats["instances_are_exact"] is False
+    assert stats["elements"]["first"] == {"active": 3, "failed": 0}  # tokens are not capped

@@ -46,7 +46,7 @@
       if (counts.active > 0) {
         canvas.addMarker(id, intensity(counts.active, max));
         overlays.add(id, "heat", {
-          position: { bottom: 12, left: -8 },
+          position: { top: -10, left: -10 },
           html: badge(String(counts.active), "heat-active", String(counts.active)),
         });
       }
@@ -69,7 +69,11 @@
     }
     draw(host).catch((error) => {
       host.dataset.state = "failed";
-      host.querySelector(".heatmap-message").textContent = host.dataset.errorText;
+      // a diagram deployed without BPMN DI (no layout) cannot be drawn; the table below still counts
+      const noLayout = /no diagram to display/i.test(String(error && error.message));
+      host.querySelector(".heatmap-message").textContent = noLayout
+        ? host.dataset.noLayoutText
+        : host.dataset.errorText;
       console.warn("heat map:", error);
     });
   });
