@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import ColumnElement, Select, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from app.models import ProcessInstance, TaskRecord
@@ -42,13 +42,25 @@ class AdminDashboard:
 
 def overdue_tasks(session: Session, now: datetime) -> tuple[Capped, list[TaskRecord]]:
     """Open tasks past their due time: how many (capped) and the most recently overdue few."""
-    late = (TaskRecord.state == "ready", TaskRecord.due_at.is_not(None), TaskRecord.due_at < now)
-    walk = select(TaskRecord.id).where(*late).limit(COUNT_CAP + 1).subquery()
-    n = session.scalar(select(func.count()).select_from(walk)) or 0
-    newest = session.scalars(
-        select(TaskRecord).where(*late).order_by(TaskRecord.due_at.desc(), TaskRecord.id.desc()).limit(NEWEST)
-    )
+    n = session.scalar(overdue_count(now)) or 0
+    newest = session.scalars(newest_overdue(now))
     return Capped(min(n, COUNT_CAP), n <= COUNT_CAP), list(newest)
+
+
+def _late(now: datetime) -> tuple[ColumnElement[bool], ...]:
+    return (TaskRecord.state == "ready", TaskRecord.due_at.is_not(None), TaskRecord.due_at < now)
+
+
+def overdue_count(now: datetime) -> Select[tuple[int]]:
+    """Open tasks past due, counted up to ``COUNT_CAP`` + 1: a range of ``ix_task_ready_due``."""
+    walk = select(TaskRecord.id).where(*_late(now)).limit(COUNT_CAP + 1).subquery()
+    return select(func.count()).select_from(walk)
+
+
+def newest_overdue(now: datetime) -> Select[tuple[TaskRecord]]:
+    """The most recently overdue tasks: ``ix_task_ready_due`` walked backwards from ``now``."""
+    order = (TaskRecord.due_at.desc(), TaskRecord.created_at.desc(), TaskRecord.id.desc())
+    return select(TaskRecord).where(*_late(now)).order_by(*order).limit(NEWEST)
 
 
 def running_per_process(session: Session, process_keys: list[str]) -> dict[str, Capped]:

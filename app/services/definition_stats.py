@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import Select, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from app.models import Incident, ProcessDefinition, ProcessInstance, TaskRecord, TimerRecord
@@ -34,7 +34,8 @@ class StatusCounts:
         return not self.capped
 
 
-def _capped_count(definition_id: int, status: str) -> Any:
+def capped_count(definition_id: int, status: str) -> Select[Any]:
+    """One row (definition_id, status, n): a walk of ``ix_instance_definition_status`` that stops past the cap."""
     walk = (
         select(literal(1).label("one"))
         .where(ProcessInstance.definition_id == definition_id, ProcessInstance.status == status)
@@ -52,7 +53,7 @@ def status_counts(session: Session, definition_ids: list[int]) -> dict[int, Stat
     """Instance counts per status (all five, 0 when none) of each version, in one statement."""
     if not definition_ids:
         return {}
-    parts = [_capped_count(d, s) for d in definition_ids for s in STATUSES]
+    parts = [capped_count(d, s) for d in definition_ids for s in STATUSES]
     counts: dict[int, dict[str, int]] = {d: dict.fromkeys(STATUSES, 0) for d in definition_ids}
     for row in session.execute(union_all(*parts)):
         counts[row.definition_id][row.status] = int(row.n)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.models import Incident, ProcessDefinition, ProcessInstance
@@ -50,43 +51,59 @@ def _position(cursor: str) -> tuple[datetime, int]:
     return moment, incident_id
 
 
+def open_incidents(after: tuple[datetime, int] | None, limit: int) -> Select[Any]:
+    """Open incidents newest first, after a (created_at, id) position, with their instance and
+    version's name and hash: a walk of ``ix_incident_open_created`` that stops after ``limit``."""
+    stmt = (
+        select(
+            Incident,
+            ProcessInstance.business_key,
+            ProcessInstance.process_key,
+            ProcessInstance.version,
+            ProcessInstance.status,
+            ProcessInstance.definition_id,
+            ProcessDefinition.name,
+            ProcessDefinition.content_hash,
+        )
+        .join(ProcessInstance, ProcessInstance.id == Incident.instance_id)
+        .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
+        .where(Incident.resolved_at.is_(None))
+        .order_by(Incident.created_at.desc(), Incident.id.desc())
+        .limit(limit)
+    )
+    if after is not None:
+        created, incident_id = after
+        stmt = stmt.where(
+            or_(Incident.created_at < created, and_(Incident.created_at == created, Incident.id < incident_id))
+        )
+    return stmt
+
+
 def open_page(
     session: Session, *, cursor: str | None = None, limit: int | None = None
 ) -> tuple[list[OpenIncident], str | None]:
     """A page of open incidents (``DEFAULT_LIMIT``), newest first, and the next page's cursor (None on the last)."""
     limit = limit or DEFAULT_LIMIT
-    stmt = (
-        select(Incident, ProcessInstance, ProcessDefinition.name, ProcessDefinition.content_hash)
-        .join(ProcessInstance, ProcessInstance.id == Incident.instance_id)
-        .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
-        .where(Incident.resolved_at.is_(None))
-        .order_by(Incident.created_at.desc(), Incident.id.desc())
-        .limit(limit + 1)
-    )
-    if cursor:
-        created, incident_id = _position(cursor)
-        stmt = stmt.where(
-            or_(Incident.created_at < created, and_(Incident.created_at == created, Incident.id < incident_id))
-        )
+    stmt = open_incidents(_position(cursor) if cursor else None, limit + 1)
     rows = list(session.execute(stmt))
     more = len(rows) > limit
     rows = rows[:limit]
-    names = element_names.names_of(session, {inst.definition_id: content_hash for _, inst, _, content_hash in rows})
+    names = element_names.names_of(session, {row.definition_id: row.content_hash for row in rows})
     page = [
         OpenIncident(
-            id=incident.id,
-            instance_id=inst.id,
-            business_key=inst.business_key,
-            process_key=inst.process_key,
-            process_name=process_name,
-            version=inst.version,
-            status=inst.status,
-            element_id=incident.element_id,
-            element_name=element_names.element_name(names, inst.definition_id, incident.element_id),
-            message=incident.message,
-            created_at=incident.created_at,
+            id=row.Incident.id,
+            instance_id=row.Incident.instance_id,
+            business_key=row.business_key,
+            process_key=row.process_key,
+            process_name=row.name,
+            version=row.version,
+            status=row.status,
+            element_id=row.Incident.element_id,
+            element_name=element_names.element_name(names, row.definition_id, row.Incident.element_id),
+            message=row.Incident.message,
+            created_at=row.Incident.created_at,
         )
-        for incident, inst, process_name, _ in rows
+        for row in rows
     ]
     next_cursor = None
     if more and page:
