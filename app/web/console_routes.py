@@ -21,7 +21,9 @@ from app.web.security import login_required, require_admin, safe_next, signed_in
 def require_analyst_or_admin() -> User:
     user = signed_in_user()
     if not (user.has_role("analyst") or user.has_role("admin")):
-        raise Forbidden("only analysts and administrators may see the process definitions", code="role_required")
+        raise Forbidden(
+            "only analysts and administrators may see the process definitions", code="analyst_role_required"
+        )
     return user
 
 

@@ -53,7 +53,10 @@ def test_pages_are_refused_to_roles_that_may_not_use_them(web_login, username, a
         r = user.get(path, expect=None)
         assert r.status_code == (200 if path in allowed else 403), (username, path)
         if r.status_code == 403:
-            assert "Not allowed" in r.get_data(as_text=True)
+            page = r.get_data(as_text=True)
+            assert "Not allowed" in page
+            who = "analysts and administrators" if path == "/definitions" else "Only administrators"
+            assert who in page
     if "/incidents" not in allowed:
         assert user.post("/incidents/1/retry", expect=403)
     menu = re.search(r'<nav class="mainnav">.*?</nav>', user.text("/?scope=group"), re.S)
