@@ -58,6 +58,12 @@ def test_definitions_page_draws_the_heat_map_with_live_counts(login: Any, desk: 
     screenshot(page, "definitions-heatmap")
     assert analyst_desk.errors == [], analyst_desk.errors
 
+    page.goto(f"{analyst_desk.base}/definitions?key=complaint_handling&version=1")  # the product's own diagram
+    expect(page.locator("#heatmap")).to_have_attribute("data-state", "ready")
+    expect(page.locator("g.djs-shape")).not_to_have_count(0)
+    assert page.locator("g.djs-shape").count() > 20
+    assert analyst_desk.errors == [], analyst_desk.errors
+
     analyst.deploy(stats_diagram("br_no_layout"))  # no BPMN DI: nothing to draw, the counts still listed
     page.goto(f"{analyst_desk.base}/definitions?key=br_no_layout&version=1")
     expect(page.locator("#heatmap")).to_have_attribute("data-state", "failed")
