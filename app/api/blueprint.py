@@ -322,3 +322,6 @@ def read_all_notifications() -> Any:
     user = current_user()
     assert user is not None
     return {"marked": notifications.mark_all_read(db(), user)}
+
+
+from app.api import definitions as _definitions  # noqa: E402, F401  (routes on ``bp``; imported last)

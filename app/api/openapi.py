@@ -183,6 +183,17 @@ def openapi_document() -> dict[str, Any]:
                 tag="definitions",
             )
         },
+        "/process-definitions/{key}/versions/{version}/statistics": {
+            "get": _op(
+                "A version's instances per status and live tokens per element (analyst, admin)",
+                {"200": _resp("Statistics", _ref("DefinitionStatistics"))},
+                401,
+                403,
+                404,
+                params=[_p("key"), _p("version", "integer")],
+                tag="definitions",
+            )
+        },
         "/process-instances": {
             "post": _op(
                 "Start an instance (403 unless the process lists the caller as a starter)",

@@ -49,6 +49,28 @@ SCHEMAS: dict[str, Any] = {
             "deployed_at": _TIME,
         },
     },
+    "DefinitionStatistics": {
+        "type": "object",
+        "required": ["instances", "elements"],
+        "properties": {
+            "instances": {
+                "type": "object",
+                "description": "instances of the version per status; each stops counting at 10,000",
+                "required": ["running", "completed", "suspended", "terminated", "error"],
+                "additionalProperties": {"type": "integer"},
+            },
+            "instances_are_exact": {"type": "boolean", "description": "false when a count reached its cap"},
+            "elements": {
+                "type": "object",
+                "description": "element id -> ready tasks and pending timers (active), open incidents (failed)",
+                "additionalProperties": {
+                    "type": "object",
+                    "required": ["active", "failed"],
+                    "properties": {"active": {"type": "integer"}, "failed": {"type": "integer"}},
+                },
+            },
+        },
+    },
     "Task": {
         "type": "object",
         "required": [

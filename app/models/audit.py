@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.clock import utcnow
 from app.db import Base, UTCDateTime
+
+OPEN = text("resolved_at IS NULL")
 
 
 class AuditEntry(Base):
@@ -31,7 +33,11 @@ class Incident(Base):
     """A failure inside an instance (service handler, script, gateway) kept for admins."""
 
     __tablename__ = "incidents"
-    __table_args__ = (Index("ix_incident_instance", "instance_id"),)
+    __table_args__ = (
+        Index("ix_incident_instance", "instance_id"),
+        # the open incidents newest first: the incidents page and the dashboard (migration 0018)
+        Index("ix_incident_open_created", "created_at", "id", postgresql_where=OPEN, sqlite_where=OPEN),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id", ondelete="CASCADE"))

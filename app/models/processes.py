@@ -47,6 +47,8 @@ class ProcessInstance(Base):
         Index("ix_instance_key_status_id", "process_key", "status", "id"),
         Index("ix_instance_started_by_id", "started_by", "id"),
         Index("ix_instance_business_key", "business_key"),
+        # a version's instances per status: the definitions page and the heat map (migration 0018)
+        Index("ix_instance_definition_status", "definition_id", "status", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -21,7 +21,7 @@ from app.services import (
     tasks,
 )
 from app.throttle import login_throttled
-from app.web import complaint_view, form_input, pages, queries, template_helpers
+from app.web import complaint_view, console_pages, form_input, pages, queries, template_helpers
 from app.web.presenters import bilingual, group_name, status_label
 from app.web.security import (
     check_csrf,
@@ -77,7 +77,9 @@ def logout() -> Response:
 # --- inbox ---------------------------------------------------------------------------------
 @bp.get("/")
 @login_required
-def inbox() -> str:
+def inbox() -> Any:
+    if not request.args and (landing := console_pages.landing_url(signed_in_user())):
+        return redirect(landing)  # admins and analysts land on their overview; the inbox is "/?scope=..."
     scope = request.args.get("scope", "group")
     sort = "due" if request.args.get("sort") == "due" else "created"
     cursor = request.args.get("cursor") or None
@@ -240,3 +242,6 @@ def _page_helpers() -> dict[str, Any]:
 
 
 bp.add_app_template_filter(group_name, "group_name")
+
+
+from app.web import console_routes as _console_routes  # noqa: E402, F401  (routes on ``bp``; imported last)

@@ -36,6 +36,7 @@ ERROR_TEXTS = {
     "account_locked": lazy_gettext("Too many failed logins: this account is locked for a while. Try again later."),
     "not_your_task": lazy_gettext("This task belongs to another group; you cannot open or complete it."),
     "role_required": lazy_gettext("Only administrators may do this."),
+    "analyst_role_required": lazy_gettext("Only process analysts and administrators may see this."),
     "task_claimed": lazy_gettext("Someone else has already claimed this task."),
     "task_changed": lazy_gettext("The task was changed by someone else. Reload the page."),
     "task_not_ready": lazy_gettext("This task is no longer open: it was completed, cancelled or moved on."),

@@ -16,7 +16,7 @@ def browser(app: Flask, username: str) -> WebUser:
     user.get("/login")
     r = user.post("/login", {"username": username, "password": username})
     assert r.status_code == 302, r.get_data(as_text=True)[:500]
-    user.get("/")
+    user.get("/", follow_redirects=True)  # admins and analysts land on their overview page
     return user
 
 

@@ -65,7 +65,7 @@ def web_login(app: Flask) -> Any:
         user.get(f"/login?lang={lang}")
         r = user.post("/login", {"username": username, "password": username})
         assert r.status_code == 302, r.get_data(as_text=True)[:500]
-        user.get("/")  # a new session after login: pick up its CSRF token
+        user.get("/", follow_redirects=True)  # a new session after login (admins land elsewhere): its CSRF token
         return user
 
     return _login
