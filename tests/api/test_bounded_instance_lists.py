@@ -107,6 +107,7 @@ def test_a_bounded_page_with_a_working_cursor(login, seeded):
     assert [i["id"] for i in first["items"] + second["items"]] == [i["id"] for i in everything["items"]][:8]
     assert set(first["items"][0]) == {
         "id", "process_key", "version", "status", "business_key", "created_at", "updated_at", "ended_at", "started_by",
+        "severity_level", "customer_name", "customer_phone",
     }  # fmt: skip
 
 
