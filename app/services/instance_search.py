@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, select
+from sqlalchemy.orm import aliased
 
 from app.models import ProcessInstance, TaskCandidateGroup, TaskRecord
 
@@ -96,24 +97,23 @@ def overdue(now: datetime) -> ColumnElement[bool]:
     """The one definition of an overdue case: it has an open (ready) task whose ``due_at`` (the
     deadline of its step, ``timers.due_by_task``) has passed. A pending timer past its due time is
     not the measure: the scheduler fires it within a wake-up, and what stays late is the task."""
-    return exists().where(
-        TaskRecord.instance_id == ProcessInstance.id, TaskRecord.state == "ready", TaskRecord.due_at < now
-    )
+    task = aliased(TaskRecord)  # its own alias: the handler's list walks the task table itself
+    return exists().where(task.instance_id == ProcessInstance.id, task.state == "ready", task.due_at < now)
 
 
 def has_open_task(element_id: str) -> ColumnElement[bool]:
     """The case waits on this user task (its element id) now."""
-    return exists().where(
-        TaskRecord.instance_id == ProcessInstance.id, TaskRecord.state == "ready", TaskRecord.element_id == element_id
-    )
+    task = aliased(TaskRecord)
+    return exists().where(task.instance_id == ProcessInstance.id, task.state == "ready", task.element_id == element_id)
 
 
 def has_open_task_for_group(group_key: str) -> ColumnElement[bool]:
     """A group is a candidate of one of the case's open tasks (candidate-group rows exist only
     for open tasks)."""
-    groups = (
-        select(TaskCandidateGroup.task_id)
-        .join(TaskRecord, TaskRecord.id == TaskCandidateGroup.task_id)
-        .where(TaskRecord.instance_id == ProcessInstance.id, TaskCandidateGroup.group_key == group_key)
+    task, group = aliased(TaskRecord), aliased(TaskCandidateGroup)
+    rows = (
+        select(group.task_id)
+        .join(task, task.id == group.task_id)
+        .where(task.instance_id == ProcessInstance.id, group.group_key == group_key)
     )
-    return groups.exists()
+    return rows.exists()
