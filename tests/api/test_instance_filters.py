@@ -21,6 +21,12 @@ from tests.task_rows import Spec, instance_rows, write
 
 CHINA = timezone(timedelta(hours=8))
 
+
+def wide(text: str) -> str:
+    """The full-width form of ASCII text (as a Chinese input method may type it)."""
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
 # name, phone, severity, business key, process, version, status, started_by, created (minutes from day 0, China time)
 CASES: list[tuple[Any, ...]] = [
     ("张三", "13800138000", "E", "TS20261101-000001", "complaint_handling", 1, "running", "agent", -1),
@@ -32,7 +38,7 @@ CASES: list[tuple[Any, ...]] = [
     ("王五", "02087654321", "D", "TS20261104-000007", "complaint_handling", 2, "suspended", "agent", 4 * 24 * 60),
     ("张 三", "13800138002", "E", "TS20261104-000008", "complaint_handling", 1, "terminated", "agent", -3 * 24 * 60),
     ("%_", "13700000000", "C", "TS2026110%-000009", "complaint_handling", 2, "running", "agent2", 5),
-    ("Ｚｈａｎｇ Ｆｕｌｌ", "１３８００１", "B", "TS20261105-000010", "complaint_handling", 1, "running", "agent", 60),
+    (wide("Zhang Full"), wide("138001"), "B", "TS20261105-000010", "complaint_handling", 1, "running", "agent", 60),
 ]
 # open and finished tasks, by case position: element, groups, due (minutes from now; None: no deadline)
 TASKS = [
@@ -272,7 +278,7 @@ def test_the_save_path_writes_the_search_columns(rt, login):
     agent = login("agent")
     intake = {
         "channel": "phone",
-        "complainant": {"name": "  Ｌｉ  Xiao ", "phone": "010-12345678"},
+        "complainant": {"name": "  " + wide("Li") + "  Xiao ", "phone": "010-12345678"},
         "description": "牛奶有异味",
     }
     started = agent.post("/process-instances", json={"process_key": "complaint_handling", "variables": intake})
@@ -281,13 +287,14 @@ def test_the_save_path_writes_the_search_columns(rt, login):
         row = s.get(ProcessInstance, started["id"])
         assert row is not None
         level = (row.variables.get("severity") or {}).get("level")
-        assert (row.customer_name, row.customer_name_key, row.customer_phone) == ("Ｌｉ Xiao", "li xiao", "01012345678")
+        shown = wide("Li") + " Xiao"
+        assert (row.customer_name, row.customer_name_key, row.customer_phone) == (shown, "li xiao", "01012345678")
         assert row.severity_level == level and level in ("A", "B", "C", "D", "E")
     admin = login("admin")
     for query in (f"customer=LI%20x&severity={level}", "customer=010-1234", "customer=li"):
         found = admin.get(f"/process-instances?{query}", expect=200)["items"]
         assert [i["id"] for i in found] == [started["id"]], query
-        assert found[0]["customer_name"] == "Ｌｉ Xiao" and found[0]["severity_level"] == level
+        assert found[0]["customer_name"] == wide("Li") + " Xiao" and found[0]["severity_level"] == level
 
 
 def test_a_date_range_is_in_china_time_and_inclusive(rt, login, cases):
@@ -297,4 +304,3 @@ def test_a_date_range_is_in_china_time_and_inclusive(rt, login, cases):
     assert {i["id"] for i in page["items"]} == {ids[1], ids[2], ids[8], ids[9]}
     before = login("admin").get(f"/process-instances?created_to={day(-1)}", expect=200)
     assert {i["id"] for i in before["items"]} == {ids[0], ids[7]}
-
