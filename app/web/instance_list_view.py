@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import render_template
+from flask_babel import gettext, lazy_gettext
 from lxml import etree
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -21,6 +22,14 @@ from app.web import queries
 from app.web.presenters import bilingual
 
 PER_PAGE = 20
+# the filter service's messages, as the form shows them
+FIELD_MESSAGES = {
+    "a version number (a positive integer)": lazy_gettext("Enter a version number (a positive whole number)."),
+    "one of A, B, C, D, E": lazy_gettext("Choose a level from A to E."),
+    "true or false": lazy_gettext("Tick the box or leave it empty."),
+    "a date as YYYY-MM-DD": lazy_gettext("Enter a date as YYYY-MM-DD."),
+    "on or after created_from": lazy_gettext("The end date must not be before the start date."),
+}
 PAGE_LINKS = 9  # numbered links around the current page
 _user_tasks: dict[int, list[tuple[str, str]]] = {}  # definition id -> its user tasks (definitions never change)
 
@@ -46,6 +55,15 @@ def task_choices(session: Session) -> list[tuple[str, str]]:
     return sorted(choices.items(), key=lambda item: bilingual(item[1]))
 
 
+def _message(message: str) -> str:
+    known = FIELD_MESSAGES.get(message)
+    if known is not None:
+        return str(known)
+    if message.startswith("one of "):
+        return gettext("Choose one of the offered values.")
+    return gettext("This value cannot be used (%(reason)s).", reason=message)
+
+
 def _page_numbers(page: int, pages: int) -> list[int]:
     first = max(1, min(page - PAGE_LINKS // 2, pages - PAGE_LINKS + 1))
     return list(range(first, min(pages, first + PAGE_LINKS - 1) + 1))
@@ -67,7 +85,7 @@ def render(
         "filters": {f: args.get(f, "") for f in FIELDS},
         "kept": kept,
         "without_status": {k: v for k, v in kept.items() if k != "status"},
-        "field_errors": error.fields if error else {},
+        "field_errors": {f: _message(m) for f, m in error.fields.items()} if error else {},
         "process_names": queries.process_names(session),
         "severity_levels": SEVERITY_LEVELS,
         "groups": list(GROUPS),
