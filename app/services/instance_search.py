@@ -7,10 +7,10 @@ Names and phones are searched by their start, on a normalized copy with an index
 (a prefix is an index range; a substring would read every row): names NFKC-normalized,
 case-folded, with runs of spaces as one; phones as their digits only.
 
-The filters on open tasks are ``EXISTS`` probes of the instance's own rows
-(``ix_task_instance_state_created``, then the primary key of ``task_candidate_groups``), or walks
-from the task's side (``ix_task_ready_element_instance``, ``ix_task_group_*``), whichever the
-planner finds cheaper.
+The filters on open tasks read the task tables by index: "overdue" probes each listed case's own
+open tasks (``ix_task_instance_state_created``); "current task" and "group" start from the step's
+or the group's open tasks (``ix_task_ready_element_instance``, ``ix_task_group_created``) and
+take their cases.
 """
 
 from __future__ import annotations
@@ -102,18 +102,18 @@ def overdue(now: datetime) -> ColumnElement[bool]:
 
 
 def has_open_task(element_id: str) -> ColumnElement[bool]:
-    """The case waits on this user task (its element id) now."""
+    """The case waits on this user task (its element id) now. An ``IN``, not a correlated
+    ``EXISTS``: a rare step's cases are then found from ``ix_task_ready_element_instance`` instead
+    of probing every case newest first until a page is full."""
     task = aliased(TaskRecord)
-    return exists().where(task.instance_id == ProcessInstance.id, task.state == "ready", task.element_id == element_id)
+    waiting = select(task.instance_id).where(task.element_id == element_id, task.state == "ready")
+    return ProcessInstance.id.in_(waiting)
 
 
 def has_open_task_for_group(group_key: str) -> ColumnElement[bool]:
     """A group is a candidate of one of the case's open tasks (candidate-group rows exist only
-    for open tasks)."""
+    for open tasks): the group's rows (``ix_task_group_created``) name the tasks, their rows the
+    cases."""
     task, group = aliased(TaskRecord), aliased(TaskCandidateGroup)
-    rows = (
-        select(group.task_id)
-        .join(task, task.id == group.task_id)
-        .where(task.instance_id == ProcessInstance.id, group.group_key == group_key)
-    )
-    return rows.exists()
+    waiting = select(task.instance_id).join(group, group.task_id == task.id).where(group.group_key == group_key)
+    return ProcessInstance.id.in_(waiting)
