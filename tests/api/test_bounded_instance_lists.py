@@ -236,6 +236,12 @@ def test_the_openapi_document_describes_the_page(client):
     body = ok["content"]["application/json"]["schema"]
     assert {"items", "total", "total_is_exact", "next_cursor"} <= set(body["properties"])
     assert "400" in get["responses"]
+    search = {"version", "severity", "overdue", "task", "group", "created_from", "created_to", "business_key_prefix"}
+    assert search | {"customer", "counts", "format"} <= set(params)
+    assert "status_counts" in body["properties"]
+    export = doc["paths"]["/process-instances.csv"]["get"]
+    assert "text/csv" in export["responses"]["200"]["content"] and "400" in export["responses"]
+    assert "severity" in {p["name"] for p in export["parameters"]}
 
 
 # --- plans ------------------------------------------------------------------------------
