@@ -1,8 +1,9 @@
 """The bounded instance list: newest first, only the summary columns, a capped count, keyset pages.
 
-A page reads the nine columns the list shows (never the engine state, the variables or the
-definition). Each filter has an index ending in ``id`` (migration 0010), so a page is an ordered
-index walk with a LIMIT. ``page``/``per_page`` work up to ``COUNT_CAP`` rows deep (an OFFSET is
+A page reads the summary columns the list shows (never the engine state, the variables or the
+definition). Each column filter has an index ending in ``id`` (migrations 0010 and 0013), so a
+page is an ordered index walk with a LIMIT (a prefix's range: its matches sorted by id); the
+filters on open tasks are in ``instance_search``. ``page``/``per_page`` work up to ``COUNT_CAP`` rows deep (an OFFSET is
 bounded by that); beyond it, and whenever a client prefers, the ``next_cursor`` of a page names
 where it ended and the next page starts there (``id < last id``). The total counts at most
 ``COUNT_CAP + 1`` matching rows: past the cap it is ``COUNT_CAP`` and not exact."""
