@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 from flask import jsonify, request
 
 from app.api import views
-from app.api.request_input import choice_arg, int_arg
+from app.api.request_input import int_arg
+from app.errors import BadRequest
 from app.http import current_user, db, runtime
 from app.models import User
 from app.services import instance_filters, instance_lists
@@ -23,10 +24,21 @@ def _viewer_and_filters() -> tuple[User, instance_lists.InstanceFilters]:
     return user, instance_filters.parse(request.args, tz, me=user.username)
 
 
+def _counts_wanted() -> bool:
+    counts = request.args.get("counts", "")
+    if counts not in ("", "status"):
+        raise BadRequest(
+            "query parameter 'counts' must be 'status' (or absent)",
+            code="bad_parameter",
+            details=[{"field": "counts", "message": "status, or absent"}],
+        )
+    return counts == "status"
+
+
 def list_page() -> Any:
     """One page; ``counts=status`` adds the capped count of each status under the other filters."""
     user, filters = _viewer_and_filters()
-    with_counts = choice_arg("counts", ("", "status"), "") == "status"
+    with_counts = _counts_wanted()
     result = instance_lists.list_page(
         db(),
         user,
