@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 
 from app.clock import utcnow
 from app.models import Group, ProcessDefinition, User
+from app.services.instance_search import name_key
 from bench import scale_shape, scale_sql
 from bench.scale_shape import PATH, TIMERS, Case, Step
 from bench.scale_sql import AUDIT_SLOTS, FILLER_POOL, Sql
@@ -69,6 +70,10 @@ CASE_COLUMNS = (
     "ready_due",
     "timer_due",
     "variables",
+    "severity_level",
+    "customer_name",
+    "customer_name_key",
+    "customer_phone",
 )
 STEP_COLUMNS = (
     "step",
@@ -85,7 +90,8 @@ STEP_COLUMNS = (
 HELPER_TABLES = {
     "scale_case": "n INTEGER PRIMARY KEY, id BIGINT, business_key TEXT, closed INTEGER, status TEXT, "
     "last_step INTEGER, created BIGINT, step_s BIGINT, department TEXT, approver TEXT, registered_by TEXT, "
-    "ready_assignee TEXT, ready_due BIGINT, timer_due BIGINT, variables TEXT",
+    "ready_assignee TEXT, ready_due BIGINT, timer_due BIGINT, variables TEXT, severity_level TEXT, "
+    "customer_name TEXT, customer_name_key TEXT, customer_phone TEXT",
     "scale_step": "step INTEGER, element_id TEXT, name TEXT, lane TEXT, form_key TEXT, group1 TEXT, group2 TEXT, "
     "groups_json TEXT, registrar INTEGER, approver TEXT",
     "scale_user": "group_key TEXT PRIMARY KEY, username TEXT",
@@ -112,6 +118,10 @@ def _case_row(c: Case) -> tuple[Any, ...]:
         c.ready_due,
         c.timer_due,
         c.variables,
+        c.severity_level,
+        c.customer_name,
+        name_key(c.customer_name),
+        c.customer_phone,
     )
 
 

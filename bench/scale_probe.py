@@ -172,6 +172,10 @@ def probes(app: Flask, targets: Targets) -> list[Probe]:
             "`…/process-instances?business_key=…` admin",
             api("admin", [f"{listing}?business_key={k}" for k in targets.keys]),
         ),
+        Probe(
+            "`…/process-instances?severity=…&customer=…` admin (filtered: a level and a surname's start)",
+            api("admin", [f"{listing}?severity={lv}&customer={sn}" for lv, sn in zip("BCDA", "王李张刘", strict=True)]),
+        ),
         Probe("web `/instances` admin", page("admin", ["/instances"])),
         Probe(
             "visibility: quality opens a case it may see",

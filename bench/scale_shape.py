@@ -129,6 +129,9 @@ class Case:
     ready_due: int | None
     timer_due: int  # the first pending timer of an open case
     variables: str  # JSON
+    severity_level: str  # the search columns the product writes on save (services/instance_search)
+    customer_name: str
+    customer_phone: str
 
 
 class Draw:
@@ -147,12 +150,16 @@ class Draw:
         return low + int(self.random() * (high - low))
 
 
-def _variables(draw: Draw, instance_id: int, subject: str, amount: int, key: str) -> str:
+# severity levels by share of cases (A rare, E most): drawn from the id, not the random stream
+LEVEL_SHARES = (("A", 1), ("B", 4), ("C", 15), ("D", 20), ("E", 60))
+LEVEL_OF_PERCENT = "".join(level * share for level, share in LEVEL_SHARES)
+
+
+def _variables(name: str, phone: str, subject: str, amount: int, key: str, channel: str) -> str:
     """The case's data as JSON: a few fields of the start record (no quotes or escapes in them)."""
     return (
-        f'{{"customer_name": "{draw.pick(SURNAMES)}先生 Customer {instance_id}", '
-        f'"customer_phone": "13{draw.between(0, 999_999_999):09d}", "subject": "{subject}", '
-        f'"claim_amount": {amount}, "channel": "{draw.pick(CHANNELS)}", "registration_number": "{key}"}}'
+        f'{{"customer_name": "{name}", "customer_phone": "{phone}", "subject": "{subject}", '
+        f'"claim_amount": {amount}, "channel": "{channel}", "registration_number": "{key}"}}'
     )
 
 
@@ -188,6 +195,12 @@ def cases(
             day_keys[day] = f"{datetime.fromtimestamp(created, now.tzinfo):%Y%m%d}"
         key = f"{prefix}{day_keys[day]}-{instance_id:06d}"  # as instances.business_key_for makes it
         room = max(end + 3000 - created, 60)  # the case's tasks all happened before now
+        registered_by = draw.pick(registrars)  # the draws in the order they always had
+        ready_due = end + draw.between(-3 * 86400, 21 * 86400) if draw.random() < DUE_SHARE else None
+        timer_due = end + draw.between(2 * 3600, 28 * 86400)
+        name = f"{draw.pick(SURNAMES)}先生 Customer {instance_id}"
+        phone = f"13{draw.between(0, 999_999_999):09d}"
+        channel = draw.pick(CHANNELS)
         yield Case(
             n=i,
             id=instance_id,
@@ -199,9 +212,12 @@ def cases(
             step_seconds=min(6 * 3600, room // (len(PATH) + 2)),
             department=SUBJECT_GROUPS[subject],
             approver=approvers[amount],
-            registered_by=draw.pick(registrars),
+            registered_by=registered_by,
             ready_assignee=assignee,
-            ready_due=end + draw.between(-3 * 86400, 21 * 86400) if draw.random() < DUE_SHARE else None,
-            timer_due=end + draw.between(2 * 3600, 28 * 86400),
-            variables=_variables(draw, instance_id, subject, amount, key),
+            ready_due=ready_due,
+            timer_due=timer_due,
+            variables=_variables(name, phone, subject, amount, key, channel),
+            severity_level=LEVEL_OF_PERCENT[instance_id * 37 % 100],
+            customer_name=name,
+            customer_phone=phone,
         )

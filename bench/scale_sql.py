@@ -54,10 +54,12 @@ def _instances(sql: Sql) -> str:
     state = "'{\"bench_filler\": \"' || f.filler || '\", \"instance\": ' || c.id || '}'"
     return (
         "INSERT INTO process_instances (id, definition_id, process_key, version, business_key, status, state_json, "
-        "variables, started_by, created_at, updated_at, ended_at, lock_version) "
+        "variables, started_by, created_at, updated_at, ended_at, lock_version, "
+        "severity_level, customer_name, customer_name_key, customer_phone) "
         f"SELECT c.id, :definition_id, :process_key, :version, c.business_key, c.status, {state}, "
         f"{sql.json('c.variables')}, c.registered_by, {sql.ts('c.created')}, {sql.ts(updated)}, "
-        f"CASE WHEN c.closed = 1 THEN {sql.ts(updated)} END, 1 "
+        f"CASE WHEN c.closed = 1 THEN {sql.ts(updated)} END, 1, "
+        "c.severity_level, c.customer_name, c.customer_name_key, c.customer_phone "
         f"FROM scale_case c CROSS JOIN scale_filler f WHERE f.k = c.n % {FILLER_POOL}{sql.order_by('c.n')}"
     )
 

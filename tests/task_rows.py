@@ -29,6 +29,7 @@ class Spec:
     instance: int = 0
     id: str = field(default_factory=lambda: str(uuid.uuid4()))
     completed_by: str | None = None
+    element: str = "first"
 
 
 def instances(rt: Runtime, n: int, *, started_by: str = "agent") -> list[int]:
@@ -77,7 +78,7 @@ def write(rt: Runtime, instance_ids: list[int], specs: list[Spec], base: datetim
                 "id": spec.id,
                 "instance_id": instance_id,
                 "process_key": "flow",
-                "element_id": "first",
+                "element_id": spec.element,
                 "name": "First",
                 "lane": None,
                 "candidate_groups": spec.groups,

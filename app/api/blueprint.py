@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, jsonify, request
 from sqlalchemy import text
 
-from app.api import views
+from app.api import instance_exports, views
 from app.api.openapi import openapi_document
 from app.api.request_input import choice_arg, clock_target, int_arg, json_body
 from app.clock import clock
@@ -19,7 +19,6 @@ from app.services import (
     complaints,
     deployments,
     idempotency,
-    instance_lists,
     instances,
     notifications,
     people,
@@ -148,34 +147,14 @@ def start_instance() -> Any:
 
 @bp.get("/process-instances")
 def list_instances() -> Any:
-    user = current_user()
-    assert user is not None
-    started_by = request.args.get("started_by")
-    filters = instance_lists.InstanceFilters(
-        process_key=request.args.get("process_key"),
-        status=request.args.get("status"),
-        business_key=request.args.get("business_key"),
-        started_by=user.username if started_by == "me" else started_by,
-    )
-    result = instance_lists.list_page(
-        db(),
-        user,
-        filters,
-        page=int_arg("page", 1),
-        per_page=int_arg("per_page", instance_lists.DEFAULT_PER_PAGE, hi=instance_lists.MAX_PER_PAGE),
-        cursor=request.args.get("cursor") or None,
-    )
-    response = jsonify(
-        {
-            "items": [views.instance_summary(m) for m in result.items],
-            "total": result.total,
-            "total_is_exact": result.total_is_exact,
-            "next_cursor": result.next_cursor,
-        }
-    )
-    if result.next_cursor:
-        response.headers["X-Next-Cursor"] = result.next_cursor
-    return response
+    if choice_arg("format", ("json", "csv"), "json") == "csv":
+        return instance_exports.export_instances()
+    return instance_exports.list_page()
+
+
+@bp.get("/process-instances.csv")
+def export_instances() -> Any:
+    return instance_exports.export_instances()
 
 
 def _instance_json(instance_id: int) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from app.api.openapi_instance_search import CSV_OK
 from app.api.openapi_schemas import (
     _TIME,
     INSTANCE_LIST_OK,
@@ -294,6 +295,16 @@ def openapi_document() -> dict[str, Any]:
                 tag="tasks",
             )
         }
+    paths["/process-instances.csv"] = {
+        "get": _op(
+            "The filtered instance list as a CSV file (the list's filters)",
+            {"200": CSV_OK},
+            400,
+            401,
+            params=[p for p in INSTANCE_LIST_PARAMS if p["name"] not in ("page", "per_page", "cursor", "format")],
+            tag="instances",
+        )
+    }
     obj = {"type": "object"}
     paths["/process-instances/{id}/repeat-contact"] = {
         "post": _op(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.api.openapi_instance_search import SEARCH_PARAMS, STATUS_COUNTS
 from app.services import cursors, instance_lists
 
 
@@ -230,6 +231,7 @@ INSTANCE_LIST_PARAMS = [
         "opaque: the next_cursor (X-Next-Cursor) of the previous page, with the same filters; the page "
         "starts after it, at any depth (400 naming cursor for anything else)"
     ),
+    *SEARCH_PARAMS,
 ]
 INSTANCE_LIST_OK = {
     "description": "One page of instances, newest first (id descending)",
@@ -251,6 +253,7 @@ INSTANCE_LIST_OK = {
                         "type": ["string", "null"],
                         "description": "pass as cursor for the next page; null on the last page",
                     },
+                    "status_counts": STATUS_COUNTS,
                 },
             }
         }

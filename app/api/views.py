@@ -51,6 +51,9 @@ def instance_summary(m: ProcessInstance | InstanceRow) -> dict[str, Any]:
         "updated_at": iso(m.updated_at),
         "ended_at": iso(m.ended_at),
         "started_by": m.started_by,
+        "severity_level": m.severity_level,
+        "customer_name": m.customer_name,
+        "customer_phone": m.customer_phone,
     }
 
 

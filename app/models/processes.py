@@ -7,9 +7,16 @@ from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeEngine
 
 from app.clock import utcnow
 from app.db import Base, UTCDateTime
+
+
+def BYTEWISE(length: int) -> TypeEngine[str]:
+    """Text compared byte by byte (``COLLATE "C"`` on PostgreSQL; SQLite's default): a prefix
+    search is then an index range whatever the database's collation."""
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
 
 
 class ProcessDefinition(Base):
@@ -49,13 +56,19 @@ class ProcessInstance(Base):
         Index("ix_instance_business_key", "business_key"),
         # a version's instances per status: the definitions page and the heat map (migration 0018)
         Index("ix_instance_definition_status", "definition_id", "status", "id"),
+        # the list's search filters (migration 0013), newest first within each
+        Index("ix_instance_severity_id", "severity_level", "id"),
+        Index("ix_instance_customer_name_id", "customer_name_key", "id"),
+        Index("ix_instance_customer_phone_id", "customer_phone", "id"),
+        Index("ix_instance_key_version_id", "process_key", "version", "id"),
+        Index("ix_instance_created_id", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("process_definitions.id"))
     process_key: Mapped[str] = mapped_column(String(200))
     version: Mapped[int]
-    business_key: Mapped[str | None] = mapped_column(String(200))
+    business_key: Mapped[str | None] = mapped_column(BYTEWISE(200))
     status: Mapped[str] = mapped_column(String(20), default="running")
     state_json: Mapped[str] = mapped_column(Text, default="")
     variables: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -64,6 +77,11 @@ class ProcessInstance(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     lock_version: Mapped[int] = mapped_column(default=1)
+    # summary columns the list searches, written on every save (services/instance_search)
+    severity_level: Mapped[str | None] = mapped_column(String(1))
+    customer_name: Mapped[str | None] = mapped_column(String(100))
+    customer_name_key: Mapped[str | None] = mapped_column(BYTEWISE(100))
+    customer_phone: Mapped[str | None] = mapped_column(BYTEWISE(32))
 
     definition: Mapped[ProcessDefinition] = relationship(lazy="joined", innerjoin=True)
 

@@ -1,24 +1,27 @@
 """The bounded instance list: newest first, only the summary columns, a capped count, keyset pages.
 
-A page reads the nine columns the list shows (never the engine state, the variables or the
-definition). Each filter has an index ending in ``id`` (migration 0010), so a page is an ordered
-index walk with a LIMIT. ``page``/``per_page`` work up to ``COUNT_CAP`` rows deep (an OFFSET is
+A page reads the summary columns the list shows (never the engine state, the variables or the
+definition). Each column filter has an index ending in ``id`` (migrations 0010 and 0013), so a
+page is an ordered index walk with a LIMIT (a prefix's range: its matches sorted by id); the
+filters on open tasks are in ``instance_search``. ``page``/``per_page`` work up to ``COUNT_CAP`` rows deep (an OFFSET is
 bounded by that); beyond it, and whenever a client prefers, the ``next_cursor`` of a page names
 where it ended and the next page starts there (``id < last id``). The total counts at most
 ``COUNT_CAP + 1`` matching rows: past the cap it is ``COUNT_CAP`` and not exact."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
+from app.clock import utcnow
 from app.errors import BadRequest
 from app.input_checks import MAX_DB_INT
 from app.models import ProcessInstance, User
-from app.services import cursors
+from app.services import cursors, instance_search
 from app.services.visibility import sees_everything, visible_ids
 
 COUNT_CAP = 10_000
@@ -38,16 +41,33 @@ SUMMARY_COLUMNS = (
     ProcessInstance.updated_at,
     ProcessInstance.ended_at,
     ProcessInstance.started_by,
+    ProcessInstance.severity_level,
+    ProcessInstance.customer_name,
+    ProcessInstance.customer_phone,
 )
+STATUSES = ("running", "completed", "suspended", "terminated", "error")
 
 
 @dataclass(frozen=True)
 class InstanceFilters:
-    """What the list is narrowed to (None: any)."""
+    """What the list is narrowed to (None: any); ``services.instance_filters`` reads them from a
+    request. ``created_from``/``created_before`` are UTC instants (from inclusive, before exclusive);
+    ``customer_name`` and ``customer_phone`` are starts of the normalized columns
+    (``instance_search.name_key``/``phone_digits``)."""
 
     process_key: str | None = None
+    version: int | None = None
     status: str | None = None
+    severity: str | None = None
+    overdue: bool | None = None
+    task: str | None = None
+    group: str | None = None
+    created_from: datetime | None = None
+    created_before: datetime | None = None
     business_key: str | None = None
+    business_key_prefix: str | None = None
+    customer_name: str | None = None
+    customer_phone: str | None = None
     started_by: str | None = None
 
 
@@ -64,6 +84,9 @@ class InstanceRow:
     updated_at: datetime
     ended_at: datetime | None
     started_by: str | None
+    severity_level: str | None
+    customer_name: str | None
+    customer_phone: str | None
 
 
 @dataclass(frozen=True)
@@ -87,15 +110,34 @@ def decode_cursor(cursor: str) -> int:
 
 
 def _conditions(filters: InstanceFilters) -> list[ColumnElement[bool]]:
+    pi = ProcessInstance
     out: list[ColumnElement[bool]] = []
-    if filters.process_key:
-        out.append(ProcessInstance.process_key == filters.process_key)
-    if filters.status:
-        out.append(ProcessInstance.status == filters.status)
-    if filters.business_key:
-        out.append(ProcessInstance.business_key == filters.business_key)
-    if filters.started_by:
-        out.append(ProcessInstance.started_by == filters.started_by)
+    equal = (
+        (pi.process_key, filters.process_key),
+        (pi.version, filters.version),
+        (pi.status, filters.status),
+        (pi.severity_level, filters.severity),
+        (pi.business_key, filters.business_key),
+        (pi.started_by, filters.started_by),
+    )
+    out.extend(column == value for column, value in equal if value is not None and value != "")
+    prefixes = (
+        (pi.business_key, filters.business_key_prefix),
+        (pi.customer_name_key, filters.customer_name),
+        (pi.customer_phone, filters.customer_phone),
+    )
+    out.extend(instance_search.starts_with(column, value) for column, value in prefixes if value)
+    if filters.created_from is not None:
+        out.append(pi.created_at >= filters.created_from)
+    if filters.created_before is not None:
+        out.append(pi.created_at < filters.created_before)
+    if filters.overdue is not None:
+        late = instance_search.overdue(utcnow())
+        out.append(late if filters.overdue else ~late)
+    if filters.task:
+        out.append(instance_search.has_open_task(filters.task))
+    if filters.group:
+        out.append(instance_search.has_open_task_for_group(filters.group))
     return out
 
 
@@ -122,7 +164,7 @@ def list_query(
     before: int | None = None,
     offset: int = 0,
     limit: int,
-) -> Select[tuple[int, str, int, str, str | None, datetime, datetime, datetime | None, str | None]]:
+) -> Select[Any]:
     """The statement for one page: summary columns, newest first, after the id ``before``."""
     where = _matching(viewer, filters, before, offset + limit)
     stmt = select(*SUMMARY_COLUMNS).where(*where).order_by(ProcessInstance.id.desc())
@@ -134,6 +176,26 @@ def capped_count(session: Session, viewer: User | None, filters: InstanceFilters
     ids = select(ProcessInstance.id).where(*_matching(viewer, filters, None, cap + 1)).limit(cap + 1).subquery()
     n = session.scalar(select(func.count()).select_from(ids)) or 0
     return min(n, cap), n <= cap
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    status: str
+    total: int
+    total_is_exact: bool
+
+
+def status_counts(
+    session: Session, viewer: User | None, filters: InstanceFilters, cap: int | None = None
+) -> list[StatusCount]:
+    """How many instances of each status match the other filters, each counted like the total
+    (at most ``cap + 1`` index entries: the list's tabs cost five bounded counts)."""
+    cap = count_cap(viewer) if cap is None else cap
+    out = []
+    for status in STATUSES:
+        total, exact = capped_count(session, viewer, replace(filters, status=status), cap)
+        out.append(StatusCount(status, total, exact))
+    return out
 
 
 def count_cap(viewer: User | None) -> int:

@@ -14,7 +14,7 @@ from app.engine import EngineIncident, Instance, StepResult
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.models import Incident, ProcessInstance, User
 from app.runtime import Runtime
-from app.services import audit, notifications, process_rights, task_rows, timers
+from app.services import audit, instance_search, notifications, process_rights, task_rows, timers
 from app.services.deployments import latest_definition
 from app.services.forms import validate_against
 from app.services.visibility import may_view
@@ -109,6 +109,7 @@ def save(
         _flush(session)
         return 0
     model.updated_at = now
+    instance_search.refresh(model)
     waiting = inst.waiting_timers()
     fired = timers.sync(session, model, inst, waiting)
     if result.incident is not None:

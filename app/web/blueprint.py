@@ -13,7 +13,6 @@ from app.http import current_user, db, log_in_attempt, runtime
 from app.services import (
     complaints,
     deployments,
-    instance_lists,
     instances,
     notifications,
     people,
@@ -154,24 +153,6 @@ def complete(task_id: str) -> Any:
 
 
 # --- instances -----------------------------------------------------------------------------
-@bp.get("/instances")
-@login_required
-def instance_list() -> str:
-    page = request.args.get("page", "1")
-    filters = instance_lists.InstanceFilters(
-        process_key=request.args.get("process_key") or None,
-        status=request.args.get("status") or None,
-        business_key=request.args.get("business_key", "").strip() or None,
-    )
-    return pages.instances_page(
-        db(),
-        signed_in_user(),
-        filters,
-        page=int(page) if page.isascii() and page.isdigit() and len(page) <= 18 and int(page) > 0 else 1,
-        cursor=request.args.get("cursor") or None,
-    )
-
-
 @bp.get("/instances/<int:instance_id>")
 @login_required
 def instance(instance_id: int) -> str:

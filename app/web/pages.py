@@ -13,15 +13,13 @@ from app.clock import utcnow
 from app.errors import AppError, Invalid
 from app.models import ProcessInstance, TaskRecord, User
 from app.runtime import Runtime
-from app.services import instance_lists, notifications, task_lists, tasks, visibility
+from app.services import notifications, task_lists, tasks, visibility
 from app.services.instance_details import describe
 from app.web import complaint_view, form_input, history_view, notification_view, queries, timing
 from app.web.decision_context_view import decision_context
 from app.web.forms_render import build_fields, display_values, localized
 from app.web.presenters import current_lang
 from app.web.variables_view import describe_variables, key_facts, property_index, required_fields
-
-PER_PAGE = 20
 
 
 def form_context(
@@ -166,29 +164,4 @@ def notifications_page(session: Session, user: User, *, unread_only: bool) -> st
         kind_label=notification_view.kind_label,
         unread_only=unread_only,
         keys=queries.business_keys(session, (n.instance_id for n in rows if n.instance_id is not None)),
-    )
-
-
-def instances_page(
-    session: Session, user: User, filters: instance_lists.InstanceFilters, *, page: int, cursor: str | None
-) -> str:
-    """One page of the complaint list (newest first) with a capped count; past the count's cap, or
-    after a cursor page, the next link carries the cursor instead of a page number."""
-    result = instance_lists.list_page(session, user, filters, page=page, per_page=PER_PAGE, cursor=cursor)
-    next_page = page + 1 if not cursor and (page + 1) * PER_PAGE <= instance_lists.count_cap(user) else None
-    return render_template(
-        "instances.html",
-        instances=result.items,
-        total=result.total,
-        total_is_exact=result.total_is_exact,
-        page=None if cursor else page,
-        pages=-(-result.total // PER_PAGE) if result.total_is_exact else None,
-        next_page=next_page if result.next_cursor else None,
-        next_cursor=result.next_cursor if next_page is None else None,
-        filters={
-            "process_key": filters.process_key or "",
-            "status": filters.status or "",
-            "business_key": filters.business_key or "",
-        },
-        process_names=queries.process_names(session),
     )

@@ -107,6 +107,7 @@ def test_a_bounded_page_with_a_working_cursor(login, seeded):
     assert [i["id"] for i in first["items"] + second["items"]] == [i["id"] for i in everything["items"]][:8]
     assert set(first["items"][0]) == {
         "id", "process_key", "version", "status", "business_key", "created_at", "updated_at", "ended_at", "started_by",
+        "severity_level", "customer_name", "customer_phone",
     }  # fmt: skip
 
 
@@ -235,6 +236,12 @@ def test_the_openapi_document_describes_the_page(client):
     body = ok["content"]["application/json"]["schema"]
     assert {"items", "total", "total_is_exact", "next_cursor"} <= set(body["properties"])
     assert "400" in get["responses"]
+    search = {"version", "severity", "overdue", "task", "group", "created_from", "created_to", "business_key_prefix"}
+    assert search | {"customer", "counts", "format"} <= set(params)
+    assert "status_counts" in body["properties"]
+    export = doc["paths"]["/process-instances.csv"]["get"]
+    assert "text/csv" in export["responses"]["200"]["content"] and "400" in export["responses"]
+    assert "severity" in {p["name"] for p in export["parameters"]}
 
 
 # --- plans ------------------------------------------------------------------------------

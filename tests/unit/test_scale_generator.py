@@ -85,3 +85,16 @@ def test_the_product_reads_the_generated_cases(login, generated):
     case = admin.get(f"/process-instances/{first + N // 2}", expect=200)
     assert case["business_key"].startswith("TS")
     assert case["variables"]["registration_number"] == case["business_key"]
+
+
+def test_the_generated_cases_carry_the_search_columns(rt, generated):
+    """The bench fills the instance list's search columns as the product's save path would."""
+    from app.services.instance_search import name_key
+
+    with rt.sessions() as s:
+        cases = list(s.scalars(select(ProcessInstance)))
+    levels = Counter(c.severity_level for c in cases)
+    assert set(levels) == {"A", "B", "C", "D", "E"} and levels["E"] > levels["A"]
+    for c in cases:
+        assert c.customer_name == c.variables["customer_name"] and c.customer_name_key == name_key(c.customer_name)
+        assert c.customer_phone == c.variables["customer_phone"] and c.customer_phone.isdigit()
