@@ -9,6 +9,7 @@ A row gives the expected outcome for each role, in the order of ``ROLES``:
     401    not authenticated (API, anonymous)
     403    refused for the role
     404    not found for this user (someone else's thing)
+    409    let through to the state checks (the row says why it can't succeed)
     422    let through to the input checks (the row says why it can't succeed)
 
 Adding a route: add ``row("POST", "/api/v1/things/<int:thing_id>", "/api/v1/things/{instance}",
@@ -39,7 +40,7 @@ from tests.diagrams import two_step
 
 ROLES = ("anonymous", "agent", "manager", "analyst", "admin")
 USERS = {"agent": "agent", "manager": "manager", "analyst": "analyst", "admin": "admin"}
-OUTCOMES = frozenset({"ok", "login", "401", "403", "404", "422"})
+OUTCOMES = frozenset({"ok", "login", "401", "403", "404", "409", "422"})
 
 COMPLAINT = "complaint_handling"
 INTAKE = {"channel": "phone", "complainant": {"name": "张三", "phone": "13800138000"}, "description": "牛奶有异味"}
@@ -120,6 +121,17 @@ WEB_ROWS = [
         form={"channel": "phone", "note": "又打来了"},
     ),
     any_user("GET", "/notifications", reason="the user's own notifications"),
+    any_user("GET", "/instances/export.csv", reason="the export holds only the cases the user may see"),
+    row("GET", "/dashboard", None, "login 403 403 403 ok", "admins' landing page"),
+    row("GET", "/definitions", None, "login 403 403 ok ok", "analysts and admins"),
+    row("GET", "/incidents", None, "login 403 403 403 ok", "admins"),
+    row(
+        "POST",
+        "/incidents/<int:instance_id>/retry",
+        "/incidents/{instance}/retry",
+        "login 403 403 403 409",
+        "admins; the case is not in error, so there is nothing to retry",
+    ),
     row(
         "POST",
         "/notifications/<int:notification_id>/read",
@@ -204,6 +216,14 @@ API_ROWS = [
         json={"process_key": COMPLAINT, "variables": INTAKE},
     ),
     any_user("GET", f"{V1}/process-instances", reason="the list shows only the cases the user may see"),
+    any_user("GET", f"{V1}/process-instances.csv", reason="the export holds only the cases the user may see"),
+    row(
+        "GET",
+        f"{V1}/process-definitions/<key>/versions/<int:version>/statistics",
+        f"{V1}/process-definitions/{{key}}/versions/{{version}}/statistics",
+        "401 403 403 ok ok",
+        "analysts and admins",
+    ),
     row(
         "GET",
         f"{V1}/process-instances/<int:instance_id>",
