@@ -16,6 +16,9 @@ section of an existing ``--out`` file; sizes ``BENCH_TIMER_BACKGROUND`` (100000)
 ``--no-scale`` (``BENCH_SCALE=0``) skips it, ``--scale-only`` measures only it and replaces the
 "Scale" section of ``--out``; sizes ``BENCH_SCALE_SIZES`` (100000,1000000), requests per
 endpoint ``BENCH_SCALE_REQUESTS`` (150), state bytes per case ``BENCH_SCALE_STATE_BYTES`` (2000).
+Console (``bench/console_probe.py``, the console's pages on the same generated database):
+``--no-console`` (``BENCH_CONSOLE=0``) skips it, ``--console-only`` measures only it and replaces
+the "Console" section of ``--out``; sizes ``BENCH_CONSOLE_SIZES`` (100000).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import machine, report, scale, scale_report, timers, timers_report
+from bench import console_report, machine, report, scale, scale_report, timers, timers_report
 from bench.flows import BENCH_FLOW, ROOT, select_flow
 from bench.postgres import Postgres, PostgresUnavailable
 from bench.stats import figures
@@ -57,6 +60,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--timers-only", action="store_true", help="only the timers; splice their section into --out")
     p.add_argument("--no-scale", action="store_true", default=os.environ.get("BENCH_SCALE") == "0")
     p.add_argument("--scale-only", action="store_true", help="only the scale section; splice it into --out")
+    p.add_argument("--no-console", action="store_true", default=os.environ.get("BENCH_CONSOLE") == "0")
+    p.add_argument("--console-only", action="store_true", help="only the console section; splice it into --out")
     return p.parse_args(argv)
 
 
@@ -99,6 +104,19 @@ def scale_only(args: argparse.Namespace) -> None:
         return scale.measure(tmp, postgres=not args.no_postgres, sizes=scale.sizes_from_env())
 
     _section_only(args, "Scale", "--scale-only", measure, scale_report.section)
+
+
+def console_sizes() -> list[int]:
+    return scale.sizes_from_env("BENCH_CONSOLE_SIZES", "100000")
+
+
+def console_only(args: argparse.Namespace) -> None:
+    """Measure the console's pages alone and replace (or add) the "Console" section of ``args.out``."""
+
+    def measure(tmp: Path) -> Any:
+        return scale.measure(tmp, postgres=not args.no_postgres, sizes=console_sizes(), probes="console")
+
+    _section_only(args, "Console", "--console-only", measure, console_report.section)
 
 
 class Runner:
@@ -150,6 +168,9 @@ def main(argv: list[str]) -> None:
     if args.scale_only:
         scale_only(args)
         return
+    if args.console_only:
+        console_only(args)
+        return
     flow = select_flow(args.flow)
     started = time.perf_counter()
     load_before = machine.load()
@@ -160,6 +181,7 @@ def main(argv: list[str]) -> None:
     pg_info: dict[str, Any] = {}
     timer_results: dict[str, Any] = {}
     scale_results: dict[str, Any] = {}
+    console_results: dict[str, Any] = {}
     try:
         print(
             f"bench: flow {flow.name}, n={args.n}, warmup={args.warmup}, rounds={args.rounds} (SQLite)", file=sys.stderr
@@ -200,6 +222,9 @@ def main(argv: list[str]) -> None:
         if not args.no_scale:
             print(f"bench: scale, sizes {scale.sizes_from_env()}", file=sys.stderr)
             scale_results = scale.measure(tmp, postgres=not args.no_postgres, sizes=scale.sizes_from_env())
+        if not args.no_console:
+            print(f"bench: console, sizes {console_sizes()}", file=sys.stderr)
+            console_results = scale.measure(tmp, postgres=not args.no_postgres, sizes=console_sizes(), probes="console")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     text = report.render(
@@ -213,6 +238,7 @@ def main(argv: list[str]) -> None:
         duration_s=time.perf_counter() - started,
         timers=timer_results,
         scale=scale_results,
+        console=console_results,
     )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")

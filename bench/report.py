@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from bench import scale_report, timers_report
+from bench import console_report, scale_report, timers_report
 from bench.findings import CHANGES, findings, interpretation
 from bench.flows import Flow
 
@@ -182,6 +182,7 @@ def render(
     duration_s: float,
     timers: dict[str, Any] | None = None,
     scale: dict[str, Any] | None = None,
+    console: dict[str, Any] | None = None,
 ) -> str:
     if "server_version" in postgres:
         pg = (
@@ -295,6 +296,8 @@ def render(
         *timers_report.section(timers or {}),
         "",
         *scale_report.section(scale or {}),
+        "",
+        *console_report.section(console or {}),
         "",
         "## Running it",
         "",

@@ -29,6 +29,7 @@ from bench import machine
 from bench.postgres import Postgres, PostgresUnavailable
 
 SECRET = "bench-secret-key-0123456789"
+PROBES_ENV = "BENCH_SCALE_PROBES"  # set for the measuring child: which probe set it runs
 
 
 def log(message: str) -> None:
@@ -101,17 +102,19 @@ def load(url: str, size: int, out: Path) -> None:
 def measure_endpoints(url: str, loaded: Path, out: Path) -> None:
     """Every endpoint on a loaded database, in a process that did not load it (so that its peak
     RSS is the serving app's)."""
-    from bench import scale_probe
+    from bench import console_probe, scale_probe
 
     info = json.loads(loaded.read_text())
     app = product_app(url)
     requests = int(os.environ.get("BENCH_SCALE_REQUESTS", "150"))
+    # which probes: the scale section's, or the console's pages (``--console-only``)
+    probes = console_probe.measure if os.environ.get(PROBES_ENV) == "console" else scale_probe.measure
     result = {
         "size": info["cases"],
         "load": info,
         "requests": requests,
         "probe_seconds": scale_probe.PROBE_SECONDS,
-        "endpoints": scale_probe.measure(app, info, requests=requests),
+        "endpoints": probes(app, info, requests=requests),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
     app.extensions["runtime"].db.dispose()
@@ -119,10 +122,10 @@ def measure_endpoints(url: str, loaded: Path, out: Path) -> None:
 
 
 # --- every database and size, each in its own process ----------------------------------------------
-def _child(url: str, size: int, tmp: Path, db: str, results: dict[str, Any]) -> None:
+def _child(url: str, size: int, tmp: Path, db: str, results: dict[str, Any], probes: str) -> None:
     """One database and size in a process of its own; a failure is noted and the others go on."""
     loaded, out = tmp / f"scale-{db}-{size}-load.json", tmp / f"scale-{db}-{size}.json"
-    env = {**os.environ, "PYTHONPATH": str(machine.ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(machine.ROOT), PROBES_ENV: probes}
     t0 = time.perf_counter()
     try:
         for cmd in (["load", url, str(size), str(loaded)], ["measure", url, str(loaded), str(out)]):
@@ -137,16 +140,17 @@ def _child(url: str, size: int, tmp: Path, db: str, results: dict[str, Any]) -> 
     log(f"{db} {size:,}: done in {result['wall_s']:.0f} s")
 
 
-def sizes_from_env() -> list[int]:
-    raw = os.environ.get("BENCH_SCALE_SIZES", "100000,1000000")
+def sizes_from_env(name: str = "BENCH_SCALE_SIZES", default: str = "100000,1000000") -> list[int]:
+    raw = os.environ.get(name, default)
     return [int(s) for s in raw.replace("_", "").split(",") if s.strip()]
 
 
-def measure(tmp: Path, *, postgres: bool, sizes: list[int]) -> dict[str, Any]:
-    """Results per database and size (PostgreSQL skipped with the reason when unavailable)."""
+def measure(tmp: Path, *, postgres: bool, sizes: list[int], probes: str = "scale") -> dict[str, Any]:
+    """Results per database and size (PostgreSQL skipped with the reason when unavailable);
+    ``probes``: "scale" (the scale section's endpoints) or "console" (the console's pages)."""
     results: dict[str, Any] = {"sizes": sizes, "load_before": machine.load()}
     for size in sizes:
-        _child(f"sqlite:///{tmp / f'scale-{size}.db'}", size, tmp, "sqlite", results)
+        _child(f"sqlite:///{tmp / f'scale-{size}.db'}", size, tmp, "sqlite", results, probes)
         for leftover in tmp.glob(f"scale-{size}.db*"):
             leftover.unlink()
     if postgres:
@@ -155,7 +159,7 @@ def measure(tmp: Path, *, postgres: bool, sizes: list[int]) -> dict[str, Any]:
                 results["postgresql_server"] = {"where": pg.where, **pg.settings}
                 for size in sizes:
                     url = pg.new_database(f"scale{size}")
-                    _child(url, size, tmp, "postgresql", results)
+                    _child(url, size, tmp, "postgresql", results, probes)
                     pg.drop_database(url)
         except PostgresUnavailable as exc:
             results["postgresql_skipped"] = str(exc)

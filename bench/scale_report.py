@@ -110,7 +110,7 @@ def _goal(db: str, by_size: dict[str, Any], index: int) -> str:
     return verdict if largest >= GOAL_SIZE else f"{verdict} (at {_size(largest)})"
 
 
-def _results(db: str, by_size: dict[str, Any]) -> list[str]:
+def results_table(db: str, by_size: dict[str, Any]) -> list[str]:
     sizes = sorted(by_size, key=int)
     header = ["endpoint"]
     for s in sizes:
@@ -136,7 +136,7 @@ def _results(db: str, by_size: dict[str, Any]) -> list[str]:
     return _table(header, rows)
 
 
-def _plans(db: str, by_size: dict[str, Any]) -> list[str]:
+def plans(db: str, by_size: dict[str, Any]) -> list[str]:
     lines: list[str] = []
     for s in sorted(by_size, key=int):
         for e in by_size[s]["endpoints"]:
@@ -189,7 +189,7 @@ def section(results: dict[str, Any]) -> list[str]:
     ]
     for db in NAMES:
         if results.get(db):
-            lines += [f"### {NAMES[db]}", "", *_results(db, results[db]), ""]
+            lines += [f"### {NAMES[db]}", "", *results_table(db, results[db]), ""]
     for failure in results.get("failed", []):
         lines += [f"**Not measured**: {failure}.", ""]
     if "postgresql_skipped" in results:
@@ -212,5 +212,5 @@ def section(results: dict[str, Any]) -> list[str]:
     ]
     for db in NAMES:
         if results.get(db):
-            lines += _plans(db, results[db])
+            lines += plans(db, results[db])
     return lines
