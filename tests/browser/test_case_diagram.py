@@ -52,6 +52,8 @@ def test_the_diagram_of_a_complaint_at_the_manager_approval(login: Any, desk: An
     expect(page.locator(".diagram-legend li")).to_have_count(6)
 
     # a click on the investigation: who completed it, when, with which (labelled) data
+    screenshot(page, "case-diagram-focused")  # the large diagram opens on the active step
+    page.click("#diagram-fit")
     element(page, "Task_Investigate").click()
     panel = page.locator("#element-panel")
     expect(panel).to_be_visible()
@@ -76,6 +78,7 @@ def test_the_diagram_in_english(login: Any, desk: Any) -> None:
     expect(page.locator('.djs-overlays[data-container-id="Task_ClassifyComplaint"] .case-note.holder')).to_contain_text(
         "Open to"
     )
+    page.click("#diagram-fit")
     element(page, "Task_ConfirmRecord").click()
     expect(page.locator("#element-panel-title")).to_have_text("Confirm record")
     expect(page.locator("#element-panel .history-item").first).to_contain_text("Task completed")

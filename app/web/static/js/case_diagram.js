@@ -51,6 +51,11 @@
     return box;
   }
 
+  function isOpenContainer(shape) {
+    const di = shape.di || (shape.businessObject && shape.businessObject.di);
+    return shape.type === "bpmn:SubProcess" && Boolean(di && di.isExpanded);
+  }
+
   function mark(viewer, state) {
     const registry = viewer.get("elementRegistry");
     const canvas = viewer.get("canvas");
@@ -60,6 +65,9 @@
         continue; // e.g. a step of a called process that has no drawing of its own
       }
       canvas.addMarker(id, `state-${info.state}`);
+      if (isOpenContainer(registry.get(id))) {
+        canvas.addMarker(id, "container"); // an expanded subprocess: tint it, don't paint over its steps
+      }
       const items = [...(notes[id] || [])];
       if (info.count > 1) {
         items.push({ kind: "count", text: `×${info.count}`, title: labels.times.replace("{n}", info.count) });
@@ -73,6 +81,36 @@
         canvas.addMarker(id, "flow-taken");
       }
     }
+  }
+
+  // A large diagram fitted whole is too small to read: then show the active (or failed) steps
+  // at a readable scale; the viewer still pans and zooms to the rest.
+  const READABLE = 0.6;
+
+  function focus(viewer, state) {
+    const canvas = viewer.get("canvas");
+    canvas.zoom("fit-viewport", "auto");
+    if (canvas.zoom() >= READABLE) {
+      return;
+    }
+    const registry = viewer.get("elementRegistry");
+    const root = canvas.getRootElement();
+    const shown = Object.entries(state.elements)
+      .filter(([, info]) => info.state === "active" || info.state === "failed")
+      .map(([id]) => registry.get(id))
+      .filter((el) => el && !el.waypoints && !el.isFrame && canvas.findRoot(el) === root && el.type !== "bpmn:SubProcess");
+    if (!shown.length) {
+      return;
+    }
+    const left = Math.min(...shown.map((el) => el.x));
+    const top = Math.min(...shown.map((el) => el.y));
+    const right = Math.max(...shown.map((el) => el.x + el.width));
+    const bottom = Math.max(...shown.map((el) => el.y + el.height));
+    const outer = canvas.viewbox().outer;
+    const scale = 0.9;
+    const width = outer.width / scale;
+    const height = outer.height / scale;
+    canvas.viewbox({ x: (left + right) / 2 - width / 2, y: (top + bottom) / 2 - height / 2, width, height });
   }
 
   async function openPanel(element) {
@@ -113,8 +151,11 @@
     const viewer = new window.BpmnJS({ container });
     await viewer.importXML(xml);
     note.hidden = true;
-    viewer.get("canvas").zoom("fit-viewport", "auto");
     mark(viewer, state);
+    focus(viewer, state);
+    const fit = document.getElementById("diagram-fit");
+    fit.hidden = false;
+    fit.addEventListener("click", () => viewer.get("canvas").zoom("fit-viewport", "auto"));
     viewer.get("eventBus").on("element.click", (event) => openPanel(event.element));
     section.dataset.ready = "true";
   }
