@@ -24,6 +24,7 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import EventSubprocess
 from SpiffWorkflow.util.task import TaskState
 
@@ -130,14 +131,15 @@ def _source_element(task: Any) -> Any:
 
 def describe_diagram(instance: Instance, flows: FlowIndex) -> DiagramState:
     """Per element id its state and count, and the ids of the sequence flows taken."""
-    states: dict[str, list[str]] = {}
+    states: dict[str, list[tuple[str, bool]]] = {}
     taken: set[str] = set()
     for task in _all_tasks(instance):
         element = _element_id(task)
         state = _state_of(task)
         if element is None or state is None:
             continue
-        states.setdefault(element, []).append(state)
+        # a loop or multi-instance task runs its instances as children of the same element
+        states.setdefault(element, []).append((state, not isinstance(task.task_spec, LoopTask)))
         source = _source_element(task)
         if source is not None and source.state == TaskState.COMPLETED:
             taken.update(flows.get((str(_element_id(source)), element), ()))
@@ -145,12 +147,12 @@ def describe_diagram(instance: Instance, flows: FlowIndex) -> DiagramState:
     return DiagramState(elements, sorted(taken))
 
 
-def _summarize(found: Iterable[str]) -> ElementState:
+def _summarize(found: Iterable[tuple[str, bool]]) -> ElementState:
     found = list(found)
-    state = min(found, key=_RANK.__getitem__)
+    state = min((s for s, _ in found), key=_RANK.__getitem__)
     # a parallel join cancels its other branches' copies: those arrivals are not extra visits
-    ran = [s for s in found if s != "cancelled"]
-    return ElementState(state, len(ran) or len(found))
+    ran = [counted for s, counted in found if s != "cancelled"] or [counted for _, counted in found]
+    return ElementState(state, sum(ran) or len(ran))
 
 
 _flows = FlowCache()
