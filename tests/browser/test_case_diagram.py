@@ -21,11 +21,26 @@ def element(page: Page, element_id: str) -> Any:
     return page.locator(f'#diagram-canvas g.djs-element[data-element-id="{element_id}"]')
 
 
+# Every Content-Security-Policy refusal on the page (a style attribute, a data: font, an eval) lands here.
+CSP_WATCH = (
+    "window.cspViolations = [];"
+    "document.addEventListener('securitypolicyviolation',"
+    " (e) => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
+)
+
+
 def open_case(desk: Desk, instance_id: int) -> Page:
     page = desk.page
+    page.add_init_script(CSP_WATCH)
     page.goto(f"{desk.base}/instances/{instance_id}")
     expect(page.locator("#case-diagram")).to_have_attribute("data-ready", "true")
     return page
+
+
+def assert_clean(desk: Desk) -> None:
+    """No page error, no console error, no CSP refusal while the diagram was drawn and used."""
+    assert desk.errors == []
+    assert desk.page.evaluate("window.cspViolations") == []
 
 
 def test_the_diagram_of_a_complaint_at_the_manager_approval(login: Any, desk: Any) -> None:
@@ -64,7 +79,7 @@ def test_the_diagram_of_a_complaint_at_the_manager_approval(login: Any, desk: An
     screenshot(page, "case-diagram")
     page.click("#element-panel-close")
     expect(panel).to_be_hidden()
-    assert manager.errors == []
+    assert_clean(manager)
 
 
 def test_the_diagram_in_english(login: Any, desk: Any) -> None:
@@ -83,7 +98,7 @@ def test_the_diagram_in_english(login: Any, desk: Any) -> None:
     expect(page.locator("#element-panel-title")).to_have_text("Confirm record")
     expect(page.locator("#element-panel .history-item").first).to_contain_text("Task completed")
     screenshot(page, "case-diagram-en")
-    assert agent.errors == []
+    assert_clean(agent)
 
 
 def collapsed_subprocess(key: str) -> bytes:
@@ -149,7 +164,7 @@ def test_a_collapsed_subprocess_drills_down(login: Any, desk: Any) -> None:
     expect(page.locator("#element-panel-title")).to_have_text("内部步骤")
     expect(page.locator('#element-panel .history-item[data-type="task_created"]')).to_be_visible()
     screenshot(page, "case-diagram-drilldown")
-    assert agent.errors == []
+    assert_clean(agent)
 
 
 def test_the_page_works_without_javascript(login: Any, browser: Any, server_url: str) -> None:
