@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from app.engine import instance_diagram
@@ -76,12 +76,17 @@ def diagram(rt: Runtime, session: Session, model: ProcessInstance) -> dict[str, 
     }
 
 
-def element_history(session: Session, model: ProcessInstance, element_id: str) -> list[AuditEntry]:
-    """The instance's history entries about one element, newest first (at most HISTORY_LIMIT)."""
-    stmt = (
+def element_history_query(instance_id: int, element_id: str) -> Select[tuple[AuditEntry]]:
+    """One element's entries, newest first: the instance's range of ix_audit_instance_id walked
+    backwards, stopping after HISTORY_LIMIT."""
+    return (
         select(AuditEntry)
-        .where(AuditEntry.instance_id == model.id, AuditEntry.element_id == element_id)
-        .order_by(AuditEntry.id.desc())
+        .where(AuditEntry.instance_id == instance_id, AuditEntry.element_id == element_id)
+        .order_by(AuditEntry.instance_id.desc(), AuditEntry.id.desc())
         .limit(HISTORY_LIMIT)
     )
-    return list(session.scalars(stmt))
+
+
+def element_history(session: Session, model: ProcessInstance, element_id: str) -> list[AuditEntry]:
+    """The instance's history entries about one element, newest first (at most HISTORY_LIMIT)."""
+    return list(session.scalars(element_history_query(model.id, element_id)))

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from lxml import etree
+from sqlalchemy import insert
 
+from app.models import AuditEntry
+from app.services import diagrams
+from tests import query_plans
 from tests.diagrams import two_step
 from tests.scenario.conftest import ComplaintRun
+from tests.task_rows import instances
 from tests.timers.diagrams import boundary
 
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
@@ -162,3 +167,27 @@ def test_the_openapi_document_lists_the_diagram_reads(client):
     schema = diagram["responses"]["200"]["content"]["application/json"]["schema"]
     assert set(schema["required"]) == {"process_key", "version", "xml_url", "elements", "flows_taken"}
     assert "/process-instances/{id}/elements/{element_id}/history" in paths
+
+
+def test_an_element_history_is_one_index_range_of_its_instance(rt):
+    """10,000 history entries over 200 instances: one element's history is a backward walk of its
+    instance's range of ix_audit_instance_id, stopped by the limit (no scan, no sort)."""
+    ids = instances(rt, 200)
+    elements = ("Task_Investigate", "Task_ProposeSolution", "Task_ApproveByManager", None)
+    rows = [
+        {"instance_id": i, "type": "task_created", "element_id": elements[n % 4], "actor": None, "detail": {}}
+        for i in ids
+        for n in range(50)
+    ]
+    with rt.sessions() as s:
+        s.execute(insert(AuditEntry), rows)
+        s.commit()
+        with rt.db.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("ANALYZE audit_entries" if conn.dialect.name == "postgresql" else "ANALYZE")
+        found = list(s.scalars(diagrams.element_history_query(ids[7], "Task_Investigate")))
+    assert len(found) == 13 and [e.id for e in found] == sorted((e.id for e in found), reverse=True)
+    plan = query_plans.plan(rt, diagrams.element_history_query(ids[7], "Task_Investigate"), sqlite_statistics=False)
+    print(plan)
+    assert "ix_audit_instance_id" in plan
+    assert "Seq Scan" not in plan and "TEMP B-TREE" not in plan and "Sort" not in plan
+    assert "SCAN audit_entries" not in {line.strip() for line in plan.splitlines()}
