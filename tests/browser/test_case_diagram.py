@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.desk import Desk, screenshot
 from tests.diagrams import HEAD
+from tests.engine.corpus_harness import CORPORA
 from tests.scenario.conftest import ComplaintRun
 
 pytestmark = pytest.mark.browser
@@ -187,3 +188,29 @@ def _has(cls: str) -> Any:
     import re
 
     return re.compile(rf"(^|\s){re.escape(cls)}")
+
+
+CORPUS_SUBPROCESSES = {
+    # an expanded subprocess with a user task and a boundary timer on the subprocess
+    "tests/SpiffWorkflow/bpmn/data/timer-non-interrupt-boundary.bpmn": "NonInterruptTimer",
+    # a subprocess with three forms inside, then one after it
+    "tests/SpiffWorkflow/camunda/data/subWorkflowComplex.bpmn": "SubWorkflow",
+}
+
+
+@pytest.mark.parametrize("file", sorted(CORPUS_SUBPROCESSES))
+def test_corpus_subprocess_diagrams_are_drawn_with_their_states(login: Any, desk: Any, file: str) -> None:
+    analyst, admin = login("analyst"), login("admin")
+    analyst.deploy((CORPORA / "spiffworkflow-tests" / file).read_bytes())
+    body = {"process_key": CORPUS_SUBPROCESSES[file], "variables": {}}
+    inst = admin.post("/process-instances", json=body, expect=201)
+    admin.post("/admin/clock", json={"advance_seconds": 86400}, expect=200)  # its short timers have fired
+    state = admin.get(f"/process-instances/{inst['id']}/diagram", expect=200)
+    assert {"active", "completed"} <= {v["state"] for v in state["elements"].values()}
+    viewer = desk("admin")
+    page = open_case(viewer, inst["id"])
+    for element_id, value in state["elements"].items():
+        expect(element(page, element_id)).to_have_class(_has(f"state-{value['state']}"))
+    for flow_id in state["flows_taken"]:
+        expect(element(page, flow_id)).to_have_class(_has("flow-taken"))
+    assert_clean(viewer)
