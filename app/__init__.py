@@ -65,7 +65,9 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     from app import http, i18n, request_guard, throttle
     from app.api import accounts as api_accounts
     from app.api import blueprint as api_blueprint
+    from app.api import diagram as _api_diagram  # noqa: F401  (its routes join the api blueprint)
     from app.web import blueprint as web_blueprint
+    from app.web import diagram_routes as _web_diagram  # noqa: F401  (its routes join the web blueprint)
 
     request_guard.init_app(app)
     http.init_app(app)

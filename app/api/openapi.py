@@ -383,6 +383,9 @@ def openapi_document() -> dict[str, Any]:
                 tag="instances",
             )
         }
+    from app.api.openapi_diagram import diagram_paths
+
+    paths.update(diagram_paths(_op, _resp, _p))
     return {
         "openapi": "3.1.0",
         "info": {

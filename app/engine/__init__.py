@@ -6,10 +6,12 @@ Public interface:
 - ``Engine(handlers)``: ``new_instance``, ``load``, ``dump``; ``Instance`` exposes
   ``ready_user_tasks``, ``complete_task``, ``run_steps``, ``variables``, ``cancel``,
   ``send_message``, ``waiting_messages``, ``thrown_events``, ``waiting_timers``.
+- ``instance_diagram(instance, ...)`` -> ``DiagramState``: per element its state and count, flows taken.
 """
 
 from app.engine.clock_seam import TimerLimits
 from app.engine.compiler import CompiledProcess, compile_diagram
+from app.engine.diagram_state import DiagramState, ElementState, instance_diagram
 from app.engine.runtime import (
     Engine,
     Instance,
@@ -25,6 +27,8 @@ from app.engine.xml_input import parse_untrusted
 
 __all__ = [
     "CompiledProcess",
+    "DiagramState",
+    "ElementState",
     "Engine",
     "EngineIncident",
     "Instance",
@@ -36,6 +40,7 @@ __all__ = [
     "TimerLimits",
     "UserTaskView",
     "compile_diagram",
+    "instance_diagram",
     "parse_due",
     "parse_untrusted",
 ]

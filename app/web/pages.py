@@ -15,7 +15,7 @@ from app.models import ProcessInstance, TaskRecord, User
 from app.runtime import Runtime
 from app.services import notifications, task_lists, tasks, visibility
 from app.services.instance_details import describe
-from app.web import complaint_view, form_input, history_view, notification_view, queries, timing
+from app.web import complaint_view, diagram_view, form_input, history_view, notification_view, queries, timing
 from app.web.decision_context_view import decision_context
 from app.web.forms_render import build_fields, display_values, localized
 from app.web.presenters import current_lang
@@ -148,6 +148,7 @@ def instance_page(
         incidents=details.incidents,
         history=[(entry, history_view.summary(entry.type, entry.detail, channels, index)) for entry in details.history],
         contact=panel,
+        diagram=diagram_view.viewer(model, details.tasks, details.timers, details.incidents, utcnow()),
     )
 
 

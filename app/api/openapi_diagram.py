@@ -1,0 +1,65 @@
+"""OpenAPI paths of the diagram viewer's reads (``app/api/diagram.py``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_STATE = {"type": "string", "enum": ["completed", "active", "waiting", "failed", "cancelled"]}
+_ELEMENT = {
+    "type": "object",
+    "required": ["state", "count"],
+    "properties": {
+        "state": _STATE,
+        "count": {"type": "integer", "minimum": 1, "description": "how many times the element was reached"},
+        "tasks": {"type": "array", "items": {"type": "object"}, "description": "open tasks: assignee, groups"},
+        "timers": {"type": "array", "items": {"type": "object"}, "description": "pending timers: due_at"},
+        "incidents": {"type": "array", "items": {"type": "object"}, "description": "open incidents: message"},
+    },
+}
+DIAGRAM = {
+    "type": "object",
+    "required": ["process_key", "version", "xml_url", "elements", "flows_taken"],
+    "properties": {
+        "process_key": {"type": "string"},
+        "version": {"type": "integer"},
+        "xml_url": {"type": "string", "description": "the version's BPMN XML"},
+        "status": {"type": "string"},
+        "elements": {"type": "object", "additionalProperties": _ELEMENT, "description": "by BPMN element id"},
+        "flows_taken": {"type": "array", "items": {"type": "string"}, "description": "sequence flow ids"},
+        "incidents": {"type": "array", "items": {"type": "object"}},
+    },
+}
+HISTORY = {
+    "type": "object",
+    "properties": {
+        "element_id": {"type": "string"},
+        "items": {"type": "array", "items": {"type": "object"}, "description": "newest first, at most 200"},
+    },
+}
+
+
+def diagram_paths(op: Any, resp: Any, path_param: Any) -> dict[str, Any]:
+    """The paths, built with openapi.py's own helpers (passed in: no import cycle)."""
+    return {
+        "/process-instances/{id}/diagram": {
+            "get": op(
+                "What the diagram viewer draws: each reached element's state and count, the flows taken "
+                "(404 also when the caller may not see the instance)",
+                {"200": resp("Diagram state", DIAGRAM)},
+                401,
+                404,
+                params=[path_param("id", "integer")],
+                tag="instances",
+            )
+        },
+        "/process-instances/{id}/elements/{element_id}/history": {
+            "get": op(
+                "One element's history: who, when, what data (newest first)",
+                {"200": resp("History", HISTORY)},
+                401,
+                404,
+                params=[path_param("id", "integer"), path_param("element_id")],
+                tag="instances",
+            )
+        },
+    }

@@ -1,0 +1,103 @@
+"""Every diagram in processes/ and every runnable diagram of the corpora (shared/corpora/*/MANIFEST.tsv,
+those our deploy accepts) through the product: deployed, started by an admin, its ready tasks
+completed one by one and the clock moved past its timers. At every stop the diagram endpoint
+answers, every element id it names is an element of the version's XML and every flow id a
+sequence flow of it, and element states are the five the contract lists.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lxml import etree
+
+from app.errors import Invalid
+from tests.engine.corpus_harness import CORPORA, deploy, read_manifest
+from tests.scenario.conftest import INTAKE, TASK_DATA
+
+BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
+PROCESSES = Path(__file__).resolve().parents[2] / "processes"
+STATES = {"completed", "active", "waiting", "failed", "cancelled"}
+START_DATA = {"complaint_handling": INTAKE}
+STEPS = 5  # tasks completed per instance (each a new diagram to check)
+
+
+def _runnable() -> list[Path]:
+    """processes/*.bpmn, then each corpus file our deploy accepts (in MANIFEST order)."""
+    found = sorted(PROCESSES.glob("*.bpmn"))
+    for folder in sorted(p for p in CORPORA.iterdir() if (p / "MANIFEST.tsv").is_file()):
+        for row in read_manifest(folder):
+            try:
+                deploy(folder / row["file"])
+            except Invalid:
+                continue  # refused at deploy: nothing to draw (tests/engine says why)
+            found.append(folder / row["file"])
+    return found
+
+
+RUNNABLE = _runnable()
+
+
+def _label(path: Path) -> str:
+    return path.name if path.parent == PROCESSES else str(path.relative_to(CORPORA))
+
+
+def test_the_table_covers_processes_and_the_corpora():
+    assert {p.name for p in PROCESSES.glob("*.bpmn")} <= {p.name for p in RUNNABLE}
+    assert {p.relative_to(CORPORA).parts[0] for p in RUNNABLE if p.is_relative_to(CORPORA)} >= {
+        "spiffworkflow-tests",
+        "bpmn-miwg-test-suite",
+    }
+    assert len(RUNNABLE) > 50
+
+
+class Checker:
+    def __init__(self, api: Any, path: Path) -> None:
+        self.api = api
+        root = etree.fromstring(path.read_bytes(), etree.XMLParser(resolve_entities=False, no_network=True))
+        self.ids = {node.get("id") for node in root.iter() if isinstance(node.tag, str) and node.get("id")}
+        self.flows = {node.get("id") for node in root.iter(f"{BPMN}sequenceFlow")}
+        self.seen: set[str] = set()
+
+    def check(self, instance_id: int) -> dict[str, Any]:
+        d: dict[str, Any] = self.api.get(f"/process-instances/{instance_id}/diagram", expect=200)
+        assert d["xml_url"].endswith(f"/versions/{d['version']}/xml")
+        assert set(d["elements"]) <= self.ids, set(d["elements"]) - self.ids
+        assert set(d["flows_taken"]) <= self.flows, set(d["flows_taken"]) - self.flows
+        for element, value in d["elements"].items():
+            assert value["state"] in STATES and value["count"] >= 1, (element, value)
+        self.seen.update(value["state"] for value in d["elements"].values())
+        return d
+
+
+def _data_for(element_id: str) -> dict[str, Any]:
+    return dict(TASK_DATA.get(element_id, {}))
+
+
+@pytest.mark.parametrize("path", RUNNABLE, ids=[_label(p) for p in RUNNABLE])
+def test_the_diagram_of_every_runnable_process(login, path: Path):
+    analyst, admin = login("analyst"), login("admin")
+    deployed = analyst.call(
+        "POST", "/process-definitions", data=path.read_bytes(), headers={"Content-Type": "application/xml"}
+    )
+    assert analyst.last.status_code in (200, 201), analyst.last.get_data(as_text=True)[:500]
+    checker = Checker(admin, path)
+    for process in deployed:
+        key = process["key"]
+        body = {"process_key": key, "variables": START_DATA.get(key, {})}
+        started = admin.post("/process-instances", json=body, expect=201)
+        checker.check(started["id"])
+        for step in range(STEPS):
+            tasks = admin.get(f"/process-instances/{started['id']}", expect=200)["tasks"]
+            if not tasks:
+                if step:
+                    break
+                admin.post("/admin/clock", json={"advance_seconds": 2 * 86400}, expect=200)  # timers fire
+                checker.check(started["id"])
+                continue
+            task = tasks[0]
+            admin.post(f"/tasks/{task['id']}/complete", json={"data": _data_for(task["element_id"])}, expect=200)
+            checker.check(started["id"])
+    assert checker.seen, "no element was ever reached"
