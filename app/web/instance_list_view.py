@@ -31,7 +31,7 @@ FIELD_MESSAGES = {
     "on or after created_from": lazy_gettext("The end date must not be before the start date."),
 }
 PAGE_LINKS = 9  # numbered links around the current page
-_user_tasks: dict[int, list[tuple[str, str]]] = {}  # definition id -> its user tasks (definitions never change)
+_user_tasks: dict[tuple[int, str], list[tuple[str, str]]] = {}  # (definition id, content hash) -> its user tasks
 
 
 def _tasks_of(xml: str) -> list[tuple[str, str]]:
@@ -42,16 +42,23 @@ def _tasks_of(xml: str) -> list[tuple[str, str]]:
 
 def task_choices(session: Session) -> list[tuple[str, str]]:
     """(element id, name) of the user tasks of every process's newest version, by name; each
-    diagram is read once per server process."""
+    diagram is read once per server process (keyed by its content hash as well as its id)."""
     newest = select(func.max(ProcessDefinition.id)).group_by(ProcessDefinition.key)
-    ids = list(session.scalars(newest))
-    missing = [i for i in ids if i not in _user_tasks]
+    keys = [
+        (row.id, row.content_hash)
+        for row in session.execute(
+            select(ProcessDefinition.id, ProcessDefinition.content_hash).where(ProcessDefinition.id.in_(newest))
+        )
+    ]
+    missing = [definition_id for definition_id, digest in keys if (definition_id, digest) not in _user_tasks]
     if missing:
-        for definition_id, xml in session.execute(
-            select(ProcessDefinition.id, ProcessDefinition.xml).where(ProcessDefinition.id.in_(missing))
+        for definition_id, digest, xml in session.execute(
+            select(ProcessDefinition.id, ProcessDefinition.content_hash, ProcessDefinition.xml).where(
+                ProcessDefinition.id.in_(missing)
+            )
         ):
-            _user_tasks[definition_id] = _tasks_of(xml)
-    choices = {element: name for i in ids for element, name in _user_tasks.get(i, [])}
+            _user_tasks[(definition_id, digest)] = _tasks_of(xml)
+    choices = {element: name for key in keys for element, name in _user_tasks.get(key, [])}
     return sorted(choices.items(), key=lambda item: bilingual(item[1]))
 
 
