@@ -327,3 +327,6 @@ def read_all_notifications() -> Any:
     user = current_user()
     assert user is not None
     return {"marked": notifications.mark_all_read(db(), user)}
+
+
+from app.api import attachments as _attachments  # noqa: E402,F401  (its routes, on this blueprint)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from app.api.openapi_attachments import attachment_paths
 from app.api.openapi_schemas import (
     _TIME,
     INSTANCE_LIST_OK,
@@ -361,6 +362,7 @@ def openapi_document() -> dict[str, Any]:
                 tag="instances",
             )
         }
+    paths.update(attachment_paths())
     return {
         "openapi": "3.1.0",
         "info": {
