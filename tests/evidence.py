@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import struct
 import zlib
+from collections.abc import Callable
+from typing import Any
 
 
 def png(width: int = 8, height: int = 8, rgb: tuple[int, int, int] = (200, 30, 30)) -> bytes:
@@ -53,3 +56,27 @@ REFUSED = {
     "empty": ("empty.jpg", b""),
     "text": ("notes.txt", "客户说牛奶有异味".encode()),
 }
+
+
+# in a test's task data: "a photo of this case, uploaded when the task is completed"
+UPLOADED_PHOTO = "<uploaded photo>"
+
+
+def upload_photo(api: Any, instance_id: int, filename: str = "evidence.png") -> str:
+    """Upload a PNG to the case as ``api``'s user; the attachment id as a form field cites it."""
+    body = api.post(
+        f"/process-instances/{instance_id}/attachments",
+        data={"file": (io.BytesIO(png()), filename)},
+        content_type="multipart/form-data",
+        expect=201,
+    )
+    return str(body["id"])
+
+
+def cite_uploads(data: dict[str, Any], upload: Callable[[], str]) -> dict[str, Any]:
+    """``data`` with each ``UPLOADED_PHOTO`` placeholder replaced by the id ``upload()`` returns."""
+    out = dict(data)
+    for key, value in data.items():
+        if isinstance(value, list) and UPLOADED_PHOTO in value:
+            out[key] = [upload() if v == UPLOADED_PHOTO else v for v in value]
+    return out
