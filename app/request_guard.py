@@ -36,7 +36,14 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 # the views that take evidence files (app/api/attachments.py, app/web/attachment_routes.py, the
 # start and task forms with attachment fields)
 UPLOAD_ENDPOINTS = frozenset(
-    {"api.upload_attachment", "api.upload_pending_attachment", "web.upload_attachment", "web.start", "web.complete"}
+    {
+        "api.upload_attachment",
+        "api.upload_pending_attachment",
+        "web.upload_attachment",
+        "web.upload_pending_attachment",
+        "web.start",
+        "web.complete",
+    }
 )
 # room for the other fields of an upload form (note, CSRF token, the task form's own fields)
 UPLOAD_FORM_ALLOWANCE = 256 * 1024

@@ -12,7 +12,7 @@ from werkzeug.datastructures import FileStorage
 from app.api.blueprint import bp
 from app.errors import BadRequest, NotFound, UnsupportedMediaType
 from app.http import current_user, db, runtime
-from app.models import ProcessInstance, TaskRecord, User
+from app.models import Attachment, ProcessInstance, TaskRecord, User
 from app.services import attachments
 
 log = logging.getLogger(__name__)
@@ -45,10 +45,10 @@ def one_upload() -> FileStorage:
 
 def store_upload(
     user: User, upload: FileStorage, instance: ProcessInstance | None, task: TaskRecord | None = None
-) -> dict[str, Any]:
-    """Store one upload (API and pages share this) and answer the contract's shape."""
+) -> Attachment:
+    """Store one upload with the request's ``note`` (the API and the pages share this)."""
     settings = runtime().settings
-    row = attachments.add(
+    return attachments.add(
         db(),
         settings.attachments_dir,
         upload.stream,
@@ -59,21 +59,20 @@ def store_upload(
         task=task,
         note=request.form.get("note"),
     )
-    return attachments.view(row)
 
 
 @bp.post("/process-instances/<int:instance_id>/attachments")
 def upload_attachment(instance_id: int) -> Any:
     user = _user()
     model = attachments.viewable_instance(db(), user, instance_id)
-    return store_upload(user, one_upload(), model), 201
+    return attachments.view(store_upload(user, one_upload(), model)), 201
 
 
 @bp.post("/attachments")
 def upload_pending_attachment() -> Any:
     """An intake upload before the case exists: the start form's attachment fields claim it."""
     user = _user()
-    return store_upload(user, one_upload(), None), 201
+    return attachments.view(store_upload(user, one_upload(), None)), 201
 
 
 @bp.get("/process-instances/<int:instance_id>/attachments")

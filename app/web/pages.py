@@ -6,16 +6,17 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from flask import render_template
+from flask import render_template, url_for
 from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
 
 from app.clock import utcnow
 from app.errors import AppError, Invalid
 from app.models import ProcessInstance, TaskRecord, User
 from app.runtime import Runtime
-from app.services import instance_lists, instances, notifications, task_lists, tasks, visibility
+from app.services import attachments, instance_lists, instances, notifications, task_lists, tasks, visibility
 from app.services.instance_details import describe
-from app.web import complaint_view, form_input, history_view, queries, timing
+from app.web import attachment_view, complaint_view, form_input, history_view, queries, timing
 from app.web.forms_render import build_fields, display_values, localized
 from app.web.presenters import current_lang
 from app.web.variables_view import describe_variables, key_facts, property_index, required_fields
@@ -28,8 +29,11 @@ def form_context(
     *,
     values: Mapping[str, str],
     error: AppError | None = None,
+    attachment_choices: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The fields of a form, with the errors of a refused submission next to their inputs."""
+    if isinstance(values, MultiDict):  # a posted form: ticked attachment boxes are one value each
+        values = {key: "\n".join(values.getlist(key)) for key in values}
     per_field: dict[str, str] = {}
     general: list[str] = []
     if isinstance(error, Invalid):
@@ -37,7 +41,7 @@ def form_context(
     lang = current_lang()
     return {
         "form_title": localized(schema, lang),
-        "fields": build_fields(schema, values, per_field, lang),
+        "fields": build_fields(schema, values, per_field, lang, attachment_choices),
         "form_errors": general,
         "error": error,
     }
@@ -58,14 +62,18 @@ def task_page(
     variables = model.variables or {}
     values = posted if posted is not None else display_values(schema, tasks.prefill(row, schema, variables))
     lang = current_lang()
+    files = attachments.for_instance(session, model.id)
     return render_template(
         "task.html",
         task=row,
         instance=model,
+        attachments=[attachment_view.item(a) for a in files],
+        upload_url=url_for("web.upload_attachment", instance_id=model.id),
+        upload_task_id=row.id,
         facts=key_facts(model.business_key, variables, property_index(rt.forms), lang),
         instructions=queries.task_instructions(rt, session, row),
         may_act=tasks.may_act(user, row) and row.state == "ready",
-        **form_context(schema, values=values, error=error),
+        **form_context(schema, values=values, error=error, attachment_choices=attachment_view.choices(files)),
     )
 
 
@@ -76,12 +84,14 @@ def start_page(
     *,
     posted: Mapping[str, str] | None = None,
     error: AppError | None = None,
+    attachment_choices: Mapping[str, str] | None = None,
 ) -> str:
     return render_template(
         "start.html",
         process_key=process_key,
         process_name=process_name,
-        **form_context(schema or {}, values=posted or {}, error=error),
+        upload_url=url_for("web.upload_pending_attachment"),
+        **form_context(schema or {}, values=posted or {}, error=error, attachment_choices=attachment_choices),
     )
 
 
@@ -140,6 +150,9 @@ def instance_page(
         incidents=details.incidents,
         history=[(entry, history_view.summary(entry.type, entry.detail, channels)) for entry in details.history],
         contact=panel,
+        attachments=[attachment_view.item(a) for a in attachments.for_instance(session, model.id)],
+        upload_url=url_for("web.upload_attachment", instance_id=model.id),
+        may_upload=model.status not in attachments.CLOSED_STATUSES,
     )
 
 
