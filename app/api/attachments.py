@@ -61,11 +61,26 @@ def store_upload(
     )
 
 
+def task_of(model: ProcessInstance) -> TaskRecord | None:
+    """The task named by the optional form field ``task_id`` (it must be one of the case's)."""
+    task_id = request.form.get("task_id")
+    if not task_id:
+        return None
+    task = db().get(TaskRecord, task_id)
+    if task is None or task.instance_id != model.id:
+        raise NotFound(
+            "no such task in this case",
+            code="unknown_task",
+            details=[{"field": "task_id", "message": "not this case's"}],
+        )
+    return task
+
+
 @bp.post("/process-instances/<int:instance_id>/attachments")
 def upload_attachment(instance_id: int) -> Any:
     user = _user()
     model = attachments.viewable_instance(db(), user, instance_id)
-    return attachments.view(store_upload(user, one_upload(), model)), 201
+    return attachments.view(store_upload(user, one_upload(), model, task_of(model))), 201
 
 
 @bp.post("/attachments")

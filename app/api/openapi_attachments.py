@@ -36,6 +36,7 @@ _UPLOAD_BODY = {
             "properties": {
                 "file": {"type": "string", "format": "binary"},
                 "note": {"type": "string", "maxLength": 2000},
+                "task_id": {"type": "string", "description": "the case's task the file belongs to (optional)"},
             },
         }
     }

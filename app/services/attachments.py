@@ -22,7 +22,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict, Invalid, NotFound
@@ -238,9 +238,20 @@ def _owned(session: Session, ids: list[int], *, instance_id: int | None, actor: 
 
 
 def bind(session: Session, rows: list[Attachment], model: ProcessInstance, actor: str | None) -> None:
-    """Give pending intake uploads to the case just created (one history entry each)."""
-    for row in rows:
-        if row.instance_id is None:
-            row.instance_id = model.id
-            _audit_added(session, row, actor)
+    """Give pending intake uploads to the case just created (one history entry each). Each is
+    taken only while still pending, so two registrations citing one upload cannot both get it (409)."""
+    pending = [row for row in rows if row.instance_id is None]
+    if not pending:
+        return
+    taken = session.execute(
+        update(Attachment)
+        .where(Attachment.id.in_([row.id for row in pending]), Attachment.instance_id.is_(None))
+        .values(instance_id=model.id)
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != len(pending):  # type: ignore[attr-defined]
+        raise Conflict("an upload was registered with another complaint meanwhile", code="attachment_claimed")
+    for row in pending:
+        session.expire(row, ["instance_id"])
+        _audit_added(session, row, actor)
     session.flush()

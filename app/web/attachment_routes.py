@@ -13,10 +13,9 @@ from flask import flash, jsonify, redirect, request, url_for
 from flask_babel import lazy_gettext, ngettext
 from werkzeug.datastructures import FileStorage
 
-from app.api.attachments import store_upload
-from app.errors import BadRequest, NotFound
+from app.api.attachments import store_upload, task_of
+from app.errors import BadRequest
 from app.http import db, wants_json
-from app.models import TaskRecord
 from app.services import attachments
 from app.web import attachment_view, presenters, template_helpers
 from app.web.attachment_input import max_mb
@@ -50,11 +49,7 @@ def upload_attachment(instance_id: int) -> Any:
     """Files for a case (its page, or a task of it with ``task_id``); JSON for the script."""
     user = signed_in_user()
     model = attachments.viewable_instance(db(), user, instance_id)
-    task = None
-    if request.form.get("task_id"):
-        task = db().get(TaskRecord, request.form["task_id"])
-        if task is None or task.instance_id != model.id:
-            raise NotFound("no such task in this case", code="unknown_task")
+    task = task_of(model)
     stored = [store_upload(user, upload, model, task) for upload in _files()]
     if wants_json():
         return jsonify([attachment_view.item(row) for row in stored]), 201

@@ -223,3 +223,18 @@ def test_the_openapi_document_describes_the_attachment_paths(client):
     assert "file" in post["requestBody"]["content"]["multipart/form-data"]["schema"]["properties"]
     assert "404" in doc["paths"]["/attachments/{id}"]["get"]["responses"]
     assert "200" in doc["paths"]["/process-instances/{id}/attachments"]["get"]["responses"]
+
+
+def test_an_upload_may_name_the_task_it_belongs_to(login, case):
+    agent = login("agent")
+    [task] = agent.get(f"/tasks?instance_id={case['id']}", expect=200)
+    data = {"file": (io.BytesIO(png()), "a.png"), "task_id": task["id"]}
+    a = agent.post(
+        f"/process-instances/{case['id']}/attachments", data=data, content_type="multipart/form-data", expect=201
+    )
+    assert (a["task_id"], a["element_id"]) == (task["id"], task["element_id"])
+    data = {"file": (io.BytesIO(png()), "a.png"), "task_id": "no-such-task"}
+    err = agent.post(
+        f"/process-instances/{case['id']}/attachments", data=data, content_type="multipart/form-data", expect=404
+    )
+    assert err["error"]["details"][0]["field"] == "task_id"

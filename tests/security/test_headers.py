@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from app.models import TaskRecord
 from app.runtime import Runtime
+from tests.evidence import upload_photo
 
 HOSTILE_DIAGRAM = Path(__file__).parent / "hostile" / "xhtml_script.bpmn"
 INTAKE = {"channel": "phone", "complainant": {"name": "张三", "phone": "13800138000"}, "description": "牛奶有异味"}
@@ -38,7 +39,9 @@ def world(login, rt: Runtime) -> dict[str, Any]:
     )
     with rt.sessions() as s:
         task_id = s.scalar(select(TaskRecord.id).where(TaskRecord.instance_id == started["id"]))
+    photo = upload_photo(login("agent"), started["id"])
     return {
+        "attachment_id": photo,
         "instance_id": started["id"],
         "task_id": task_id,
         "key": "xhtml_script",
@@ -91,7 +94,7 @@ def test_diagram_with_an_xhtml_script_is_a_download_never_a_page(world, browser)
 
 
 def test_pages_need_nothing_the_policy_forbids(world, browser):
-    """The policy allows no script and no inline style: the pages must not rely on either."""
+    """The policy allows no inline script and no inline style: the pages must not rely on either."""
     agent = browser("agent")
     anonymous = browser()
     pages = [
@@ -109,7 +112,11 @@ def test_pages_need_nothing_the_policy_forbids(world, browser):
         r = who.get(path)
         page = r.get_data(as_text=True)
         assert r.mimetype == "text/html", path
-        assert "<script" not in page.lower(), path
+        # scripts only as files of our own (script-src 'self'), never inline
+        scripts = re.findall(r"<script([^>]*)>(.*?)</script>", page, re.I | re.S)
+        assert page.lower().count("<script") == len(scripts), path
+        for attributes, body in scripts:
+            assert body.strip() == "" and re.search(r'\ssrc="/(?!/)', attributes), (path, attributes)
         assert not re.search(r"\sstyle\s*=", page, re.I), path
         assert not re.search(r"<[^>]*\son\w+\s*=", page, re.I), path
         for url in re.findall(r'<(?:link|img|iframe|object|embed)[^>]*(?:href|src)="([^"]+)"', page):
