@@ -13,6 +13,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from app.models import Attachment, AuditEntry, ProcessInstance
+from app.services import attachments
 from tests.diagrams import two_step
 from tests.evidence import ACCEPTED, REFUSED, png
 
@@ -238,3 +239,18 @@ def test_an_upload_may_name_the_task_it_belongs_to(login, case):
         f"/process-instances/{case['id']}/attachments", data=data, content_type="multipart/form-data", expect=404
     )
     assert err["error"]["details"][0]["field"] == "task_id"
+
+
+def test_a_case_and_a_users_waiting_uploads_are_capped(login, case, monkeypatch):
+    monkeypatch.setattr(attachments, "MAX_PER_INSTANCE", 2)
+    monkeypatch.setattr(attachments, "MAX_PENDING_PER_USER", 1)
+    agent = login("agent")
+    upload(agent, case["id"], png())
+    upload(agent, case["id"], png())
+    assert upload(agent, case["id"], png(), expect=409)["error"]["code"] == "too_many_attachments"
+    assert len(agent.get(f"/process-instances/{case['id']}/attachments", expect=200)) == 2
+    pending = {"file": (io.BytesIO(png()), "a.png")}
+    agent.post("/attachments", data=pending, content_type="multipart/form-data", expect=201)
+    pending = {"file": (io.BytesIO(png()), "b.png")}
+    err = agent.post("/attachments", data=pending, content_type="multipart/form-data", expect=409)
+    assert err["error"]["code"] == "too_many_attachments"
