@@ -14,6 +14,7 @@ from app.clock import clock
 from app.config import Settings
 from app.db import make_engine, make_session_factory
 from app.engine import Engine, ScriptLimits, TimerLimits
+from app.request_guard import UPLOAD_FORM_ALLOWANCE
 from app.runtime import Runtime
 from app.services.forms import FormStore
 from app.services.people import TokenSigner
@@ -34,6 +35,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.config.update(
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=settings.max_bpmn_bytes + 64 * 1024,
+        UPLOAD_MAX_CONTENT_LENGTH=settings.attachment_max_bytes + UPLOAD_FORM_ALLOWANCE,
         TESTING=settings.testing,
         JSON_SORT_KEYS=False,
         SESSION_COOKIE_SAMESITE="Lax",

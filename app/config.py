@@ -100,6 +100,9 @@ class Settings:
     trusted_proxies: int = 0
     # the query planner's statistics: refreshed by the scheduler this often (0: never)
     statistics_hours: float = 6.0
+    # evidence files: stored here (named by a random key), each at most this large (else 413)
+    attachments_dir: Path = ROOT / "instance" / "attachments"
+    attachment_max_bytes: int = 20 * 1024 * 1024
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -139,4 +142,6 @@ class Settings:
             max_json_depth=int(os.environ.get("MAX_JSON_DEPTH", "32")),
             idempotency_key_seconds=int(os.environ.get("IDEMPOTENCY_KEY_SECONDS", str(24 * 3600))),
             max_clock_advance_days=int(os.environ.get("MAX_CLOCK_ADVANCE_DAYS", "3660")),
+            attachments_dir=Path(os.environ.get("ATTACHMENTS_DIR") or ROOT / "instance" / "attachments"),
+            attachment_max_bytes=_positive(int, "ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)),
         )

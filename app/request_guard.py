@@ -6,14 +6,17 @@
   ``instance_id``, ``limit``) that the database cannot hold (or written in non-ASCII digits);
 - form fields and uploaded file names with one are refused (422, naming the field);
 - a body over ``MAX_CONTENT_LENGTH`` is refused with 413 also when it comes chunked (without a
-  ``Content-Length``): werkzeug would otherwise hand the view the first bytes silently.
+  ``Content-Length``): werkzeug would otherwise hand the view the first bytes silently;
+- a multipart body sent to a view that takes evidence files (``UPLOAD_ENDPOINTS``) may be as large
+  as ``ATTACHMENT_MAX_BYTES`` plus room for the form's other fields (``UPLOAD_MAX_CONTENT_LENGTH``);
+  werkzeug spools its files to disk as they arrive and stops with 413 past that.
 """
 
 from __future__ import annotations
 
 from typing import IO, Any, cast
 
-from flask import Flask, Request, request
+from flask import Flask, Request, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import BaseConverter, IntegerConverter, Map, ValidationError
 from werkzeug.utils import cached_property
@@ -30,6 +33,20 @@ from app.input_checks import (
 )
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+# the views that take evidence files (app/api/attachments.py, app/web/attachment_routes.py, the
+# start and task forms with attachment fields)
+UPLOAD_ENDPOINTS = frozenset(
+    {
+        "api.upload_attachment",
+        "api.upload_pending_attachment",
+        "web.upload_attachment",
+        "web.upload_pending_attachment",
+        "web.start",
+        "web.complete",
+    }
+)
+# room for the other fields of an upload form (note, CSRF token, the task form's own fields)
+UPLOAD_FORM_ALLOWANCE = 256 * 1024
 
 
 class DatabaseIdConverter(IntegerConverter):
@@ -80,6 +97,8 @@ class BoundedRequest(Request):
 
 def check_request() -> None:
     """Refuse unsafe path segments, query parameters and form fields (see the module docstring)."""
+    if request.endpoint in UPLOAD_ENDPOINTS and request.mimetype == "multipart/form-data":
+        request.max_content_length = current_app.config["UPLOAD_MAX_CONTENT_LENGTH"]
     for value in (request.view_args or {}).values():
         if isinstance(value, str) and unsafe_character(value):
             raise NotFound("no such resource", code="not_found")

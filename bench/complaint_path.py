@@ -40,14 +40,13 @@ _TASK_DATA: dict[str, dict[str, Any]] = {
         "promised_reply_hours": 24,
     },
     "Task_ClassifyComplaint": {
-        "subject": "product_quality",
+        "subject": "logistics",  # cold chain: no evidence photos to upload (attachment ids)
         "severity_grade": "general",
-        "classification_note": "一般质量投诉。",
+        "classification_note": "冷链物流投诉。",
     },
     "Task_Investigate": {
-        "subject": "product_quality",
+        "subject": "logistics",
         "root_cause": "冷链运输途中温度超标,批次 B20240312 部分产品变质。",
-        "evidence_photos": ["att-001.jpg", "att-002.jpg"],
         "responsibility": "logistics",
         "lab_judgement_needed": False,
     },
@@ -97,6 +96,6 @@ def flow(path: Path) -> Flow:
         start_variables=INTAKE,
         engine_start_variables=_engine_start(INTAKE),
         task_data=_task_data,
-        groups=["cs_agents", "cs_supervisors", "quality", "managers", "marketing_director"],
+        groups=["cs_agents", "cs_supervisors", "quality", "logistics", "managers", "marketing_director"],
         max_tasks=9,
     )

@@ -58,7 +58,9 @@ INTAKE: dict[str, Any] = {
     },
     "customer_request": "refund",
     "claim_amount": 300,
-    "subject": "product_quality",
+    # a cold-chain (logistics) complaint: its investigation needs no evidence photos, which are
+    # attachment ids the bench would have to upload first
+    "subject": "logistics",
     "contact_count": 1,
 }
 
@@ -69,9 +71,8 @@ _BENCH_TASK_DATA: dict[str, dict[str, Any]] = {
         "promised_reply_hours": 24,
     },
     "investigate": {
-        "subject": "product_quality",
+        "subject": "logistics",
         "root_cause": "冷链运输途中温度超标,批次 B20240312 部分产品变质。",
-        "evidence_photos": ["att-001.jpg", "att-002.jpg"],
         "responsibility": "logistics",
         "lab_judgement_needed": False,
     },
@@ -103,7 +104,7 @@ BENCH_FLOW = Flow(
     ),
     start_variables=INTAKE,
     task_data=_bench_task_data,
-    groups=["cs_agents", "quality"],
+    groups=["cs_agents", "quality", "logistics"],
     max_tasks=3,
 )
 

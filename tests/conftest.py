@@ -17,6 +17,7 @@ from sqlalchemy import delete, select
 from app import create_app
 from app.cli import setup_product
 from app.models import (
+    Attachment,
     AuditEntry,
     Incident,
     InstanceGroup,
@@ -50,6 +51,7 @@ def app() -> Iterator[Flask]:
         demo_data=True,
         simulated_clock=True,
         secret_key="test-secret-key-0123456789",
+        attachments_dir=Path(tempfile.mkdtemp(prefix="complaints-attachments-")),
     )
     rt: Runtime = app.extensions["runtime"]
     _drop_everything(rt)
@@ -86,6 +88,7 @@ def _clean_rows(request: pytest.FixtureRequest) -> Iterator[None]:
     runtime: Runtime = request.getfixturevalue("rt")
     with runtime.sessions() as s:
         for model in (
+            Attachment,
             AuditEntry,
             Incident,
             Notification,

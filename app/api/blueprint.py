@@ -303,4 +303,5 @@ def read_all_notifications() -> Any:
     return {"marked": notifications.mark_all_read(db(), user)}
 
 
+from app.api import attachments as _attachments  # noqa: E402,F401  (its routes, on this blueprint)
 from app.api import definitions as _definitions  # noqa: E402, F401  (routes on ``bp``; imported last)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from app.api.openapi_attachments import attachment_paths
 from app.api.openapi_instance_search import CSV_OK
 from app.api.openapi_schemas import (
     _TIME,
@@ -386,6 +387,7 @@ def openapi_document() -> dict[str, Any]:
     from app.api.openapi_diagram import diagram_paths
 
     paths.update(diagram_paths(_op, _resp, _p))
+    paths.update(attachment_paths())
     return {
         "openapi": "3.1.0",
         "info": {

@@ -1,6 +1,7 @@
 """SQLAlchemy models; importing this package registers every table on ``Base``."""
 
 from app.db import Base
+from app.models.attachments import Attachment
 from app.models.audit import AuditEntry, Incident
 from app.models.idempotency import IdempotencyKey
 from app.models.notifications import Notification
@@ -10,6 +11,7 @@ from app.models.tasks import InstanceGroup, TaskCandidateGroup, TaskRecord
 from app.models.timers import SchedulerHeartbeat, TimerRecord
 
 __all__ = [
+    "Attachment",
     "AuditEntry",
     "Base",
     "Group",

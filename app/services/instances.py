@@ -12,9 +12,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.clock import utcnow
 from app.engine import EngineIncident, Instance, StepResult
 from app.errors import Conflict, Forbidden, Invalid, NotFound
-from app.models import Incident, ProcessInstance, User
+from app.models import Attachment, Incident, ProcessInstance, User
 from app.runtime import Runtime
-from app.services import audit, instance_search, notifications, process_rights, task_rows, timers
+from app.services import attachments, audit, instance_search, notifications, process_rights, task_rows, timers
 from app.services.deployments import latest_definition
 from app.services.forms import validate_against
 from app.services.visibility import may_view
@@ -48,8 +48,10 @@ def start(
     if not system:
         process_rights.require_start_right(session, definition, actor)
     start_form = rt.forms.start_schema(process_key)
+    evidence: list[Attachment] = []
     if start_form is not None:
         validate_against(start_form, variables)
+        evidence = attachments.check_form_fields(session, start_form, variables, instance_id=None, actor=actor)
     model = ProcessInstance(
         definition=definition,
         definition_id=definition.id,
@@ -81,6 +83,7 @@ def start(
         actor=actor,
         detail={"version": definition.version, "business_key": model.business_key},
     )
+    attachments.bind(session, evidence, model, actor)
     save(rt, session, model, inst, inst.run_steps(), actor)
     return model
 

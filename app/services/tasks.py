@@ -12,7 +12,7 @@ from app.engine import TaskNotReady
 from app.errors import Conflict, Forbidden, NotFound
 from app.models import ProcessInstance, TaskRecord, User
 from app.runtime import Runtime
-from app.services import audit, decision_context, instances, notifications, task_lists, task_rows
+from app.services import attachments, audit, decision_context, instances, notifications, task_lists, task_rows
 
 SCOPES = ("mine", "group", "all")
 
@@ -116,6 +116,7 @@ def complete(rt: Runtime, session: Session, user: User, task_id: str, data: dict
     schema = rt.forms.schema(row.form_key)
     data = with_read_only_values(schema, data, model.variables or {})
     rt.forms.validate(row.form_key, data)
+    attachments.check_form_fields(session, schema, data, instance_id=model.id, actor=user.username)
     inst = instances.load(rt, model)
     try:
         inst.complete_task(task_id, data)

@@ -20,7 +20,7 @@ from app.services import (
     tasks,
 )
 from app.throttle import login_throttled
-from app.web import complaint_view, console_pages, form_input, pages, queries, template_helpers
+from app.web import attachment_input, complaint_view, console_pages, form_input, pages, queries, template_helpers
 from app.web.presenters import bilingual, group_name, status_label
 from app.web.security import (
     check_csrf,
@@ -119,11 +119,17 @@ def start(process_key: str) -> Any:
     schema = runtime().forms.start_schema(process_key)
     if request.method == "GET":
         return pages.start_page(schema, process_key, definition.name)
-    variables = form_input.parse(schema, request.form) if schema else {}
     try:
+        posted = attachment_input.with_uploads(schema or {}, user, instance=None)  # files sent without the script
+        variables = form_input.parse(schema, posted) if schema else {}
         model = instances.start(runtime(), db(), process_key, variables, user.username)
     except Invalid as err:
-        return pages.start_page(schema, process_key, definition.name, posted=request.form, error=err), 422
+        db().rollback()  # nothing of the refused registration is shown again (its files included)
+        choices = attachment_input.pending_choices(user, request.form, schema or {})
+        page = pages.start_page(
+            schema, process_key, definition.name, posted=request.form, error=err, attachment_choices=choices
+        )
+        return page, 422
     flash(gettext("Registered as %(key)s.", key=model.business_key or model.id), "success")
     return redirect(url_for("web.instance", instance_id=model.id))
 
@@ -141,10 +147,14 @@ def task(task_id: str) -> str:
 def complete(task_id: str) -> Any:
     user = signed_in_user()
     row = tasks.get_visible(db(), user, task_id)
-    data = form_input.parse(runtime().forms.schema(row.form_key), request.form)
+    schema = runtime().forms.schema(row.form_key)
     try:
+        instance = instances.get(db(), row.instance_id)
+        posted = attachment_input.with_uploads(schema, user, instance=instance, task=row)  # without the script
+        data = form_input.parse(schema, posted)
         model = tasks.complete(runtime(), db(), user, task_id, data)
     except Invalid as err:
+        db().rollback()  # the refused submission's files are not kept either
         return pages.task_page(runtime(), db(), user, row, posted=request.form, error=err), 422
     except Conflict as err:
         return pages.task_page(runtime(), db(), user, row, posted=request.form, error=err), 409
@@ -225,4 +235,5 @@ def _page_helpers() -> dict[str, Any]:
 bp.add_app_template_filter(group_name, "group_name")
 
 
+from app.web import attachment_routes as _attachment_routes  # noqa: E402,F401  (its routes, on this blueprint)
 from app.web import console_routes as _console_routes  # noqa: E402, F401  (routes on ``bp``; imported last)

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext, lazy_gettext
+from werkzeug.datastructures import MultiDict
 
 from app.input_checks import check_text_fields
 from app.web.forms_render import enum_label, localized, schema_type
@@ -43,7 +44,9 @@ def _object(node: Mapping[str, Any], form: Mapping[str, str], *, prefix: str) ->
         elif kind == "boolean":
             out[key] = form.get(name, "") not in ("", "false", "off")
         elif kind == "array":
-            items = [line.strip() for line in form.get(name, "").splitlines() if line.strip()]
+            # a textarea sends one value (one entry per line), ticked attachment boxes one value each
+            posted = form.getlist(name) if isinstance(form, MultiDict) else [form.get(name, "")]
+            items = [line.strip() for value in posted for line in value.splitlines() if line.strip()]
             if items or key in required:
                 items_node = prop.get("items")
                 item_schema: Mapping[str, Any] = items_node if isinstance(items_node, Mapping) else {}

@@ -14,6 +14,7 @@ from typing import Any
 
 from flask_babel import gettext
 
+from app.services.attachments import is_attachment_field
 from app.web.presenters import DISPLAY_TZ
 
 RADIO_MAX_OPTIONS = 4
@@ -25,7 +26,7 @@ class FormField:
 
     name: str
     label: str
-    widget: str  # text textarea number checkbox select radio date datetime email lines fieldset
+    widget: str  # text textarea number checkbox select radio date datetime email lines fieldset attachments
     required: bool = False
     html_required: bool = False
     read_only: bool = False
@@ -75,9 +76,11 @@ def build_fields(
     values: Mapping[str, str],
     errors: Mapping[str, str],
     lang: str,
+    attachment_choices: Mapping[str, str] | None = None,
 ) -> list[FormField]:
-    """The form's fields in schema order, filled with ``values`` and marked with ``errors``."""
-    return _fields(schema, values, errors, lang, prefix="", parent_required=True)
+    """The form's fields in schema order, filled with ``values`` and marked with ``errors``;
+    attachment fields offer ``attachment_choices`` (id -> label: the case's files) to tick."""
+    return _fields(schema, values, errors, lang, prefix="", parent_required=True, choices=attachment_choices or {})
 
 
 def _fields(
@@ -88,6 +91,7 @@ def _fields(
     *,
     prefix: str,
     parent_required: bool,
+    choices: Mapping[str, str],
 ) -> list[FormField]:
     required = set(node.get("required") or [])
     result = []
@@ -107,7 +111,11 @@ def _fields(
             error=errors.get(name),
         )
         if item.widget == "fieldset":
-            item.children = _fields(prop, values, errors, lang, prefix=f"{name}.", parent_required=item.html_required)
+            item.children = _fields(
+                prop, values, errors, lang, prefix=f"{name}.", parent_required=item.html_required, choices=choices
+            )
+        elif item.widget == "attachments":
+            _offer_attachments(item, values.get(name), choices)
         else:
             _fill(item, prop, values.get(name), lang)
         result.append(item)
@@ -123,6 +131,8 @@ def _description(prop: Mapping[str, Any], lang: str) -> str | None:
 def _widget(prop: Mapping[str, Any]) -> str:
     kind = schema_type(prop)
     explicit = prop.get("x-widget")
+    if is_attachment_field(prop):
+        return "attachments"
     if kind == "object":
         return "fieldset"
     if kind == "array":
@@ -162,6 +172,16 @@ def _fill(item: FormField, prop: Mapping[str, Any], raw: str | None, lang: str) 
     if item.widget == "lines":
         attrs["placeholder"] = gettext("One entry per line")
     item.attrs = attrs
+
+
+def _offer_attachments(item: FormField, raw: str | None, choices: Mapping[str, str]) -> None:
+    """Every file of the case as a box to tick (the chosen ones ticked); a chosen id that is not
+    the case's stays visible, so the refusal that follows names something the user sees."""
+    item.value = raw or ""
+    chosen = item.value.split()
+    item.options = [(key, label) for key, label in choices.items()]
+    item.options += [(key, f"#{key}") for key in chosen if key not in choices]
+    item.attrs = {}
 
 
 def display_values(schema: Mapping[str, Any], data: Mapping[str, Any], prefix: str = "") -> dict[str, str]:

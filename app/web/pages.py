@@ -6,16 +6,26 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from flask import render_template
+from flask import render_template, url_for
 from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
 
 from app.clock import utcnow
 from app.errors import AppError, Invalid
 from app.models import ProcessInstance, TaskRecord, User
 from app.runtime import Runtime
-from app.services import notifications, task_lists, tasks, visibility
+from app.services import attachments, notifications, task_lists, tasks, visibility
 from app.services.instance_details import describe
-from app.web import complaint_view, diagram_view, form_input, history_view, notification_view, queries, timing
+from app.web import (
+    attachment_view,
+    complaint_view,
+    diagram_view,
+    form_input,
+    history_view,
+    notification_view,
+    queries,
+    timing,
+)
 from app.web.decision_context_view import decision_context
 from app.web.forms_render import build_fields, display_values, localized
 from app.web.presenters import current_lang
@@ -27,8 +37,11 @@ def form_context(
     *,
     values: Mapping[str, str],
     error: AppError | None = None,
+    attachment_choices: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The fields of a form, with the errors of a refused submission next to their inputs."""
+    if isinstance(values, MultiDict):  # a posted form: ticked attachment boxes are one value each
+        values = {key: "\n".join(values.getlist(key)) for key in values}
     per_field: dict[str, str] = {}
     general: list[str] = []
     if isinstance(error, Invalid):
@@ -36,7 +49,7 @@ def form_context(
     lang = current_lang()
     return {
         "form_title": localized(schema, lang),
-        "fields": build_fields(schema, values, per_field, lang),
+        "fields": build_fields(schema, values, per_field, lang, attachment_choices),
         "form_errors": general,
         "error": error,
     }
@@ -62,17 +75,21 @@ def task_page(
     )
     lang = current_lang()
     suspended = model.status == "suspended"
+    files = attachments.for_instance(session, model.id)
     return render_template(
         "task.html",
         task=row,
         instance=model,
+        attachments=[attachment_view.item(a) for a in files],
+        upload_url=url_for("web.upload_attachment", instance_id=model.id),
+        upload_task_id=row.id,
         facts=key_facts(model.business_key, variables, property_index(rt.forms), lang),
         instructions=queries.task_instructions(rt, session, row),
         context=decision_context(session, rt.forms, model.id, row.form_key, lang),
         deadline=timing.deadline(row, utcnow()),
         suspended=suspended,
         may_act=tasks.may_act(user, row) and row.state == "ready" and not suspended,
-        **form_context(schema, values=values, error=error),
+        **form_context(schema, values=values, error=error, attachment_choices=attachment_view.choices(files)),
     )
 
 
@@ -83,12 +100,14 @@ def start_page(
     *,
     posted: Mapping[str, str] | None = None,
     error: AppError | None = None,
+    attachment_choices: Mapping[str, str] | None = None,
 ) -> str:
     return render_template(
         "start.html",
         process_key=process_key,
         process_name=process_name,
-        **form_context(schema or {}, values=posted or {}, error=error),
+        upload_url=url_for("web.upload_pending_attachment"),
+        **form_context(schema or {}, values=posted or {}, error=error, attachment_choices=attachment_choices),
     )
 
 
@@ -149,6 +168,9 @@ def instance_page(
         history=[(entry, history_view.summary(entry.type, entry.detail, channels, index)) for entry in details.history],
         contact=panel,
         diagram=diagram_view.viewer(model, details.tasks, details.timers, details.incidents, utcnow()),
+        attachments=[attachment_view.item(a) for a in attachments.for_instance(session, model.id)],
+        upload_url=url_for("web.upload_attachment", instance_id=model.id),
+        may_upload=model.status not in attachments.CLOSED_STATUSES,
     )
 
 

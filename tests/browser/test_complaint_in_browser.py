@@ -17,6 +17,7 @@ from app.clock import utcnow
 from app.models import Notification
 from app.runtime import Runtime
 from tests.browser.desk import Desk, artifact
+from tests.evidence import png
 
 pytestmark = pytest.mark.browser
 
@@ -80,7 +81,9 @@ def test_complaint_from_registration_to_archive(browser: Browser, server_url: st
     page.click("form.inline button:has-text('认领')")
     expect(page.locator(".page-head p.muted")).to_contain_text("quality")
     page.fill("#f-root_cause", "封口不严导致变质")
-    page.fill("#f-evidence_photos", "photo-1.jpg\nphoto-2.jpg")
+    photos = [{"name": f"photo-{n}.png", "mimeType": "image/png", "buffer": png(rgb=(n, 90, 90))} for n in (1, 2)]
+    page.set_input_files("#f-evidence_photos", files=photos)  # uploaded at once, then ticked in the field
+    expect(page.locator("[data-choices-for=evidence_photos] input:checked")).to_have_count(2)
     page.select_option("#f-responsibility", "company")
     quality.submit()
     page = quality.open_task(business_key, "提出处理方案")

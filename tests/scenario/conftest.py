@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 
+from tests.evidence import UPLOADED_PHOTO, cite_uploads, upload_photo
+
 PROCESS = "complaint_handling"
 START_FORM = Path(__file__).resolve().parents[2] / "forms" / "complaint_handling.start.json"
 START_FIELDS: list[str] = list(json.loads(START_FORM.read_text(encoding="utf-8"))["properties"])
@@ -38,7 +40,7 @@ TASK_DATA: dict[str, dict[str, Any]] = {
     "Task_Investigate": {
         "subject": "product_quality",
         "root_cause": "封口不严",
-        "evidence_photos": ["att-1"],
+        "evidence_photos": [UPLOADED_PHOTO],  # an attachment of the case, uploaded when needed
         "responsibility": "company",
         "lab_judgement_needed": False,
     },
@@ -194,6 +196,7 @@ class ComplaintRun:
         self.submitted: dict[str, Any] = {}
         self.instance_id: int | None = None
         self.business_key: str | None = None
+        self._evidence_id: str | None = None
 
     # --- API helpers -------------------------------------------------------------------
     def start(self) -> dict[str, Any]:
@@ -239,7 +242,14 @@ class ComplaintRun:
         data.update(override)
         if element_id == "Task_ClassifyComplaint" and data.get("subject") == "sales":
             data.setdefault("sales_complaint_source", "external")  # required for sales complaints
-        return data
+        return cite_uploads(data, self.evidence_id)
+
+    def evidence_id(self) -> str:
+        """The id of a photo uploaded to this case (once per run, by the registering agent)."""
+        if self._evidence_id is None:
+            assert self.instance_id is not None
+            self._evidence_id = upload_photo(self.login(self.registrar), self.instance_id)
+        return self._evidence_id
 
     def check_who_may_act(self, task: dict[str, Any]) -> str:
         """Check the task's groups/assignee and who sees and may complete it; return the actor."""

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from app.models import TaskRecord
 from app.runtime import Runtime
+from tests.evidence import upload_photo
 
 HOSTILE_DIAGRAM = Path(__file__).parent / "hostile" / "xhtml_script.bpmn"
 INTAKE = {"channel": "phone", "complainant": {"name": "张三", "phone": "13800138000"}, "description": "牛奶有异味"}
@@ -38,7 +39,9 @@ def world(login, rt: Runtime) -> dict[str, Any]:
     )
     with rt.sessions() as s:
         task_id = s.scalar(select(TaskRecord.id).where(TaskRecord.instance_id == started["id"]))
+    photo = upload_photo(login("agent"), started["id"])
     return {
+        "attachment_id": photo,
         "instance_id": started["id"],
         "task_id": task_id,
         "key": "xhtml_script",

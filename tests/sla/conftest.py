@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from app.business_calendar import default_calendar
+from tests.evidence import cite_uploads, upload_photo
 from tests.scenario.conftest import INTAKE, PROCESS, TASK_DATA
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -120,6 +121,7 @@ class Case:
             base["subject"] = self.subject
             if self.subject != "product_quality":
                 base.pop("evidence_photos")
+        base = cite_uploads(base, lambda: upload_photo(self.agent, self.id))
         base.update(data or {})
         if element_id == "Task_ClassifyComplaint":
             self.subject = base["subject"]

@@ -214,7 +214,7 @@ def test_product_quality_investigation_needs_evidence_photos():
     }
     assert errors("investigate", finding)
     assert errors("investigate", {**finding, "evidence_photos": []})
-    assert errors("investigate", {**finding, "evidence_photos": ["att-1"]}) == []
+    assert errors("investigate", {**finding, "evidence_photos": ["17"]}) == []  # attachment ids
     assert errors("investigate", {**finding, "subject": "logistics"}) == []
 
 

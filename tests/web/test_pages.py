@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.models import ProcessInstance, TaskRecord
 from app.runtime import Runtime
+from tests.evidence import upload_photo
 
 
 def ready_task(rt: Runtime, instance_id: int) -> TaskRecord:
@@ -238,7 +239,7 @@ def test_another_groups_task_page_is_forbidden(rt, web_login, register_complaint
     assert web_login("agent").get("/tasks/no-such-task", expect=404)
 
 
-def test_array_field_is_one_entry_per_line(rt, web_login, register_complaint):
+def test_evidence_photos_are_attachments_ticked_on_the_form(rt, web_login, register_complaint, login):
     instance_id = register_complaint()
     agent = web_login("agent")
     agent.post(
@@ -257,11 +258,14 @@ def test_array_field_is_one_entry_per_line(rt, web_login, register_complaint):
     assert "产品质量" in page and 'type="hidden" name="subject" value="product_quality"' in page  # read-only
     form = {"subject": "product_quality", "root_cause": "封口不严", "responsibility": "company"}
     r = quality.post(f"/tasks/{investigate.id}", form, expect=422)
-    assert field_error(r.get_data(as_text=True), "evidence_photos") == "当“投诉类别”为“产品质量”时必填。"
-    quality.post(f"/tasks/{investigate.id}", {**form, "evidence_photos": "att-1\n\n  att-2  \n"}, expect=302)
+    assert field_error(r.get_data(as_text=True), "evidence_photos") == "此项为必填项。"
+    first, second = (upload_photo(login("quality"), instance_id, name) for name in ("a.png", "b.png"))
+    page = quality.text(f"/tasks/{investigate.id}")  # the case's files are offered as boxes to tick
+    assert f'name="evidence_photos" value="{first}"' in page and f'value="{second}"' in page
+    quality.post(f"/tasks/{investigate.id}", {**form, "evidence_photos": [first, second]}, expect=302)
     with rt.sessions() as s:
         variables = s.get(ProcessInstance, instance_id).variables
-    assert variables["evidence_photos"] == ["att-1", "att-2"]
+    assert variables["evidence_photos"] == [first, second]
     assert variables["lab_judgement_needed"] is False
 
 
