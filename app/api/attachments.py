@@ -6,13 +6,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Response, jsonify, request, send_file
-from werkzeug.datastructures import FileStorage
+from flask import Response, jsonify, send_file
 
 from app.api.blueprint import bp
-from app.errors import BadRequest, NotFound, UnsupportedMediaType
+from app.api.upload_input import one_upload, store_upload, task_of
+from app.errors import NotFound
 from app.http import current_user, db, runtime
-from app.models import Attachment, ProcessInstance, TaskRecord, User
+from app.models import User
 from app.services import attachments
 
 log = logging.getLogger(__name__)
@@ -25,55 +25,6 @@ def _user() -> User:
     user = current_user()
     assert user is not None
     return user
-
-
-def one_upload() -> FileStorage:
-    """The request's single multipart ``file`` (400 naming it when absent or repeated)."""
-    if request.mimetype != "multipart/form-data":
-        raise UnsupportedMediaType(
-            "send the file as multipart/form-data in a field named 'file'", code="unsupported_media_type"
-        )
-    files = [f for f in request.files.getlist("file") if f.filename or f.content_length]
-    if len(files) != 1:
-        raise BadRequest(
-            "send exactly one file in the multipart field 'file'",
-            code="missing_file",
-            details=[{"field": "file", "message": "exactly one file required"}],
-        )
-    return files[0]
-
-
-def store_upload(
-    user: User, upload: FileStorage, instance: ProcessInstance | None, task: TaskRecord | None = None
-) -> Attachment:
-    """Store one upload with the request's ``note`` (the API and the pages share this)."""
-    settings = runtime().settings
-    return attachments.add(
-        db(),
-        settings.attachments_dir,
-        upload.stream,
-        filename=upload.filename,
-        actor=user.username,
-        max_bytes=settings.attachment_max_bytes,
-        instance=instance,
-        task=task,
-        note=request.form.get("note"),
-    )
-
-
-def task_of(model: ProcessInstance) -> TaskRecord | None:
-    """The task named by the optional form field ``task_id`` (it must be one of the case's)."""
-    task_id = request.form.get("task_id")
-    if not task_id:
-        return None
-    task = db().get(TaskRecord, task_id)
-    if task is None or task.instance_id != model.id:
-        raise NotFound(
-            "no such task in this case",
-            code="unknown_task",
-            details=[{"field": "task_id", "message": "not this case's"}],
-        )
-    return task
 
 
 @bp.post("/process-instances/<int:instance_id>/attachments")

@@ -13,7 +13,7 @@ from flask import flash, jsonify, redirect, request, url_for
 from flask_babel import lazy_gettext, ngettext
 from werkzeug.datastructures import FileStorage
 
-from app.api.attachments import store_upload, task_of
+from app.api.upload_input import store_upload, task_of
 from app.errors import BadRequest
 from app.http import db, wants_json
 from app.services import attachments
