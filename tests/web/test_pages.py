@@ -258,7 +258,7 @@ def test_evidence_photos_are_attachments_ticked_on_the_form(rt, web_login, regis
     assert "产品质量" in page and 'type="hidden" name="subject" value="product_quality"' in page  # read-only
     form = {"subject": "product_quality", "root_cause": "封口不严", "responsibility": "company"}
     r = quality.post(f"/tasks/{investigate.id}", form, expect=422)
-    assert field_error(r.get_data(as_text=True), "evidence_photos") == "此项为必填项。"
+    assert field_error(r.get_data(as_text=True), "evidence_photos") == "当“投诉类别”为“产品质量”时必填。"
     first, second = (upload_photo(login("quality"), instance_id, name) for name in ("a.png", "b.png"))
     page = quality.text(f"/tasks/{investigate.id}")  # the case's files are offered as boxes to tick
     assert f'name="evidence_photos" value="{first}"' in page and f'value="{second}"' in page
