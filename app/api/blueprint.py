@@ -25,8 +25,8 @@ from app.services import (
     people,
     task_lists,
     tasks,
+    timer_firing,
     timer_start,
-    timers,
 )
 from app.services.instance_details import describe
 
@@ -285,7 +285,7 @@ def move_clock() -> Any:
     require_role("admin")
     target = clock_target(json_body(), clock.now())
     db().rollback()  # firing runs one transaction per instance; don't hold this request's lock
-    fired = timers.advance_clock(runtime(), to=target)
+    fired = timer_firing.advance_clock(runtime(), to=target)
     return {"now": clock.now().isoformat(), "fired": fired}
 
 
