@@ -361,6 +361,9 @@ def openapi_document() -> dict[str, Any]:
                 tag="instances",
             )
         }
+    from app.api.openapi_admin import admin_paths  # here: it builds on this module's helpers
+
+    paths.update(admin_paths())
     return {
         "openapi": "3.1.0",
         "info": {
