@@ -245,3 +245,6 @@ def _page_helpers() -> dict[str, Any]:
 
 
 bp.add_app_template_filter(group_name, "group_name")
+
+
+from app.web import admin_routes  # noqa: E402,F401  (its routes register on bp)
