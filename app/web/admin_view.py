@@ -24,6 +24,9 @@ REFUSALS = {
     ),
     "invalid_lock_version": lazy_gettext("The form is out of date; reload the page."),
     "invalid_variables": lazy_gettext("This variable cannot be set:"),
+    "invalid_json_value": lazy_gettext(
+        "The value must be JSON: a number, true or false, null, text in quotes, [...] or {...}."
+    ),
     "invalid_data": lazy_gettext("The value does not fit the complaint's intake form:"),
     "unknown_timer": lazy_gettext("This timer is no longer waiting (it fired or was cancelled)."),
     "invalid_clock": lazy_gettext("The clock cannot move there:"),
