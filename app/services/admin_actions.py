@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.engine import StepResult
+from app.engine import RESERVED_NAMES, StepResult
 from app.errors import Conflict, Invalid, PreconditionRequired
 from app.models import Group, ProcessInstance, TaskRecord, User
 from app.runtime import Runtime
@@ -105,6 +105,8 @@ def _check_names(changes: dict[str, Any]) -> None:
     for name, value in changes.items():
         if not VARIABLE_NAME.fullmatch(name) or keyword.iskeyword(name):
             bad.append({"field": name, "message": "a name starts with a letter, then letters, digits or _"})
+        elif name in RESERVED_NAMES:
+            bad.append({"field": name, "message": "reserved: diagram code uses this name"})
         elif name in FIXED_VARIABLES:
             bad.append({"field": name, "message": "fixed when the case is registered"})
         else:

@@ -210,7 +210,17 @@ def test_patch_variables_errors(rt, login, two):
         assert patch({"set": {"n": 1}, "reason": "r"}, headers={"If-Match": stale}, expect=409)["error"]["code"] == (
             "instance_changed"
         )
-    for bad in ("1x", "_product_effects", "__class__", "class", "a-b", "registration_number", "x" * 101):
+    for bad in (
+        "1x",
+        "_product_effects",
+        "__class__",
+        "class",
+        "a-b",
+        "registration_number",
+        "x" * 101,
+        "now_iso",
+        "len",
+    ):
         err = patch({"set": {bad: 1}, "reason": "r"})
         assert field_of(err) == [bad], bad
     assert field_of(patch({"set": {"n": 1}})) == ["reason"]
