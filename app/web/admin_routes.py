@@ -18,7 +18,7 @@ from app.clock import clock
 from app.errors import AppError, Conflict, Invalid, NotFound
 from app.http import current_user, db, runtime
 from app.input_checks import check_json
-from app.services import admin_actions, clock_controls, instances, timer_firing
+from app.services import admin_actions, clock_controls, instances, tasks, timer_firing
 from app.web import admin_view, pages
 from app.web.blueprint import bp
 from app.web.presenters import bilingual, status_label
@@ -41,6 +41,8 @@ def _back(instance_id: int) -> Response:
 @login_required
 def admin_assign(instance_id: int, task_id: str) -> Any:
     user = require_admin()
+    if tasks.get(db(), task_id).instance_id != instance_id:
+        raise NotFound(f"instance {instance_id} has no task {task_id}", code="unknown_task")
     username = request.form.get("username", "")
     try:
         row = admin_actions.assign(db(), user.username, task_id, username, request.form.get("reason"))

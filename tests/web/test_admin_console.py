@@ -61,6 +61,7 @@ def test_reassign_from_the_case_page(rt, web_login, case):
     r = admin.post(f"/instances/{case}/tasks/{task.id}/assign", {"username": "agent"}, expect=422)
     assert "Give a reason" in flashes(r.get_data(as_text=True), "error")[0]
     assert one(rt, TaskRecord, id=task.id).assignee == "agent2"
+    admin.post(f"/instances/{case + 1000}/tasks/{task.id}/assign", {"username": "agent", "reason": "x"}, expect=404)
 
 
 def test_fire_a_timer_from_the_case_page(rt, web_login, case):
