@@ -9,6 +9,7 @@ AppError                 500-class base, never raised directly
 ├── PayloadTooLarge      413
 ├── UnsupportedMediaType 415 the body is not of the type the endpoint reads (JSON endpoints: application/json)
 ├── Invalid              422 content refused; ``details`` name fields or BPMN elements
+├── PreconditionRequired 428 a change under the optimistic lock sent without ``If-Match``
 ├── TooManyAttempts      429 logins throttled or the account locked for a while
 └── NotReady             503
 """
@@ -73,6 +74,11 @@ class UnsupportedMediaType(AppError):
 class Invalid(AppError):
     status = 422
     code = "invalid"
+
+
+class PreconditionRequired(AppError):
+    status = 428
+    code = "precondition_required"
 
 
 class TooManyAttempts(AppError):

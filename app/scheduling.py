@@ -1,9 +1,9 @@
 """APScheduler: the mechanism that wakes up and fires due timers.
 
-The ``timers`` table is the source of truth (``app.services.timers``). The scheduler
-runs inside the web process (``make run``) or on its own (``flask --app wsgi scheduler``);
-several schedulers on one PostgreSQL database share the work (rows are claimed with
-``FOR UPDATE SKIP LOCKED``). It polls every ``SCHEDULER_POLL_SECONDS`` (0.25 s), so a
+The ``timers`` table is the source of truth (``app.services.timers``); the scheduler calls
+``app.services.timer_firing.fire_due``. It runs inside the web process (``make run``) or on
+its own (``flask --app wsgi scheduler``); several schedulers on one PostgreSQL database share
+the work (rows are claimed with ``FOR UPDATE SKIP LOCKED``). It polls every ``SCHEDULER_POLL_SECONDS`` (0.25 s), so a
 timer created by any process fires well within a second of its due time.
 """
 
@@ -30,7 +30,7 @@ _lock = threading.Lock()
 
 
 def _fire(rt: Runtime) -> None:
-    from app.services.timers import fire_due
+    from app.services.timer_firing import fire_due
 
     try:
         fired = fire_due(rt)

@@ -121,7 +121,7 @@ def _cursors(client: FlaskClient, headers: dict[str, str], pages: int) -> list[s
 
 
 def probes(app: Flask, targets: Targets) -> list[Probe]:
-    from app.services import timers
+    from app.services import timer_firing
 
     rt = app.extensions["runtime"]
     client = app.test_client()
@@ -144,7 +144,7 @@ def probes(app: Flask, targets: Targets) -> list[Probe]:
         return call
 
     def poll(_i: int) -> tuple[int, int]:
-        return 200 if timers.fire_due(rt) == 0 else 299, 0
+        return 200 if timer_firing.fire_due(rt) == 0 else 299, 0
 
     cases = [f"/api/v1/process-instances/{i}" for i in targets.ids]
     listing = "/api/v1/process-instances"
@@ -185,7 +185,7 @@ def probes(app: Flask, targets: Targets) -> list[Probe]:
             "visibility: quality opens a case it may not see",
             api("quality", [f"/api/v1/process-instances/{i}" for i in targets.hidden] or cases[:1]),
         ),
-        Probe("scheduler poll (`timers.fire_due`, nothing due)", poll),
+        Probe("scheduler poll (`timer_firing.fire_due`, nothing due)", poll),
     ]
 
 

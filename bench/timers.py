@@ -145,11 +145,11 @@ class TimerBench:
         return {"pending": self.pending(), "load_s": time.perf_counter() - t0, "plan": self.due_query_plan()}
 
     def due_query_plan(self) -> list[str]:
-        """How the database runs the scheduler's due-timer query (``timers._due_query``)."""
+        """How the database runs the scheduler's due-timer query (``timers.due_query``)."""
         from app.clock import utcnow
-        from app.services.timers import _due_query
+        from app.services.timers import due_query
 
-        stmt = _due_query(utcnow(), set())
+        stmt = due_query(utcnow(), set())
         compiled = stmt.compile(dialect=self.rt.db.dialect, compile_kwargs={"literal_binds": True})
         prefix = "EXPLAIN (ANALYZE, COSTS OFF) " if self.dialect == "postgresql" else "EXPLAIN QUERY PLAN "
         with self.rt.db.connect() as conn:

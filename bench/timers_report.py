@@ -79,7 +79,7 @@ def section(results: dict[str, Any]) -> list[str]:
     lines += [
         "Where the lateness comes from: a timer waits for the next poll (uniform over the 0.25 s interval,",
         "so about 0.125 s at the median and up to 0.25 s), then for the instance to be loaded, run and saved.",
-        "The pending backlog does not add to it: the due-timer query (`timers._due_query`: pending rows due",
+        "The pending backlog does not add to it: the due-timer query (`timers.due_query`: pending rows due",
         "before now, oldest first, `FOR UPDATE SKIP LOCKED` on PostgreSQL) reads only the due end of",
         f"`ix_timer_status_due`. Its plan at the start of the drain ({sizes['drain']:,} due rows, the",
         f"{sizes['background']:,} future ones behind them):",

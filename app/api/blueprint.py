@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from flask import Blueprint, jsonify, request
@@ -25,7 +26,7 @@ from app.services import (
     publishing,
     task_lists,
     tasks,
-    timers,
+    timer_firing,
 )
 from app.services.instance_details import describe
 
@@ -167,7 +168,7 @@ def get_instance(instance_id: int) -> Any:
     user = current_user()
     assert user is not None
     instances.get_viewable(db(), user, instance_id)
-    return _instance_json(instance_id)
+    return admin_actions.instance_answer(instance_id)  # with the ETag that PATCH .../variables needs
 
 
 @bp.post("/process-instances/<int:instance_id>/<action>")
@@ -259,8 +260,8 @@ def move_clock() -> Any:
     require_role("admin")
     target = clock_target(json_body(), clock.now())
     db().rollback()  # firing runs one transaction per instance; don't hold this request's lock
-    fired = timers.advance_clock(runtime(), to=target)
-    return {"now": clock.now().isoformat(), "fired": fired}
+    moved = timer_firing.advance_clock(runtime(), to=target)
+    return {"now": clock.now().isoformat(), "fired": moved.fired, "timers": [asdict(t) for t in moved.timers]}
 
 
 # --- complaints and notifications -----------------------------------------------------------
@@ -303,5 +304,6 @@ def read_all_notifications() -> Any:
     return {"marked": notifications.mark_all_read(db(), user)}
 
 
+from app.api import admin_actions  # noqa: E402  (its routes register on bp)
 from app.api import attachments as _attachments  # noqa: E402,F401  (its routes, on this blueprint)
 from app.api import definitions as _definitions  # noqa: E402, F401  (routes on ``bp``; imported last)

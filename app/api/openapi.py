@@ -388,6 +388,9 @@ def openapi_document() -> dict[str, Any]:
 
     paths.update(diagram_paths(_op, _resp, _p))
     paths.update(attachment_paths())
+    from app.api.openapi_admin import admin_paths  # here: it builds on this module's helpers
+
+    paths.update(admin_paths())
     return {
         "openapi": "3.1.0",
         "info": {

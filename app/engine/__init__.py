@@ -20,12 +20,13 @@ from app.engine.runtime import (
     ThrownEvent,
     UserTaskView,
 )
-from app.engine.sandbox import ScriptError
+from app.engine.sandbox import RESERVED_NAMES, ScriptError
 from app.engine.script_pool import ScriptLimits
 from app.engine.task_facts import EngineIncident, parse_due
 from app.engine.xml_input import parse_untrusted
 
 __all__ = [
+    "RESERVED_NAMES",
     "CompiledProcess",
     "DiagramState",
     "ElementState",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -272,6 +273,21 @@ class Instance:
             if isinstance(task.task_spec, BoundaryEvent) and task.parent is not None:
                 task.parent.data.update(changes)  # a firing boundary event copies its data from here
         self.workflow.data.update(changes)
+
+    def make_timer_due(self, task_id: str, when: datetime) -> bool:
+        """Move a waiting timer's due time to ``when`` (an admin fires it now; ``run_steps`` then
+        fires it like any due timer). False if no timer of this engine task id is waiting."""
+        for task in self.workflow.event_manager.tasks.values():
+            if str(task.id) != task_id:
+                continue
+            value = task._get_internal_data("event_value")
+            if value is None:
+                return False
+            # a cycle keeps its count and interval, only its next occurrence moves
+            moved = {**value, "next": when.isoformat()} if isinstance(value, dict) else when.isoformat()
+            task._set_internal_data(event_value=moved)
+            return True
+        return False
 
     def run_steps(self) -> StepResult:
         """Fire due timers, then run every engine step; a failure becomes an incident."""

@@ -264,6 +264,8 @@ _BASE_GLOBALS: dict[str, Any] = {
     **HELPERS,
 }
 _PER_RUN = frozenset(_Budget(0).scope())
+# names diagram code already means something by (helpers, builtins): process data may not take them
+RESERVED_NAMES = frozenset(HELPERS) | frozenset(_BASE_GLOBALS["__builtins__"])
 
 
 def _errors_to_exception(errors: tuple[str, ...] | list[str]) -> ScriptError:

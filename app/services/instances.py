@@ -172,6 +172,16 @@ def open_incident_count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Incident).where(Incident.resolved_at.is_(None))) or 0
 
 
+def open_incident_message(session: Session, model: ProcessInstance) -> str | None:
+    """The newest open incident's message, if the instance has one (a retry that failed again)."""
+    return session.scalar(
+        select(Incident.message)
+        .where(Incident.instance_id == model.id, Incident.resolved_at.is_(None))
+        .order_by(Incident.id.desc())
+        .limit(1)
+    )
+
+
 def _require_status(model: ProcessInstance, allowed: tuple[str, ...], action: str) -> None:
     if model.status not in allowed:
         raise Conflict(f"cannot {action} an instance that is {model.status}", code="instance_state")
@@ -196,13 +206,37 @@ def resume(session: Session, model: ProcessInstance, actor: str) -> None:
     _flush(session)
 
 
-def terminate(rt: Runtime, session: Session, model: ProcessInstance, actor: str) -> None:
+MAX_REASON = 2000
+
+
+def require_reason(reason: Any) -> str:
+    """The reason an admin gives for an action (422 naming ``reason`` if missing or blank)."""
+    if not isinstance(reason, str) or not reason.strip():
+        raise Invalid(
+            "say why (a reason is required)",
+            code="missing_reason",
+            details=[{"field": "reason", "message": "required"}],
+        )
+    if len(reason) > MAX_REASON:
+        raise Invalid(
+            f"the reason is longer than {MAX_REASON} characters",
+            code="invalid_reason",
+            details=[{"field": "reason", "message": f"at most {MAX_REASON} characters"}],
+        )
+    return reason.strip()
+
+
+def terminate(rt: Runtime, session: Session, model: ProcessInstance, actor: str, *, reason: str | None = None) -> None:
+    """End the instance for good (409 unless it is running, in error or suspended). People
+    terminate through ``apply_admin_action``, which requires their reason."""
     _require_status(model, ("running", "error", "suspended"), "terminate")
     inst = load(rt, model)
     inst.cancel()
     model.status = "terminated"
     model.ended_at = utcnow()
-    audit.record(session, "instance_terminated", instance_id=model.id, actor=actor)
+    audit.record(
+        session, "instance_terminated", instance_id=model.id, actor=actor, detail={"reason": reason} if reason else {}
+    )
     save(rt, session, model, inst, StepResult(completed=False), actor)
 
 
@@ -233,8 +267,10 @@ def _flush(session: Session) -> None:
 ADMIN_ACTIONS = ("suspend", "resume", "terminate", "retry")
 
 
-def apply_admin_action(rt: Runtime, session: Session, model: ProcessInstance, action: str, actor: str) -> None:
-    """Suspend, resume, terminate or retry an instance (admin)."""
+def apply_admin_action(
+    rt: Runtime, session: Session, model: ProcessInstance, action: str, actor: str, *, reason: Any = None
+) -> None:
+    """Suspend, resume, terminate (with a reason) or retry an instance (admin)."""
     if action not in ADMIN_ACTIONS:
         raise NotFound(f"unknown action '{action}'", code="unknown_action")
     if action == "suspend":
@@ -242,7 +278,7 @@ def apply_admin_action(rt: Runtime, session: Session, model: ProcessInstance, ac
     elif action == "resume":
         resume(session, model, actor)
     elif action == "terminate":
-        terminate(rt, session, model, actor)
+        terminate(rt, session, model, actor, reason=require_reason(reason))
     else:
         retry(rt, session, model, actor)
 

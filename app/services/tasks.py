@@ -69,7 +69,7 @@ def claim(session: Session, user: User, task_id: str) -> TaskRecord:
         raise Conflict(f"the task is already claimed by {row.assignee}", code="task_claimed")
     if not may_act(user, row):
         raise Forbidden("you are not in a candidate group of this task", code="not_your_task")
-    return _reassign(session, row, user.username, actor=user.username, event="task_claimed")
+    return reassign(session, row, user.username, actor=user.username, event="task_claimed")
 
 
 def unclaim(session: Session, user: User, task_id: str) -> TaskRecord:
@@ -81,10 +81,18 @@ def unclaim(session: Session, user: User, task_id: str) -> TaskRecord:
         return row
     if row.assignee != user.username and not user.has_role("admin"):
         raise Conflict(f"the task is claimed by {row.assignee}", code="task_claimed")
-    return _reassign(session, row, None, actor=user.username, event="task_unclaimed")
+    return reassign(session, row, None, actor=user.username, event="task_unclaimed")
 
 
-def _reassign(session: Session, row: TaskRecord, assignee: str | None, *, actor: str, event: str) -> TaskRecord:
+def reassign(
+    session: Session,
+    row: TaskRecord,
+    assignee: str | None,
+    *,
+    actor: str,
+    event: str,
+    detail: dict[str, Any] | None = None,
+) -> TaskRecord:
     """Change the assignee only if nobody changed it since we read it (one winner, the rest 409)."""
     seen = TaskRecord.assignee.is_(None) if row.assignee is None else TaskRecord.assignee == row.assignee
     changed = session.execute(
@@ -98,7 +106,12 @@ def _reassign(session: Session, row: TaskRecord, assignee: str | None, *, actor:
     task_rows.set_assignee(session, row.id, assignee)
     session.refresh(row)
     audit.record(
-        session, event, instance_id=row.instance_id, actor=actor, element_id=row.element_id, detail={"task_id": row.id}
+        session,
+        event,
+        instance_id=row.instance_id,
+        actor=actor,
+        element_id=row.element_id,
+        detail={"task_id": row.id, **(detail or {})},
     )
     notifications.task_assigned(session, row, actor=actor)
     return row

@@ -235,5 +235,6 @@ def _page_helpers() -> dict[str, Any]:
 bp.add_app_template_filter(group_name, "group_name")
 
 
+from app.web import admin_routes  # noqa: E402,F401  (its routes register on bp)
 from app.web import attachment_routes as _attachment_routes  # noqa: E402,F401  (its routes, on this blueprint)
 from app.web import console_routes as _console_routes  # noqa: E402, F401  (routes on ``bp``; imported last)

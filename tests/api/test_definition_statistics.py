@@ -33,7 +33,7 @@ def test_statistics_count_instances_per_status_and_tokens_per_element(login):
     complete(agent, done["id"], {"amount": 2})
     assert complete(quality, done["id"], {})["status"] == "completed"
     ended = start(agent, "st_stats")
-    admin.post(f"/process-instances/{ended['id']}/terminate", expect=200)
+    admin.post(f"/process-instances/{ended['id']}/terminate", json={"reason": "duplicate"}, expect=200)
     paused = start(agent, "st_stats")
     admin.post(f"/process-instances/{paused['id']}/suspend", expect=200)
 

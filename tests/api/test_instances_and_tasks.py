@@ -136,11 +136,11 @@ def test_admin_suspend_resume_terminate(login, flow):
     err = agent.post(f"/tasks/{task['id']}/complete", json={"data": {}}, expect=409)
     assert err["error"]["code"] == "instance_suspended"
     assert admin.post(f"/process-instances/{inst['id']}/resume", expect=200)["status"] == "running"
-    done = admin.post(f"/process-instances/{inst['id']}/terminate", expect=200)
+    done = admin.post(f"/process-instances/{inst['id']}/terminate", json={"reason": "test"}, expect=200)
     assert done["status"] == "terminated" and done["tasks"] == []
     assert done["history"][-1]["type"] == "instance_terminated"
     agent.post(f"/tasks/{task['id']}/complete", json={"data": {}}, expect=409)
-    admin.post(f"/process-instances/{inst['id']}/terminate", expect=409)
+    admin.post(f"/process-instances/{inst['id']}/terminate", json={"reason": "test"}, expect=409)
     admin.post(f"/process-instances/{inst['id']}/explode", expect=404)
     admin.post("/process-instances/424242/suspend", expect=404)
 

@@ -56,7 +56,7 @@ def test_candidate_group_rows_exist_only_while_the_task_is_open(rt, login, flow)
 def test_a_terminated_instance_leaves_no_candidate_group_rows(rt, login, flow):
     agent = login("agent")
     inst = agent.post("/process-instances", json={"process_key": "flow", "variables": {}}, expect=201)
-    login("admin").post(f"/process-instances/{inst['id']}/terminate", expect=200)
+    login("admin").post(f"/process-instances/{inst['id']}/terminate", json={"reason": "test"}, expect=200)
     assert _rows(rt, inst["id"]) == (set(), {"cs_agents"})
     with rt.sessions() as s:
         assert s.scalar(select(TaskRecord.state).where(TaskRecord.instance_id == inst["id"])) == "cancelled"

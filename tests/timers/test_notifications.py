@@ -118,5 +118,5 @@ def test_repeat_contact_errors(login):
     agent.post(f"/process-instances/{inst['id']}/repeat-contact", json={"channel": "pigeon"}, expect=422)
     login("logistics").post(f"/process-instances/{inst['id']}/repeat-contact", json={}, expect=403)
     agent.post("/process-instances/999999/repeat-contact", json={}, expect=404)
-    login("admin").post(f"/process-instances/{inst['id']}/terminate", expect=200)
+    login("admin").post(f"/process-instances/{inst['id']}/terminate", json={"reason": "test"}, expect=200)
     agent.post(f"/process-instances/{inst['id']}/repeat-contact", json={}, expect=409)

@@ -6,7 +6,7 @@ import threading
 from datetime import timedelta
 
 from app.clock import clock
-from app.services.timers import fire_due
+from app.services.timer_firing import fire_due
 from tests.timers import diagrams
 
 ROUNDS = 12

@@ -298,7 +298,7 @@ def test_admin_can_suspend_resume_and_terminate(rt, web_login, register_complain
     assert "已暂停" in r.get_data(as_text=True)
     admin.post(f"/instances/{instance_id}/resume", expect=302)
     assert instance_status(rt, instance_id) == "running"
-    admin.post(f"/instances/{instance_id}/terminate", expect=302)
+    admin.post(f"/instances/{instance_id}/terminate", {"reason": "test", "confirm": "yes"}, expect=302)
     assert instance_status(rt, instance_id) == "terminated"
     assert 'data-type="instance_terminated"' in admin.text(f"/instances/{instance_id}")
     r = admin.post(f"/instances/{instance_id}/resume", expect=409)

@@ -79,7 +79,7 @@ def test_repeat_contact_errors_are_shown_on_the_page(rt, web_login, register_com
     assert "You are not involved in this complaint" in r.get_data(as_text=True)
     agent.post("/instances/999999/repeat-contact", {"channel": "phone"}, expect=404)
     # a closed complaint takes no more contacts: 409, no form
-    web_login("admin").post(f"/instances/{instance_id}/terminate", expect=302)
+    web_login("admin").post(f"/instances/{instance_id}/terminate", {"reason": "test", "confirm": "yes"}, expect=302)
     r = agent.post(f"/instances/{instance_id}/repeat-contact", {"channel": "phone"}, expect=409)
     page = r.get_data(as_text=True)
     assert "该投诉当前状态下不能执行此操作。" in page and 'id="contact-error"' in page
