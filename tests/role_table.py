@@ -10,6 +10,7 @@ A row gives the expected outcome for each role, in the order of ``ROLES``:
     403    refused for the role
     404    not found for this user (someone else's thing)
     409    let through to the state checks (the row says why it can't succeed)
+    428    let through to the precondition check (an edit without ``If-Match``)
     422    let through to the input checks (the row says why it can't succeed)
 
 Adding a route: add ``row("POST", "/api/v1/things/<int:thing_id>", "/api/v1/things/{instance}",
@@ -23,6 +24,7 @@ process). Only what a path names is made.
 
 from __future__ import annotations
 
+import io
 import string
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -40,10 +42,11 @@ from tests.diagrams import two_step
 
 ROLES = ("anonymous", "agent", "manager", "analyst", "admin")
 USERS = {"agent": "agent", "manager": "manager", "analyst": "analyst", "admin": "admin"}
-OUTCOMES = frozenset({"ok", "login", "401", "403", "404", "409", "422"})
+OUTCOMES = frozenset({"ok", "login", "401", "403", "404", "409", "422", "428"})
 
 COMPLAINT = "complaint_handling"
 INTAKE = {"channel": "phone", "complainant": {"name": "张三", "phone": "13800138000"}, "description": "牛奶有异味"}
+PHOTO = {"file": (b"\xff\xd8\xff\xe0" + b"\x00" * 64, "photo.jpg")}  # a JPEG by its first bytes
 INTAKE_FORM = {
     "channel": "phone",
     "complainant.name": "张三",
@@ -64,6 +67,7 @@ class Row:
     json: Any = None
     form: dict[str, Any] | None = None
     xml: bytes | None = None
+    files: dict[str, tuple[bytes, str]] | None = None  # multipart uploads: field -> (content, file name)
     lands_on_login: bool = False  # success is a redirect to the login page (logging out)
 
     @property
@@ -129,6 +133,54 @@ WEB_ROWS = [
         "login ok 403 403 ok",
         "an element's history on the case page: those who may see the case",
     ),
+    row(
+        "POST",
+        "/instances/<int:instance_id>/attachments",
+        "/instances/{instance}/attachments",
+        "login ok 404 404 ok",
+        "evidence on a case: those who may see it",
+        files=PHOTO,
+    ),
+    any_user("POST", "/attachments", reason="an upload waiting for the user's own intake form", files=PHOTO),
+    row(
+        "POST",
+        "/instances/<int:instance_id>/tasks/<task_id>/assign",
+        "/instances/{instance}/tasks/{task}/assign",
+        "login 403 403 403 ok",
+        "admins hand a task to a member of its groups",
+        form={"username": "agent2", "reason": "cover"},
+    ),
+    row(
+        "POST",
+        "/instances/<int:instance_id>/timers/<element_id>/fire",
+        "/instances/{instance}/timers/No_Such_Timer/fire",
+        "login 403 403 403 404",
+        "admins; no such pending timer",
+    ),
+    row(
+        "POST",
+        "/instances/<int:instance_id>/variables",
+        "/instances/{instance}/variables",
+        "login 403 403 403 409",
+        "admins edit a variable under the lock (a stale lock version here: refused, nothing changed)",
+        form={"name": "internal_note", "value": '"checked"', "reason": "fix", "lock_version": "0"},
+    ),
+    row(
+        "POST",
+        "/instances/<int:instance_id>/terminate",
+        "/instances/{instance}/terminate",
+        "login 403 403 403 ok",
+        "admins, with a reason and a confirmation",
+        form={"reason": "duplicate", "confirm": "yes"},
+    ),
+    row(
+        "POST",
+        "/instances/<int:instance_id>/retry",
+        "/instances/{instance}/retry",
+        "login 403 403 403 409",
+        "admins; the case is not in error",
+    ),
+    row("POST", "/admin/clock", None, "login 403 403 403 ok", "admins, SIMULATED_CLOCK=1", form={"move": "hour"}),
     row("GET", "/dashboard", None, "login 403 403 403 ok", "admins' landing page"),
     row("GET", "/definitions", None, "login 403 403 ok ok", "analysts and admins"),
     row("GET", "/incidents", None, "login 403 403 403 ok", "admins"),
@@ -236,6 +288,60 @@ API_ROWS = [
         f"{V1}/process-instances/{{instance}}/elements/Task_ConfirmRecord/history",
         "401 ok 404 404 ok",
         "those who may see the case; 404 for the others",
+    ),
+    row(
+        "POST",
+        f"{V1}/process-instances/<int:instance_id>/attachments",
+        f"{V1}/process-instances/{{instance}}/attachments",
+        "401 ok 404 404 ok",
+        "evidence on a case: those who may see it; 404 for the others",
+        files=PHOTO,
+    ),
+    row(
+        "GET",
+        f"{V1}/process-instances/<int:instance_id>/attachments",
+        f"{V1}/process-instances/{{instance}}/attachments",
+        "401 ok 404 404 ok",
+        "those who may see the case; 404 for the others",
+    ),
+    row(
+        "GET",
+        f"{V1}/attachments/<int:attachment_id>",
+        f"{V1}/attachments/{{attachment}}",
+        "401 ok 404 404 ok",
+        "those who may see its case; 404 for the others, never a hint",
+    ),
+    any_user("POST", f"{V1}/attachments", reason="an upload waiting for the user's own intake", files=PHOTO),
+    row(
+        "POST",
+        f"{V1}/tasks/<task_id>/assign",
+        f"{V1}/tasks/{{task}}/assign",
+        "401 403 403 403 ok",
+        "admins hand a task to a member of its groups",
+        json={"username": "agent2", "reason": "cover"},
+    ),
+    row(
+        "POST",
+        f"{V1}/process-instances/<int:instance_id>/timers/<element_id>/fire",
+        f"{V1}/process-instances/{{instance}}/timers/No_Such_Timer/fire",
+        "401 403 403 403 404",
+        "admins; no such pending timer",
+    ),
+    row(
+        "PATCH",
+        f"{V1}/process-instances/<int:instance_id>/variables",
+        f"{V1}/process-instances/{{instance}}/variables",
+        "401 403 403 403 428",
+        "admins, and only with If-Match (none sent here)",
+        json={"set": {"internal_note": "checked"}, "reason": "fix"},
+    ),
+    row(
+        "POST",
+        f"{V1}/process-instances/<int:instance_id>/terminate",
+        f"{V1}/process-instances/{{instance}}/terminate",
+        "401 403 403 403 ok",
+        "admins, with a reason",
+        json={"reason": "duplicate"},
     ),
     any_user("GET", f"{V1}/process-instances.csv", reason="the export holds only the cases the user may see"),
     row(
@@ -362,6 +468,17 @@ class World:
             return note.id
 
     @cached_property
+    def attachment(self) -> int:
+        with self.client.application.test_client() as client:
+            r = client.post(
+                f"/api/v1/process-instances/{self.instance}/attachments",
+                data={"file": (io.BytesIO(PHOTO["file"][0]), "photo.jpg")},
+                headers=Api(client, "agent").headers,
+            )
+        assert r.status_code == 201, r.get_data(as_text=True)
+        return int(r.get_json()["id"])
+
+    @cached_property
     def key(self) -> str:
         return COMPLAINT
 
@@ -399,11 +516,18 @@ def call(app: Flask, item: Row, path: str, role: str) -> TestResponse:
             return client.open(
                 path, method=item.method, data=item.xml, headers={**headers, "Content-Type": "application/xml"}
             )
+        if item.files is not None:
+            return client.open(path, method=item.method, data=_uploads(item), headers=headers)
         return client.open(path, method=item.method, json=item.json, headers=headers)
     client = browser_client(app, role)
     if item.method == "GET":
         return client.get(path)
-    return client.open(path, method=item.method, data={"csrf_token": CSRF, **(item.form or {})})
+    return client.open(path, method=item.method, data={"csrf_token": CSRF, **(item.form or {}), **_uploads(item)})
+
+
+def _uploads(item: Row) -> dict[str, Any]:
+    """The row's files as fresh streams (a stream is used up by one request)."""
+    return {name: (io.BytesIO(content), filename) for name, (content, filename) in (item.files or {}).items()}
 
 
 def outcome(item: Row, response: TestResponse) -> str:
