@@ -14,7 +14,7 @@ from app.clock import utcnow
 from app.errors import AppError, Invalid
 from app.models import ProcessInstance, TaskRecord, User
 from app.runtime import Runtime
-from app.services import attachments, notifications, task_lists, tasks, visibility
+from app.services import attachments, element_names, notifications, task_lists, tasks, visibility
 from app.services.instance_details import describe
 from app.web import (
     attachment_view,
@@ -166,6 +166,9 @@ def instance_page(
         timers=timing.timer_views(details.timers, utcnow()),
         incidents=details.incidents,
         history=[(entry, history_view.summary(entry.type, entry.detail, channels, index)) for entry in details.history],
+        element_names=element_names.names_of(session, {model.definition_id: model.definition.content_hash}).get(
+            model.definition_id, {}
+        ),
         contact=panel,
         diagram=diagram_view.viewer(model, details.tasks, details.timers, details.incidents, utcnow()),
         attachments=[attachment_view.item(a) for a in attachments.for_instance(session, model.id)],

@@ -74,3 +74,14 @@ def test_roles_reasons_rules_and_history_read_as_words_in_both_languages(cases, 
     assert "The customer was not contacted within 12 hours" in en and "Provincial manager" in en
     assert "General complaint: within 24 hours" in en and "Handling time limit" in en
     assert "交由客服专员" in zh and "For Customer-service agents" in en  # task_created as a sentence
+
+
+def test_the_history_names_elements_by_their_diagram_names_not_their_ids(cases, web_login):
+    _, rejected = cases
+    for lang, name in (("zh", "确认登记"), ("en", "Confirm")):
+        page = web_login("admin", lang=lang).text(f"/instances/{rejected.id}")
+        history = re.search(r'<table class="[^"]*history.*?</table>', page, flags=re.S)
+        assert history is not None
+        text = visible_text(history.group(0))
+        assert name in text and "Task_ConfirmRecord" not in text, (lang, text[:2000])
+        assert 'title="Task_ConfirmRecord"' in history.group(0)  # the id is still there for whoever hovers
