@@ -343,6 +343,14 @@ API_ROWS = [
         "admins, with a reason",
         json={"reason": "duplicate"},
     ),
+    row(
+        "POST",
+        f"{V1}/process-instances/<int:instance_id>/migrate",
+        f"{V1}/process-instances/{{instance}}/migrate",
+        "401 403 403 403 404",
+        "admins; a dry run to a version the process does not have",
+        json={"to_version": 999, "dry_run": True},
+    ),
     any_user("GET", f"{V1}/process-instances.csv", reason="the export holds only the cases the user may see"),
     row(
         "GET",

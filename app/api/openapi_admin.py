@@ -72,4 +72,39 @@ def admin_paths() -> dict[str, Any]:
                 body=_body({"reason": _REASON}, ["reason"]),
             )
         },
+        "/process-instances/{id}/migrate": {"post": _migrate()},
     }
+
+
+def _migrate() -> dict[str, Any]:
+    changes = {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {
+                "element_id": {"type": "string"},
+                "change": {"type": "string", "enum": ["added", "removed", "changed"]},
+            },
+        },
+    }
+    answer = {
+        "type": "object",
+        "properties": {"migrated": {"type": "boolean"}, "changes": changes},
+        "required": ["migrated", "changes"],
+    }
+    return _op(
+        "Move an instance onto another version of its process (admin); dry_run only lists the changes. "
+        "409 when it is not running/suspended/in error, already on that version, or an element it is at "
+        "(or passed) has no counterpart in the target (details name each element_id)",
+        {"200": _resp("Migration result", answer)},
+        401,
+        403,
+        404,
+        409,
+        tag="admin",
+        params=[_p("id", "integer")],
+        body=_body(
+            {"to_version": {"type": "integer", "minimum": 1}, "dry_run": {"type": "boolean", "default": False}},
+            ["to_version"],
+        ),
+    )

@@ -69,7 +69,8 @@ def sync_tasks(
             select(TaskRecord).where(TaskRecord.instance_id == model.id, TaskRecord.state == "ready")
         )
     }
-    views = inst.ready_user_tasks() if model.status in ("running", "error") else []
+    # a held (suspended) case keeps its open rows: they show, marked, until it is resumed
+    views = inst.ready_user_tasks() if model.status in ("running", "error", "suspended") else []
     ready_ids = {v.id for v in views}
     for row in open_rows.values():
         if row.id not in ready_ids:

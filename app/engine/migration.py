@@ -1,0 +1,121 @@
+"""Moving a running instance onto another version of its process (SpiffWorkflow's
+``bpmn.util.diff``): what changes between the versions as this instance sees them, which of
+its active elements have no counterpart in the target version, and the migration itself."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import uuid4
+
+from SpiffWorkflow.bpmn.util.diff import SpecDiff, WorkflowDiff, migrate_workflow
+from SpiffWorkflow.util.task import TaskState
+
+from app.engine.runtime import Engine, Instance
+from app.engine.serialization import _full_registry, dump_state, load_state
+
+ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
+
+
+@dataclass
+class MigrationPlan:
+    """``changes``: ``{"element_id", "change"}`` (``to_element_id`` too when the counterpart
+    has another id) sorted by element then change; ``blocking``:
+    ``{"element_id", "message"}`` for each element that stops the migration (empty: it may run)."""
+
+    changes: list[dict[str, str]] = field(default_factory=list)
+    blocking: list[dict[str, str]] = field(default_factory=list)
+
+
+def _element(spec: Any) -> str | None:
+    """The diagram id of a task spec; ``None`` for the engine's internal specs."""
+    return getattr(spec, "bpmn_id", None)
+
+
+def _changes(diff: SpecDiff) -> list[dict[str, str]]:
+    """Added, removed and changed elements; an element the engine matched to one with another id
+    (same place in the flow) is "changed", with ``to_element_id`` naming its counterpart."""
+    items: dict[tuple[str, str], dict[str, str]] = {}
+    for spec in diff.added:
+        if (eid := _element(spec)) is not None:
+            items[(eid, "added")] = {"element_id": eid, "change": "added"}
+    for spec in diff.removed:
+        if (eid := _element(spec)) is not None:
+            items[(eid, "removed")] = {"element_id": eid, "change": "removed"}
+    for spec in diff.changed:
+        if (eid := _element(spec)) is not None:
+            item = {"element_id": eid, "change": "changed"}
+            counterpart = _element(diff.alignment.get(spec))
+            if counterpart is not None and counterpart != eid:
+                item["to_element_id"] = counterpart
+            items[(eid, "changed")] = item
+    return [items[k] for k in sorted(items)]
+
+
+def _blocking(instance: Instance, diff: SpecDiff, to_version: int) -> list[dict[str, str]]:
+    workflow = instance.workflow
+    found: dict[str, str] = {}
+    for sp_task_id in workflow.subprocesses:
+        task = workflow.get_task_from_id(sp_task_id)
+        eid = _element(task.task_spec) or task.task_spec.name
+        found[eid] = "runs a subprocess: instances with subprocesses are not migrated"
+    for task in workflow.get_tasks(skip_subprocesses=True):
+        spec = task.task_spec
+        if diff.alignment.get(spec) is not None:
+            continue
+        eid = _element(spec) or spec.name
+        if task.has_state(ACTIVE):
+            found.setdefault(eid, f"the instance is here and version {to_version} has no such element")
+        elif task.has_state(TaskState.FINISHED_MASK):
+            found.setdefault(
+                eid,
+                f"the instance passed here and version {to_version} has no such element (its history would be lost)",
+            )
+    return [{"element_id": e, "message": m} for e, m in sorted(found.items())]
+
+
+def _renew_id(workflow: Any, task: Any) -> None:
+    """A task whose element changed is a new task for the product (its row, name, groups and
+    form are those of the target's element): it gets a new id, the old one is closed."""
+    old, new = task.id, uuid4()
+    del workflow.tasks[old]
+    task.id = new
+    workflow.tasks[new] = task
+    parent = task.parent
+    if parent is not None:  # tasks refer to each other by id
+        parent._children = [new if c == old else c for c in parent._children]
+    for child in task.children:
+        child._parent = new
+
+
+def plan_migration(
+    engine: Engine,
+    instance: Instance,
+    definition_id: int,
+    content_hash: str,
+    spec_json: str | Callable[[], str],
+    to_version: int,
+) -> tuple[MigrationPlan, Callable[[], Instance]]:
+    """The plan for moving ``instance`` onto the given version's spec, and a function that
+    performs it (call it only when ``plan.blocking`` is empty); it returns the migrated
+    instance, already checked to store and load under the target spec."""
+    spec, subs = engine.specs.get(definition_id, content_hash, spec_json)
+    workflow = instance.workflow
+    diff = SpecDiff(_full_registry, workflow.spec, spec)
+    plan = MigrationPlan(_changes(diff), _blocking(instance, diff, to_version))
+
+    def perform() -> Instance:
+        assert not plan.blocking, "a blocked migration cannot run"
+        workflow_diff = WorkflowDiff(workflow, diff)
+        migrate_workflow(workflow_diff, workflow, spec)
+        workflow.subprocess_specs = subs
+        for task in workflow_diff.changed:
+            if task.id in workflow.tasks and task.has_state(ACTIVE):
+                _renew_id(workflow, task)
+        # the migrated state must load under the target spec, as every later step will
+        reloaded = load_state(dump_state(workflow), spec, subs)
+        reloaded.script_engine = engine.script_engine
+        return Instance(reloaded)
+
+    return plan, perform
