@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import uuid4
 
-from SpiffWorkflow.bpmn.util.diff import SpecDiff, WorkflowDiff, migrate_workflow
+from SpiffWorkflow.bpmn.util.diff import SpecDiff, WorkflowDiff
 from SpiffWorkflow.util.task import TaskState
 
 from app.engine.runtime import Engine, Instance
@@ -75,9 +75,25 @@ def _blocking(instance: Instance, diff: SpecDiff, to_version: int) -> list[dict[
     return [{"element_id": e, "message": m} for e, m in sorted(found.items())]
 
 
+def _migrate(workflow: Any, workflow_diff: WorkflowDiff, spec: Any) -> None:
+    """``bpmn.util.diff.migrate_workflow``, but resetting only the waiting and ready tasks whose
+    element changed: that function resets every one, which restarts each waiting timer (a
+    deadline the target did not change would move). A reset task is a new task for the product
+    (its row, name, groups and form are the target element's): it gets a new id."""
+    workflow.spec = spec
+    for task in workflow.tasks.values():
+        if (counterpart := workflow_diff.alignment.get(task)) is not None:
+            task.task_spec = counterpart
+    for task in workflow_diff.changed:
+        if task.id in workflow.tasks and task.has_state(TaskState.READY | TaskState.WAITING):
+            task.reset_branch(None)
+            _renew_id(workflow, task)
+    if workflow.last_task not in workflow.tasks:
+        workflow.last_task = None
+
+
 def _renew_id(workflow: Any, task: Any) -> None:
-    """A task whose element changed is a new task for the product (its row, name, groups and
-    form are those of the target's element): it gets a new id, the old one is closed."""
+    """Give ``task`` a new id (the rows of the old one are closed on save)."""
     old, new = task.id, uuid4()
     del workflow.tasks[old]
     task.id = new
@@ -108,11 +124,8 @@ def plan_migration(
     def perform() -> Instance:
         assert not plan.blocking, "a blocked migration cannot run"
         workflow_diff = WorkflowDiff(workflow, diff)
-        migrate_workflow(workflow_diff, workflow, spec)
+        _migrate(workflow, workflow_diff, spec)
         workflow.subprocess_specs = subs
-        for task in workflow_diff.changed:
-            if task.id in workflow.tasks and task.has_state(ACTIVE):
-                _renew_id(workflow, task)
         # the migrated state must load under the target spec, as every later step will
         reloaded = load_state(dump_state(workflow), spec, subs)
         reloaded.script_engine = engine.script_engine

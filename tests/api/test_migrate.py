@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from app.models import AuditEntry, ProcessInstance, TaskRecord
+from app.models import AuditEntry, ProcessInstance, TaskRecord, TimerRecord
 from tests.diagrams import HEAD, two_step, user_task
+from tests.timers.diagrams import boundary
 
 
 def version_two(key: str) -> bytes:
@@ -248,3 +250,72 @@ def test_an_element_matched_under_another_id_is_changed_and_the_case_follows_it(
         assert sorted((r.element_id, r.state) for r in rows) == [("check", "ready"), ("second", "cancelled")]
     login("quality").post(f"/tasks/{moved['id']}/complete", json={"data": {}}, expect=200)
     assert admin.get(f"/process-instances/{inst['id']}", expect=200)["status"] == "completed"
+
+
+def test_a_case_that_passed_a_removed_element_is_refused_naming_it(rt, login, proc):
+    """Its history names an element the target lacks: refused, and nothing kept."""
+    proc.one()
+    admin, agent = login("admin"), login("agent")
+    inst = proc.start(agent)
+    [task] = agent.get(f"/tasks?instance_id={inst['id']}", expect=200)
+    agent.post(f"/tasks/{task['id']}/complete", json={"data": {"n": 1}}, expect=200)  # now at "second"
+    without_first = (
+        two_step(proc.key)
+        .decode()
+        .replace("<bpmn:flowNodeRef>first</bpmn:flowNodeRef>", "")
+        .replace('targetRef="first"', 'targetRef="script"')
+    )
+    start_at = without_first.index('<bpmn:userTask id="first"')
+    end_at = without_first.index('<bpmn:scriptTask id="script"')
+    v2 = int(proc.analyst.deploy((without_first[:start_at] + without_first[end_at:]).encode())[0]["version"])
+    before = row(rt, inst["id"])
+    err = admin.post(f"/process-instances/{inst['id']}/migrate", json={"to_version": v2, "dry_run": True}, expect=409)
+    [detail] = err["error"]["details"]
+    assert detail["element_id"] == "first" and "passed" in detail["message"]
+    admin.post(f"/process-instances/{inst['id']}/migrate", json={"to_version": v2}, expect=409)
+    assert row(rt, inst["id"]) == before and audit_rows(rt, inst["id"]) == []
+
+
+def test_a_waiting_timer_follows_the_target_version(rt, login):
+    """The boundary timer's duration changed: the case's timer row follows the target's."""
+    key = f"mig_{secrets.token_hex(4)}"
+    analyst, admin = login("analyst"), login("admin")
+    analyst.deploy(boundary(key, "PT24H", interrupting=True))
+    inst = admin.post("/process-instances", json={"process_key": key, "variables": {}}, expect=201)
+    [before] = admin.get(f"/process-instances/{inst['id']}", expect=200)["timers"]
+    v2 = int(analyst.deploy(boundary(key, "PT72H", interrupting=True))[0]["version"])
+    done = admin.post(f"/process-instances/{inst['id']}/migrate", json={"to_version": v2}, expect=200)
+    assert {"element_id": "late", "change": "changed"} in done["changes"]
+    shown = admin.get(f"/process-instances/{inst['id']}", expect=200)
+    [after] = shown["timers"]
+    due = datetime.fromisoformat(after["due_at"]) - datetime.fromisoformat(before["due_at"])
+    assert after["element_id"] == "late" and timedelta(hours=47) < due < timedelta(hours=49)
+    assert [t["element_id"] for t in shown["tasks"]] == ["reply"]
+    with rt.sessions() as s:  # one pending timer row: the old one is no longer pending
+        pending = s.scalars(
+            select(TimerRecord).where(TimerRecord.instance_id == inst["id"], TimerRecord.status == "pending")
+        )
+        assert len(list(pending)) == 1
+    fired = admin.post(f"/process-instances/{inst['id']}/timers/late/fire", expect=200)
+    assert [t["element_id"] for t in fired["tasks"]] == ["escalated"]
+
+
+def test_an_unchanged_step_and_timer_keep_their_ids_and_deadline(rt, login):
+    """Only what changed is reset: the waiting step keeps its task (id, holder) and its timer its due time."""
+    key = f"mig_{secrets.token_hex(4)}"
+    analyst, admin, agent = login("analyst"), login("admin"), login("agent")
+    analyst.deploy(boundary(key, "PT24H", interrupting=True))
+    inst = admin.post("/process-instances", json={"process_key": key, "variables": {}}, expect=201)
+    before = admin.get(f"/process-instances/{inst['id']}", expect=200)
+    [task] = before["tasks"]
+    agent.post(f"/tasks/{task['id']}/claim", expect=200)
+    renamed = boundary(key, "PT24H", interrupting=True).replace(b'name="Escalated"', b'name="Escalated to a lead"')
+    v2 = int(analyst.deploy(renamed)[0]["version"])
+    done = admin.post(f"/process-instances/{inst['id']}/migrate", json={"to_version": v2}, expect=200)
+    assert [c["element_id"] for c in done["changes"]] == ["escalated"]
+    after = admin.get(f"/process-instances/{inst['id']}", expect=200)
+    assert after["timers"] == before["timers"]
+    [same] = after["tasks"]
+    assert (same["id"], same["assignee"]) == (task["id"], "agent")
+    fired = admin.post(f"/process-instances/{inst['id']}/timers/late/fire", expect=200)
+    assert [(t["element_id"], t["name"]) for t in fired["tasks"]] == [("escalated", "Escalated to a lead")]
