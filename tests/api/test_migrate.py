@@ -7,6 +7,7 @@ it); every error status."""
 from __future__ import annotations
 
 import secrets
+import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,7 +17,7 @@ from sqlalchemy import select
 
 from app.models import AuditEntry, ProcessInstance, TaskRecord, TimerRecord
 from tests.diagrams import HEAD, two_step, user_task
-from tests.timers.diagrams import boundary
+from tests.timers.diagrams import boundary, subprocess_deadline
 
 
 def version_two(key: str) -> bytes:
@@ -319,3 +320,45 @@ def test_an_unchanged_step_and_timer_keep_their_ids_and_deadline(rt, login):
     assert (same["id"], same["assignee"]) == (task["id"], "agent")
     fired = admin.post(f"/process-instances/{inst['id']}/timers/late/fire", expect=200)
     assert [(t["element_id"], t["name"]) for t in fired["tasks"]] == [("escalated", "Escalated to a lead")]
+
+
+def test_a_case_running_a_subprocess_is_refused_naming_it(rt, login):
+    """Subprocesses are not migrated (see docs): the case is refused, naming the subprocess."""
+    key = f"mig_{secrets.token_hex(4)}"
+    analyst, admin = login("analyst"), login("admin")
+    analyst.deploy(subprocess_deadline(key))
+    inst = admin.post("/process-instances", json={"process_key": key, "variables": {}}, expect=201)
+    v2 = int(analyst.deploy(subprocess_deadline(key).replace(b"P2D", b"P3D"))[0]["version"])
+    err = admin.post(f"/process-instances/{inst['id']}/migrate", json={"to_version": v2}, expect=409)
+    [detail] = err["error"]["details"]
+    assert detail["element_id"] == "handling" and "subprocess" in detail["message"]
+    assert admin.get(f"/process-instances/{inst['id']}", expect=200)["version"] == 1
+
+
+def test_two_migrations_at_once_have_exactly_one_winner(app, rt, login):
+    """The optimistic lock: of two simultaneous migrations one moves the case, the other gets a 409."""
+    admin = login("admin")
+    proc = Process(login)
+    proc.one()
+    cases = [proc.start(login("agent")) for _ in range(4)]
+    v2 = proc.two()
+    for inst in cases:
+        barrier = threading.Barrier(2)
+        codes: list[int] = []
+
+        def worker(inst_id: int = inst["id"], barrier: threading.Barrier = barrier, codes: list[int] = codes) -> None:
+            client = app.test_client()
+            barrier.wait()
+            r = client.post(
+                f"/api/v1/process-instances/{inst_id}/migrate", json={"to_version": v2}, headers=admin.headers
+            )
+            codes.append(r.status_code)
+
+        threads = [threading.Thread(target=worker) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        assert sorted(codes) == [200, 409]
+        assert len(audit_rows(rt, inst["id"])) == 1
+        assert len(admin.get(f"/tasks?scope=all&instance_id={inst['id']}", expect=200)) == 1
