@@ -362,3 +362,10 @@ def test_two_migrations_at_once_have_exactly_one_winner(app, rt, login):
         assert sorted(codes) == [200, 409]
         assert len(audit_rows(rt, inst["id"])) == 1
         assert len(admin.get(f"/tasks?scope=all&instance_id={inst['id']}", expect=200)) == 1
+
+
+def test_openapi_documents_the_migration(client):
+    op = client.get("/api/v1/openapi.json").get_json()["paths"]["/process-instances/{id}/migrate"]["post"]
+    assert {"200", "401", "403", "404", "409", "422"} <= set(op["responses"])
+    schema = op["requestBody"]["content"]["application/json"]["schema"]
+    assert set(schema["properties"]) == {"to_version", "dry_run"} and schema["required"] == ["to_version"]
