@@ -38,6 +38,7 @@ HISTORY_TYPES = {
     "instance_suspended": lazy_gettext("Instance suspended"),
     "instance_resumed": lazy_gettext("Instance resumed"),
     "instance_terminated": lazy_gettext("Instance terminated"),
+    "instance_migrated": lazy_gettext("Instance moved to another version"),
 }
 
 SUMMARY_MAX = 200
