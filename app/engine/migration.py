@@ -95,9 +95,9 @@ def _migrate(workflow: Any, workflow_diff: WorkflowDiff, spec: Any) -> None:
 def _renew_id(workflow: Any, task: Any) -> None:
     """Give ``task`` a new id (the rows of the old one are closed on save)."""
     old, new = task.id, uuid4()
-    del workflow.tasks[old]
     task.id = new
-    workflow.tasks[new] = task
+    # same place in the mapping: the stored state rebuilds each task's data from its parent's, in this order
+    workflow.tasks = {new if k == old else k: t for k, t in workflow.tasks.items()}
     parent = task.parent
     if parent is not None:  # tasks refer to each other by id
         parent._children = [new if c == old else c for c in parent._children]
