@@ -59,6 +59,11 @@ def _duration(value: Any) -> bool:
     return not isinstance(value, str) or bool(_DURATION.match(value))
 
 
+def _attachment_id(value: Any) -> bool:
+    # the shape only: whose attachment it is (the same case) is the attachments service's check
+    return not isinstance(value, str) or (value.isascii() and value.isdigit() and len(value) <= 18)
+
+
 def _checker() -> FormatChecker:
     checker = form_format_checker()
     checker.checks("uri")(_uri)
@@ -68,6 +73,7 @@ def _checker() -> FormatChecker:
     checker.checks("hostname")(_hostname)
     checker.checks("duration")(_duration)
     checker.checks("time")(_time)  # jsonschema's own is draft 3's hh:mm:ss only
+    checker.checks("attachment")(_attachment_id)
     return checker
 
 
@@ -91,6 +97,7 @@ FORMAT_MESSAGES = {
     "ipv6": "not an IPv6 address",
     "uuid": "not a UUID",
     "regex": "not a regular expression",
+    "attachment": "not an attachment id (a whole number written as text)",
 }
 
 

@@ -15,6 +15,7 @@ from lxml import etree
 
 from app.errors import Invalid
 from tests.engine.corpus_harness import CORPORA, deploy, read_manifest
+from tests.evidence import cite_uploads, upload_photo
 from tests.scenario.conftest import INTAKE, TASK_DATA
 
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
@@ -72,8 +73,9 @@ class Checker:
         return d
 
 
-def _data_for(element_id: str) -> dict[str, Any]:
-    return dict(TASK_DATA.get(element_id, {}))
+def _data_for(element_id: str, admin: Any, instance_id: int) -> dict[str, Any]:
+    """The scenario's answer for this step; a cited photo is uploaded to the case first."""
+    return cite_uploads(dict(TASK_DATA.get(element_id, {})), lambda: upload_photo(admin, instance_id))
 
 
 @pytest.mark.parametrize("path", RUNNABLE, ids=[_label(p) for p in RUNNABLE])
@@ -98,6 +100,10 @@ def test_the_diagram_of_every_runnable_process(login, path: Path):
                 checker.check(started["id"])
                 continue
             task = tasks[0]
-            admin.post(f"/tasks/{task['id']}/complete", json={"data": _data_for(task["element_id"])}, expect=200)
+            admin.post(
+                f"/tasks/{task['id']}/complete",
+                json={"data": _data_for(task["element_id"], admin, started["id"])},
+                expect=200,
+            )
             checker.check(started["id"])
     assert checker.seen, "no element was ever reached"
