@@ -19,7 +19,7 @@ import unicodedata
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import aliased
 
 from app.models import ProcessInstance, TaskCandidateGroup, TaskRecord
@@ -97,8 +97,12 @@ def overdue(now: datetime) -> ColumnElement[bool]:
     """The one definition of an overdue case: it has an open (ready) task whose ``due_at`` (the
     deadline of its step, ``timers.due_by_task``) has passed. A pending timer past its due time is
     not the measure: the scheduler fires it within a wake-up, and what stays late is the task."""
+    # An ``IN``, not a correlated ``EXISTS``: the late open tasks are one range of ``ix_task_ready_due``
+    # (few, whatever the number of cases), so the list and its capped count test each case against that
+    # set instead of probing every case's tasks newest first.
     task = aliased(TaskRecord)  # its own alias: the handler's list walks the task table itself
-    return exists().where(task.instance_id == ProcessInstance.id, task.state == "ready", task.due_at < now)
+    late = select(task.instance_id).where(task.state == "ready", task.due_at < now)
+    return ProcessInstance.id.in_(late)
 
 
 def has_open_task(element_id: str) -> ColumnElement[bool]:
