@@ -29,9 +29,15 @@ def one_upload() -> FileStorage:
 
 
 def store_upload(
-    user: User, upload: FileStorage, instance: ProcessInstance | None, task: TaskRecord | None = None
+    user: User,
+    upload: FileStorage,
+    instance: ProcessInstance | None,
+    task: TaskRecord | None = None,
+    *,
+    with_note: bool = True,
 ) -> Attachment:
-    """Store one upload with the request's ``note`` (the API and the pages share this)."""
+    """Store one upload, with the request's ``note`` unless ``with_note`` is off (a file sent inside a
+    task's form, whose fields are the task's): the API's and the pages' uploads all go through here."""
     settings = runtime().settings
     return attachments.add(
         db(),
@@ -42,7 +48,7 @@ def store_upload(
         max_bytes=settings.attachment_max_bytes,
         instance=instance,
         task=task,
-        note=request.form.get("note"),
+        note=request.form.get("note") if with_note else None,
     )
 
 

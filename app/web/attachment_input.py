@@ -10,6 +10,7 @@ from flask import request
 from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 
+from app.api.upload_input import store_upload
 from app.errors import AppError, Invalid, PayloadTooLarge
 from app.http import db, runtime
 from app.models import ProcessInstance, TaskRecord, User
@@ -36,22 +37,12 @@ def with_uploads(
     """The posted form plus the ids of the files posted in its attachment fields (at intake, with no
     case yet, pending uploads that the start claims); a refused file is ``Invalid`` naming its field."""
     form: MultiDict[str, str] = MultiDict(request.form.items(multi=True))
-    settings = runtime().settings
     for name, _prop in attachments.attachment_fields(schema):
         for upload in request.files.getlist(name):
             if not upload.filename:
                 continue  # the browser sends an empty part for an untouched file input
             try:
-                row = attachments.add(
-                    db(),
-                    settings.attachments_dir,
-                    upload.stream,
-                    filename=upload.filename,
-                    actor=user.username,
-                    max_bytes=settings.attachment_max_bytes,
-                    instance=instance,
-                    task=task,
-                )
+                row = store_upload(user, upload, instance, task, with_note=False)
             except (Invalid, PayloadTooLarge) as err:
                 message = f"{attachments.display_name(upload.filename)}: {refusal_text(err)}"
                 raise Invalid(err.message, code="invalid_data", details=[{"field": name, "message": message}]) from None
