@@ -7,14 +7,15 @@ import pytest
 from flask import Flask
 
 from app.runtime import Runtime
-from tests.role_table import API_ROWS, ROLES, Row, World, call, outcome, routes
+from tests.role_rows import API_ROWS
+from tests.role_table import ROLES, Row, World, call, outcome, routes
 
 
 def test_every_endpoint_has_a_row(app: Flask) -> None:
     listed = [r.key for r in API_ROWS]
     assert len(listed) == len(set(listed)), "an endpoint is listed twice"
     missing = routes(app, api=True) - set(listed)
-    assert not missing, f"endpoints without a row in tests/role_table.py API_ROWS: {sorted(missing)}"
+    assert not missing, f"endpoints without a row in tests/role_rows.py API_ROWS: {sorted(missing)}"
     stale = set(listed) - routes(app, api=True)
     assert not stale, f"rows for endpoints that no longer exist: {sorted(stale)}"
 

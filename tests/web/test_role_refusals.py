@@ -7,14 +7,15 @@ import pytest
 from flask import Flask
 
 from app.runtime import Runtime
-from tests.role_table import ROLES, WEB_ROWS, Row, World, call, outcome, routes
+from tests.role_rows import WEB_ROWS
+from tests.role_table import ROLES, Row, World, call, outcome, routes
 
 
 def test_every_page_has_a_row(app: Flask) -> None:
     listed = [r.key for r in WEB_ROWS]
     assert len(listed) == len(set(listed)), "a page is listed twice"
     missing = routes(app, api=False) - set(listed)
-    assert not missing, f"pages without a row in tests/role_table.py WEB_ROWS: {sorted(missing)}"
+    assert not missing, f"pages without a row in tests/role_rows.py WEB_ROWS: {sorted(missing)}"
     stale = set(listed) - routes(app, api=False)
     assert not stale, f"rows for pages that no longer exist: {sorted(stale)}"
 
