@@ -100,10 +100,14 @@ def test_the_diagram_of_every_runnable_process(login, path: Path):
                 checker.check(started["id"])
                 continue
             task = tasks[0]
-            admin.post(
-                f"/tasks/{task['id']}/complete",
-                json={"data": _data_for(task["element_id"], admin, started["id"])},
-                expect=200,
+            answer = admin.post(
+                f"/tasks/{task['id']}/complete", json={"data": _data_for(task["element_id"], admin, started["id"])}
             )
+            # A corpus timer of milliseconds (boundary.bpmn: PT0.03S) is due at once and the session's
+            # scheduler may fire it between our read and our complete: the product then answers 409
+            # instance_changed and loses nothing; the next step reads the instance again.
+            assert admin.last.status_code in (200, 409), admin.last.get_data(as_text=True)[:500]
+            if admin.last.status_code == 409:
+                assert answer["error"]["code"] == "instance_changed", answer
             checker.check(started["id"])
     assert checker.seen, "no element was ever reached"
