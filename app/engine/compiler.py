@@ -14,7 +14,7 @@ import ast
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -258,8 +258,16 @@ def _executable_processes(root: Any) -> list[Any]:
     return [p for p in root.iterfind("bpmn:process", NS) if p.get("isExecutable", "").lower() == "true"]
 
 
-def compile_diagram(tree: etree._ElementTree, handlers: Mapping[str, Any], raw: bytes) -> list[CompiledProcess]:
-    """Validate a parsed diagram and build the spec of every executable process in it."""
+def compile_diagram(
+    tree: etree._ElementTree,
+    handlers: Mapping[str, Any],
+    raw: bytes,
+    decisions: Sequence[etree._ElementTree] = (),
+) -> list[CompiledProcess]:
+    """Validate a parsed diagram and build the spec of every executable process in it.
+
+    ``decisions``: the parsed DMN documents of the bundle, which business-rule tasks may call.
+    """
     root = tree.getroot()
     processes = _executable_processes(root)
     if not processes:
