@@ -51,26 +51,30 @@ def _create(user: User, source: str) -> Draft:
         upload = request.files.get("file")
         content = upload.read() if upload is not None else b""
         if upload is None or not (upload.filename or content):
-            raise Invalid("choose a .bpmn file", code="missing_file", details=[{"field": "file", "message": "required"}])
+            raise Invalid("choose a .bpmn file", code="missing_file", details=[_field("file")])
         stem = (upload.filename or "").rsplit("/", 1)[-1].removesuffix(".bpmn") or None
         return drafts.create_from_xml(runtime(), db(), user, name or stem, content)
     if source == "version":
         key, raw = request.form.get("process_key", ""), request.form.get("version", "").strip()
         picked_key, version = _picked_version(key, raw)
         return drafts.create_from_version(runtime(), db(), user, picked_key, version, name)
-    raise Invalid("unknown way to create a draft", code="missing_field", details=[{"field": "source", "message": "?"}])
+    raise Invalid("unknown way to create a draft", code="missing_field", details=[_field("source")])
+
+
+def _field(name: str) -> dict[str, str]:
+    return {"field": name, "message": "required"}
 
 
 def _picked_version(key: str, raw: str) -> tuple[str, int]:
     """The process key and version the picker chose (blank version: the newest)."""
     if not key:
-        raise Invalid("choose a process", code="missing_field", details=[{"field": "process_key", "message": "?"}])
+        raise Invalid("choose a process", code="missing_field", details=[_field("process_key")])
     if not raw:
         latest = deployments.latest_definition(db(), key)
         assert latest is not None  # required: an unknown key is a 404
         return key, latest.version
     if not (raw.isascii() and raw.isdigit() and len(raw) < 10):
-        raise Invalid("the version is a number", code="missing_field", details=[{"field": "version", "message": "?"}])
+        raise Invalid("the version is a number", code="missing_field", details=[_field("version")])
     return key, int(raw)
 
 
