@@ -6,12 +6,13 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
 from sqlalchemy import select
 
 from app.models import Draft
 from app.services import deployments
 from tests.diagrams import two_step
-from tests.workbench.drafts_kit import _no_drafts, blank, other_analyst  # noqa: F401  (fixtures)
+from tests.workbench.drafts_kit import OTHER_ANALYST, _no_drafts, blank, other_analyst  # noqa: F401  (fixtures)
 
 COMPLAINT = "complaint_handling"
 
@@ -22,16 +23,17 @@ def _drafts(rt) -> list[tuple[str, str, str | None, int | None]]:
         return [tuple(r) for r in rows]
 
 
-def test_the_page_lists_only_the_analysts_own_drafts_with_links_to_open_and_download(web_login, login, other_analyst):
+@pytest.mark.usefixtures("other_analyst")
+def test_the_page_lists_only_the_analysts_own_drafts_with_links_to_open_and_download(web_login, login):
     mine = blank(login("analyst"), "我的草稿")
-    blank(login(other_analyst), "someone else's")
+    blank(login(OTHER_ANALYST), "someone else's")
     page = web_login("analyst", lang="en").text("/workbench")
     assert "我的草稿" in page and "someone else" not in page
     row = re.search(rf'<tr id="draft-{mine["id"]}".*?</tr>', page, re.S)
     assert row is not None
     assert f'href="/workbench/drafts/{mine["id"]}"' in row.group(0)
     assert f'href="/api/v1/drafts/{mine["id"]}/download"' in row.group(0)
-    assert f'<code>{mine["process_key"]}</code>' in row.group(0) and ">new<" in row.group(0)
+    assert f"<code>{mine['process_key']}</code>" in row.group(0) and ">new<" in row.group(0)
     assert 'id="nav-workbench" aria-current="page"' in page
     for heading in ("New draft from a deployed version", "New blank diagram", "Upload .bpmn"):
         assert heading in page
