@@ -226,3 +226,21 @@ def test_deleting_a_draft_deletes_its_files(login, rt):
     with rt.sessions() as s:
         assert s.scalar(select(func.count()).select_from(DraftFile).where(DraftFile.draft_id == draft["id"])) == 0
     analyst.call("DELETE", f"/drafts/{draft['id']}", expect=404)
+
+
+def test_the_openapi_document_describes_the_drafts_and_the_timer_preview(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    assert set(paths["/drafts"]) == {"get", "post"} and set(paths["/drafts/{id}"]) == {"get", "patch", "delete"}
+    assert set(paths["/drafts/{id}/files/{name}"]) == {"get", "put", "delete"}
+    put_file = paths["/drafts/{id}/files/{name}"]["put"]
+    assert {"409", "413", "422", "428"} <= set(put_file["responses"])
+    assert any(p["name"] == "If-Match" and p["required"] for p in put_file["parameters"])
+    assert "multipart/form-data" in paths["/drafts"]["post"]["requestBody"]["content"]
+    assert "post" in paths["/drafts/{id}/deploy"] and "get" in paths["/drafts/{id}/download"]
+    preview = paths["/timers/preview"]["post"]
+    assert preview["responses"]["200"]["content"]["application/json"]["schema"]["required"] == [
+        "valid",
+        "due",
+        "due_local",
+        "message",
+    ]
