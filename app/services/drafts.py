@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.clock import utcnow
 from app.engine import parse_untrusted
@@ -153,6 +154,17 @@ def _changed(draft: Draft) -> Conflict:
     )
 
 
+def _save(session: Session) -> None:
+    """Flush a change under the lock: a save that raced another one since the If-Match check is a 409 too."""
+    try:
+        session.flush()
+    except StaleDataError:
+        raise Conflict(
+            "the draft was changed at the same moment by another tab or person; reload and try again",
+            code="draft_changed",
+        ) from None
+
+
 def _touch(draft: Draft, seen_version: int | None) -> None:
     if seen_version is not None and seen_version != draft.lock_version:
         raise _changed(draft)
@@ -254,37 +266,37 @@ def _xml_attribute(text: str) -> str:
 def put_file(rt: Runtime, session: Session, draft: Draft, name: str, content: bytes, *, seen_version: int) -> bool:
     """Store a file of the draft (new or replaced); True when it is new."""
     text = checked_content(name, content, max_xml_bytes=rt.settings.max_bpmn_bytes)
-    _touch(draft, seen_version)
     existing = session.scalar(select(DraftFile).where(DraftFile.draft_id == draft.id, DraftFile.name == name))
+    if existing is None:
+        count = session.scalar(select(func.count()).select_from(DraftFile).where(DraftFile.draft_id == draft.id))
+        if (count or 0) >= MAX_FILES:
+            raise Invalid(
+                f"a draft holds at most {MAX_FILES} files",
+                code="too_many_files",
+                details=[{"file": name, "message": f"the draft already has {count} files"}],
+            )
+    _touch(draft, seen_version)  # after the reads: the lock's UPDATE is flushed once, by _save
     if existing is not None:
         existing.content = text
         existing.updated_at = draft.updated_at
-        session.flush()
-        return False
-    count = session.scalar(select(func.count()).select_from(DraftFile).where(DraftFile.draft_id == draft.id)) or 0
-    if count >= MAX_FILES:
-        raise Invalid(
-            f"a draft holds at most {MAX_FILES} files",
-            code="too_many_files",
-            details=[{"file": name, "message": f"the draft already has {count} files"}],
-        )
-    _add_file(session, draft, name, text)
-    session.flush()
-    return True
+    else:
+        _add_file(session, draft, name, text)
+    _save(session)
+    return existing is None
 
 
 def delete_file(session: Session, draft: Draft, name: str, *, seen_version: int) -> None:
     found = get_file(session, draft, name)
     _touch(draft, seen_version)
     session.delete(found)
-    session.flush()
+    _save(session)
 
 
 def rename(session: Session, draft: Draft, name: object, *, seen_version: int) -> None:
     new_name = check_draft_name(name)
     _touch(draft, seen_version)
     draft.name = new_name
-    session.flush()
+    _save(session)
 
 
 def delete(session: Session, draft: Draft, *, seen_version: int | None) -> None:
@@ -292,7 +304,7 @@ def delete(session: Session, draft: Draft, *, seen_version: int | None) -> None:
     if seen_version is not None and seen_version != draft.lock_version:
         raise _changed(draft)
     session.delete(draft)
-    session.flush()
+    _save(session)
 
 
 # --- deploying -------------------------------------------------------------------------------

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import func, select
 
-from app.models import Draft, DraftFile, ProcessDefinition
+from app.errors import Conflict
+from app.models import Draft, DraftFile, ProcessDefinition, User
+from app.services import drafts
 from tests.diagrams import two_step
 from tests.workbench.drafts_kit import blank, put, upload
 
@@ -244,3 +247,31 @@ def test_the_openapi_document_describes_the_drafts_and_the_timer_preview(client)
         "due_local",
         "message",
     ]
+
+
+def test_a_save_racing_another_after_its_if_match_check_is_refused_and_changes_nothing(login, rt):
+    analyst = login("analyst")
+    draft = blank(analyst)
+    with rt.sessions() as s:
+        user = s.scalar(select(User).where(User.username == "analyst"))
+        loaded = drafts.get(s, user, draft["id"], change=True)
+        seen = drafts.version_from_if_match(loaded, "1")  # checked, then another save lands first
+        s.commit()  # (SQLite: let the other writer in; the loaded draft keeps what was read)
+        put(analyst, draft["id"], "forms/first.json", "{}", "1", 201)
+        with pytest.raises(Conflict) as refused:
+            drafts.put_file(rt, s, loaded, "forms/second.json", b"{}", seen_version=seen)
+        assert refused.value.code == "draft_changed"
+        s.rollback()
+    assert analyst.get(f"/drafts/{draft['id']}", expect=200)["files"][1:] == ["forms/first.json"]
+
+
+def test_counts_are_bounded_drafts_per_analyst_and_files_per_draft(login, monkeypatch):
+    monkeypatch.setattr(drafts, "MAX_DRAFTS", 1)
+    monkeypatch.setattr(drafts, "MAX_FILES", 2)
+    analyst = login("analyst")
+    draft = blank(analyst)
+    assert analyst.post("/drafts", json={"name": "one more"}, expect=409)["error"]["code"] == "too_many_drafts"
+    put(analyst, draft["id"], "forms/a.json", "{}", "1", 201)
+    full = put(analyst, draft["id"], "forms/b.json", "{}", "2", 422)
+    assert full["error"]["code"] == "too_many_files" and full["error"]["details"][0]["file"] == "forms/b.json"
+    assert put(analyst, draft["id"], "forms/a.json", '{"type": "object"}', "2", 200)["lock_version"] == 3
