@@ -59,8 +59,8 @@ def create_draft() -> Any:
     user = require_role("analyst", "admin")
     if request.mimetype == "multipart/form-data":
         upload = one_upload()
-        name = request.form.get("name") or (upload.filename or "").rsplit("/", 1)[-1].removesuffix(".bpmn") or None
-        draft = drafts.create_from_xml(runtime(), db(), user, name, upload.read())
+        name = request.form.get("name") or (upload.filename or "").rsplit("/", 1)[-1].removesuffix(".bpmn")[:200]
+        draft = drafts.create_from_xml(runtime(), db(), user, name or None, upload.read())
         return _draft_answer(draft, 201)
     body = json_body()
     source = body.get("from")

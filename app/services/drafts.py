@@ -210,7 +210,7 @@ def _add_file(session: Session, draft: Draft, name: str, text: str) -> None:
 def create_from_version(rt: Runtime, session: Session, user: User, key: str, version: int, name: str | None) -> Draft:
     """A draft holding a copy of a deployed version: its diagram and the files that go with it."""
     definition = deployments.get_version(session, key, version)
-    draft = _new(session, user, name or f"{definition.name} v{version}", key, version)
+    draft = _new(session, user, name or f"{definition.name[: MAX_NAME - 12]} v{version}", key, version)
     for file in version_files(rt, definition):
         _add_file(session, draft, file.name, file.content.decode("utf-8"))
     session.flush()
@@ -242,7 +242,7 @@ def create_from_xml(rt: Runtime, session: Session, user: User, name: str | None,
     """A draft of an uploaded or pasted diagram (it may not run yet; it must be BPMN XML)."""
     text = checked_content("diagram.bpmn", xml, max_xml_bytes=rt.settings.max_bpmn_bytes)
     processes = executable_process_ids(parse_untrusted(xml, rt.settings.max_bpmn_bytes))
-    key = processes[0] if processes else None
+    key = processes[0] if processes and len(processes[0]) <= MAX_NAME else None
     file_name = f"{key}.bpmn" if key and check_name_ok(f"{key}.bpmn") else "diagram.bpmn"
     draft = _new(session, user, name or key or "diagram", key, None)
     _add_file(session, draft, file_name, text)

@@ -52,7 +52,7 @@ def _create(user: User, source: str) -> Draft:
         content = upload.read() if upload is not None else b""
         if upload is None or not (upload.filename or content):
             raise Invalid("choose a .bpmn file", code="missing_file", details=[_field("file")])
-        stem = (upload.filename or "").rsplit("/", 1)[-1].removesuffix(".bpmn") or None
+        stem = (upload.filename or "").rsplit("/", 1)[-1].removesuffix(".bpmn")[:200] or None
         return drafts.create_from_xml(runtime(), db(), user, name or stem, content)
     if source == "version":
         key, raw = request.form.get("process_key", ""), request.form.get("version", "").strip()
