@@ -124,3 +124,8 @@ def test_a_form_label_cannot_inject_markup_into_the_preview(login):
 
 def test_handlers_may_not_use_the_preview(login):
     login("agent").post("/forms/preview", json={"schema": {}}, expect=403)
+
+
+def test_openapi_documents_the_preview(client):
+    op = client.get("/api/v1/openapi.json").get_json()["paths"]["/forms/preview"]["post"]
+    assert {"200", "401", "403", "415", "422"} <= set(op["responses"])
