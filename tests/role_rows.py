@@ -102,6 +102,13 @@ WEB_ROWS = [
     row("GET", "/incidents", None, "login 403 403 403 ok", "admins"),
     row("GET", "/workbench/forms/edit", "/workbench/forms/edit?form=investigate", "login 403 403 ok ok", "analysts"),
     row(
+        "GET",
+        "/workbench/decisions/edit",
+        "/workbench/decisions/edit?key=complaint_handling&version=1&name=approval_authority.dmn",
+        "login 403 403 ok ok",
+        "analysts and admins edit decision tables",
+    ),
+    row(
         "POST",
         "/workbench/forms/check",
         None,

@@ -57,3 +57,16 @@ def test_check_draws_a_good_form_in_both_languages(web_login):
     assert zh and "回电日期" in zh.group(0) and 'type="date"' in zh.group(0)
     assert en and "Call on" in en.group(0)
     assert "No problems found." in page or "未发现问题" in page
+
+
+def test_the_decision_editor_names_its_table_and_refuses_bad_arguments(web_login):
+    analyst = web_login("analyst")
+    page = analyst.text("/workbench/decisions/edit?key=complaint_handling&version=1&name=approval_authority.dmn")
+    assert (
+        'data-source="/api/v1/process-definitions/complaint_handling/versions/1/files/approval_authority.dmn"' in page
+    )
+    assert 'id="save-table"' not in page  # a deployed version is read, not written
+    page = analyst.text("/workbench/decisions/edit?draft=7&name=approval_authority.dmn")
+    assert 'data-source="/api/v1/drafts/7/files/approval_authority.dmn"' in page and 'id="save-table"' in page
+    for query in ("name=../x.dmn&draft=1", "name=a.bpmn&draft=1", "name=a.dmn", "name=a.dmn&key=k&version=0"):
+        assert analyst.get(f"/workbench/decisions/edit?{query}", expect=422)
