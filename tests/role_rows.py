@@ -100,6 +100,22 @@ WEB_ROWS = [
     row("GET", "/dashboard", None, "login 403 403 403 ok", "admins' landing page"),
     row("GET", "/definitions", None, "login 403 403 ok ok", "analysts and admins"),
     row("GET", "/incidents", None, "login 403 403 403 ok", "admins"),
+    row("GET", "/workbench/forms/edit", "/workbench/forms/edit?form=investigate", "login 403 403 ok ok", "analysts"),
+    row(
+        "GET",
+        "/workbench/decisions/edit",
+        "/workbench/decisions/edit?key=complaint_handling&version=1&name=approval_authority.dmn",
+        "login 403 403 ok ok",
+        "analysts and admins edit decision tables",
+    ),
+    row(
+        "POST",
+        "/workbench/forms/check",
+        None,
+        "login 403 403 ok ok",
+        "analysts and admins check a form",
+        form={"schema": '{"type": "object", "properties": {}}'},
+    ),
     row(
         "POST",
         "/incidents/<int:instance_id>/retry",
@@ -285,6 +301,14 @@ API_ROWS = [
         json={"to_version": 999, "dry_run": True},
     ),
     any_user("GET", f"{V1}/process-instances.csv", reason="the export holds only the cases the user may see"),
+    row(
+        "POST",
+        f"{V1}/forms/preview",
+        None,
+        "401 403 403 ok ok",
+        "analysts and admins: the form editor's checks and preview",
+        json={"schema": {"type": "object", "properties": {}}},
+    ),
     row(
         "GET",
         f"{V1}/process-definitions/<key>/versions/<int:version>/statistics",
