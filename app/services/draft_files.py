@@ -15,6 +15,7 @@ from app.engine import parse_untrusted
 from app.engine.draft_documents import check_decision_table
 from app.errors import Invalid, PayloadTooLarge
 from app.input_checks import unsafe_character
+from app.services.form_design import check_form
 
 MAX_FORM_BYTES = 256 * 1024
 MAX_FILES = 50  # per draft: diagrams, decision tables and forms together
@@ -78,6 +79,10 @@ def _check_form(name: str, text: str) -> None:
         raise _invalid(name, "invalid_form", f"is not JSON: {exc}") from None
     if not isinstance(schema, dict):
         raise _invalid(name, "invalid_form", "must be a JSON object (a JSON Schema form)")
+    report = check_form(schema)  # saving a form checks it as the form editor does
+    if not report.valid:
+        problems = "; ".join(f"{e['field']}: {e['message']}" for e in report.errors)
+        raise _invalid(name, "invalid_form", f"is not a usable form: {problems}")
 
 
 def _no_constant(constant: str) -> Any:

@@ -15,12 +15,13 @@ from typing import Any
 from flask import render_template, request
 
 from app.errors import Invalid
-from app.http import runtime
+from app.http import db, runtime
+from app.services import draft_files, drafts
 from app.services.form_design import FormReport, check_form
 from app.web.blueprint import bp
 from app.web.console_routes import require_analyst_or_admin
 from app.web.form_preview_view import preview_html
-from app.web.security import login_required
+from app.web.security import login_required, signed_in_user
 
 FORM_KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")
 MAX_FORM_CHARS = 200_000
@@ -44,9 +45,27 @@ def form_editor() -> str:
     name = request.args.get("name", "")
     if key and not FORM_KEY.match(key):
         raise Invalid("not a form key", code="invalid_form_key", details=[{"field": "form", "message": "bad key"}])
-    schema = runtime().forms.schema(key) if key and runtime().forms.has(key) else BLANK_FORM
-    text = json.dumps(schema, ensure_ascii=False, indent=2)
-    return _page(text, key=key, draft=draft if draft.isdigit() else "", name=name, report=None)
+    if draft:
+        text = _draft_form(draft, name)
+    else:
+        schema = runtime().forms.schema(key) if key and runtime().forms.has(key) else BLANK_FORM
+        text = json.dumps(schema, ensure_ascii=False, indent=2)
+    return _page(text, key=key, draft=draft, name=name, report=None)
+
+
+def _draft_form(draft: str, name: str) -> str:
+    """The text of the draft's form ``name`` (a new form starts blank): the owner's drafts only."""
+    if not draft.isascii() or not draft.isdigit() or len(draft) > 18:
+        raise Invalid("not a draft id", code="invalid_argument", details=[{"field": "draft", "message": "bad id"}])
+    if draft_files.kind_of(draft_files.check_name(name)) != "form":
+        raise Invalid(
+            "not a form file", code="invalid_argument", details=[{"field": "name", "message": "forms/<key>.json"}]
+        )
+    found = drafts.get(db(), signed_in_user(), int(draft))
+    names = drafts.file_names(db(), [found.id]).get(found.id, [])
+    if name not in names:
+        return json.dumps(BLANK_FORM, ensure_ascii=False, indent=2)
+    return drafts.get_file(db(), found, name).content
 
 
 @bp.post("/workbench/forms/check")

@@ -70,3 +70,15 @@ def test_the_decision_editor_names_its_table_and_refuses_bad_arguments(web_login
     assert 'data-source="/api/v1/drafts/7/files/approval_authority.dmn"' in page and 'id="save-table"' in page
     for query in ("name=../x.dmn&draft=1", "name=a.bpmn&draft=1", "name=a.dmn", "name=a.dmn&key=k&version=0"):
         assert analyst.get(f"/workbench/decisions/edit?{query}", expect=422)
+
+
+def test_the_editor_opens_a_form_of_the_analysts_draft(web_login, login):
+    draft = login("analyst").post("/drafts", json={"from": {"process_key": "complaint_handling", "version": 1}}, expect=201)
+    analyst = web_login("analyst")
+    page = analyst.text(f"/workbench/forms/edit?draft={draft['id']}&name=forms/confirm_record.json")
+    assert json.loads(_textarea(page))["x-title-zh"] and 'id="save-form"' in page
+    new = json.loads(_textarea(analyst.text(f"/workbench/forms/edit?draft={draft['id']}&name=forms/new_step.json")))
+    assert new["properties"] == {}  # a form the draft does not have yet starts blank
+    analyst.get(f"/workbench/forms/edit?draft={draft['id']}&name=x.bpmn", expect=422)
+    analyst.get("/workbench/forms/edit?draft=999999999&name=forms/a.json", expect=404)
+    login("analyst").call("DELETE", f"/drafts/{draft['id']}", expect=204)

@@ -20,6 +20,8 @@ DMN = (
     b'id="d" name="authority" namespace="x"><decision id="authority" name="Authority"/></definitions>'
 )
 
+EMPTY_FORM = '{"type": "object", "title": "Empty", "x-title-zh": "空"}'  # the smallest usable form
+
 
 def _complaint_version(rt) -> int:
     with rt.sessions() as s:
@@ -125,14 +127,14 @@ def test_files_change_only_under_the_drafts_current_lock_version(login, rt):
     assert refused["error"]["code"] == "if_match_required"
     added = put(analyst, draft["id"], "forms/review.json", form, analyst_etag := f'"{draft["id"]}-1"', 201)
     assert added["lock_version"] == 2 and "forms/review.json" in added["files"]
-    stale = put(analyst, draft["id"], "forms/review.json", "{}", analyst_etag, 409)
+    stale = put(analyst, draft["id"], "forms/review.json", EMPTY_FORM, analyst_etag, 409)
     assert stale["error"]["code"] == "draft_changed"
     assert analyst.get(f"{path}/files/forms/review.json", expect=200) == {
         "type": "object",
         "title": "Review",
         "x-title-zh": "审核",
     }
-    replaced = put(analyst, draft["id"], "forms/review.json", "{}", "2", 200)  # the bare lock_version works too
+    replaced = put(analyst, draft["id"], "forms/review.json", EMPTY_FORM, "2", 200)  # the bare lock_version works too
     assert replaced["lock_version"] == 3
     assert put(analyst, draft["id"], "authority.dmn", DMN, f'"{draft["id"]}-3"', 201)["lock_version"] == 4
     renamed = analyst.call("PATCH", path, json={"name": "改名 renamed"}, headers={"If-Match": "4"}, expect=200)
@@ -208,11 +210,11 @@ def test_a_draft_is_its_owners_an_admin_reads_it_nobody_else_sees_it(login, othe
     assert other.get("/drafts", expect=200) == []
     for method, url in (("GET", path), ("GET", f"{path}/download"), ("DELETE", path), ("POST", f"{path}/deploy")):
         assert other.call(method, url, expect=404)["error"]["code"] == "unknown_draft"
-    put(other, draft["id"], "forms/x.json", "{}", "1", 404)
+    put(other, draft["id"], "forms/x.json", EMPTY_FORM, "1", 404)
     assert admin.get(path, expect=200)["owner"] == "analyst"
     admin.get(f"{path}/download", expect=200)
     assert admin.get("/drafts", expect=200) == []  # the list is one's own drafts
-    assert put(admin, draft["id"], "forms/x.json", "{}", "1", 403)["error"]["code"] == "not_your_draft"
+    assert put(admin, draft["id"], "forms/x.json", EMPTY_FORM, "1", 403)["error"]["code"] == "not_your_draft"
     admin.call("DELETE", path, expect=403)
     login("agent").get("/drafts", expect=403)
     login("manager").get(path, expect=403)
@@ -257,9 +259,9 @@ def test_a_save_racing_another_after_its_if_match_check_is_refused_and_changes_n
         loaded = drafts.get(s, user, draft["id"], change=True)
         seen = drafts.version_from_if_match(loaded, "1")  # checked, then another save lands first
         s.commit()  # (SQLite: let the other writer in; the loaded draft keeps what was read)
-        put(analyst, draft["id"], "forms/first.json", "{}", "1", 201)
+        put(analyst, draft["id"], "forms/first.json", EMPTY_FORM, "1", 201)
         with pytest.raises(Conflict) as refused:
-            drafts.put_file(rt, s, loaded, "forms/second.json", b"{}", seen_version=seen)
+            drafts.put_file(rt, s, loaded, "forms/second.json", EMPTY_FORM.encode(), seen_version=seen)
         assert refused.value.code == "draft_changed"
         s.rollback()
     assert analyst.get(f"/drafts/{draft['id']}", expect=200)["files"][1:] == ["forms/first.json"]
@@ -271,7 +273,16 @@ def test_counts_are_bounded_drafts_per_analyst_and_files_per_draft(login, monkey
     analyst = login("analyst")
     draft = blank(analyst)
     assert analyst.post("/drafts", json={"name": "one more"}, expect=409)["error"]["code"] == "too_many_drafts"
-    put(analyst, draft["id"], "forms/a.json", "{}", "1", 201)
-    full = put(analyst, draft["id"], "forms/b.json", "{}", "2", 422)
+    put(analyst, draft["id"], "forms/a.json", EMPTY_FORM, "1", 201)
+    full = put(analyst, draft["id"], "forms/b.json", EMPTY_FORM, "2", 422)
     assert full["error"]["code"] == "too_many_files" and full["error"]["details"][0]["file"] == "forms/b.json"
     assert put(analyst, draft["id"], "forms/a.json", '{"type": "object"}', "2", 200)["lock_version"] == 3
+
+
+def test_saving_a_form_checks_it_as_the_form_editor_does(login):
+    analyst = login("analyst")
+    draft = analyst.post("/drafts", json={"name": "form checks"}, expect=201)
+    broken = '{"type": "object", "properties": {"a": {"type": "string"}}, "required": ["b"]}'
+    refused = put(analyst, draft["id"], "forms/broken.json", broken, "1", 422)
+    assert "required: required field 'b' is not a field of the form" in refused["error"]["message"]
+    assert "forms/broken.json" not in analyst.get(f"/drafts/{draft['id']}", expect=200)["files"]
