@@ -73,7 +73,8 @@ def test_the_decision_editor_names_its_table_and_refuses_bad_arguments(web_login
 
 
 def test_the_editor_opens_a_form_of_the_analysts_draft(web_login, login):
-    draft = login("analyst").post("/drafts", json={"from": {"process_key": "complaint_handling", "version": 1}}, expect=201)
+    source = {"process_key": "complaint_handling", "version": 1}
+    draft = login("analyst").post("/drafts", json={"from": source}, expect=201)
     analyst = web_login("analyst")
     page = analyst.text(f"/workbench/forms/edit?draft={draft['id']}&name=forms/confirm_record.json")
     assert json.loads(_textarea(page))["x-title-zh"] and 'id="save-form"' in page
