@@ -132,3 +132,9 @@ def plan_migration(
         return Instance(reloaded)
 
     return plan, perform
+
+
+def active_elements(instance: Instance) -> list[str]:
+    """The diagram ids of the elements the instance is at (its ready, waiting and started tasks), sorted."""
+    found = {_element(t.task_spec) for t in instance.workflow.get_tasks() if t.has_state(ACTIVE)}
+    return sorted(eid for eid in found if eid)
