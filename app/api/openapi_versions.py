@@ -131,7 +131,11 @@ def version_paths() -> dict[str, Any]:
             "post": _op(
                 "Migrate the chosen cases of the version to to_version (admin): each all or nothing and audited; "
                 "per case migrated, refused (reason) or conflict (changed since the dry run, or meanwhile)",
-                {"200": _resp("Results", {"type": "object", "properties": {"results": {"type": "array", "items": _RESULT}}})},
+                {
+                    "200": _resp(
+                        "Results", {"type": "object", "properties": {"results": {"type": "array", "items": _RESULT}}}
+                    )
+                },
                 401,
                 403,
                 404,

@@ -186,15 +186,15 @@ def migrate(rt: Runtime, session: Session, key: str, version: int, body: Any, ac
     _source, target = _versions(session, key, version, to_version)
     found = {
         m.id: m
-        for m in session.scalars(
-            select(ProcessInstance).where(ProcessInstance.id.in_([ident for ident, _ in wanted]))
-        )
+        for m in session.scalars(select(ProcessInstance).where(ProcessInstance.id.in_([ident for ident, _ in wanted])))
     }
     results = []
     for ident, lock in wanted:
         model = found.get(ident)
         if model is None or model.process_key != key or model.version != version:
-            results.append(_refused(ident, NotFound(f"no instance {ident} of version {version}", code="unknown_instance")))
+            results.append(
+                _refused(ident, NotFound(f"no instance {ident} of version {version}", code="unknown_instance"))
+            )
             continue
         results.append(_move_one(rt, session, model, target, lock, actor))
     return {"process_key": key, "from_version": version, "to_version": to_version, "results": results}

@@ -87,10 +87,22 @@ def test_the_same_diagram_and_a_new_layout_or_formatting_are_no_change():
         ('id="sla_deadlines"', 'id="sla_deadlines_v2"', {"calc": ["handler"]}),
         ('<spiffworkflow:parameter id="grade" type="any" value="grade"/>', "", {"calc": ["handler"]}),
         ("noted = True", "noted = False", {"note": ["script"]}),
-        ('<bpmn:task id="sub_task" name="Inner"/>', '<bpmn:task id="sub_task" name="Inner step"/>', {"sub_task": ["name"]}),
-        ('<bpmn:userTask id="review" name="Review"/>', '<bpmn:manualTask id="review" name="Review"/>', {"review": ["type"]}),
+        (
+            '<bpmn:task id="sub_task" name="Inner"/>',
+            '<bpmn:task id="sub_task" name="Inner step"/>',
+            {"sub_task": ["name"]},
+        ),
+        (
+            '<bpmn:userTask id="review" name="Review"/>',
+            '<bpmn:manualTask id="review" name="Review"/>',
+            {"review": ["type"]},
+        ),
         ('default="f5"', 'default="f4"', {"gw": ["flows"]}),
-        ('name="cs_supervisors"', 'name="complaint_managers"', {"lane_b": ["name"], "review": ["lane"], "end": ["lane"]}),
+        (
+            'name="cs_supervisors"',
+            'name="complaint_managers"',
+            {"lane_b": ["name"], "review": ["lane"], "end": ["lane"]},
+        ),
     ],
 )
 def test_each_change_is_named_at_its_element_by_aspect(old, new, expected):
@@ -99,18 +111,25 @@ def test_each_change_is_named_at_its_element_by_aspect(old, new, expected):
 
 
 def test_a_moved_flow_changes_the_flow_and_the_elements_it_lists():
-    after = BASE.replace('<bpmn:sequenceFlow id="f2" sourceRef="reply" targetRef="calc"/>',
-                         '<bpmn:sequenceFlow id="f2" sourceRef="reply" targetRef="gw"/>')
+    after = BASE.replace(
+        '<bpmn:sequenceFlow id="f2" sourceRef="reply" targetRef="calc"/>',
+        '<bpmn:sequenceFlow id="f2" sourceRef="reply" targetRef="gw"/>',
+    )
     assert changed(after) == {"f2": ["flows"]}
     after = BASE.replace("<bpmn:outgoing>f2</bpmn:outgoing>", "<bpmn:outgoing>f9</bpmn:outgoing>")
     assert changed(after) == {"reply": ["flows"]}
 
 
 def test_added_and_removed_elements_with_names_and_types():
-    after = BASE.replace('<bpmn:scriptTask id="note" name="Note"><bpmn:script>noted = True</bpmn:script></bpmn:scriptTask>', "")
-    after = after.replace('<bpmn:endEvent id="end"/>', '<bpmn:endEvent id="end"/><bpmn:userTask id="call" name="Call back"/>'
-                          '<bpmn:boundaryEvent id="remind" attachedToRef="review"><bpmn:timerEventDefinition>'
-                          "<bpmn:timeDuration>PT2H</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>")
+    after = BASE.replace(
+        '<bpmn:scriptTask id="note" name="Note"><bpmn:script>noted = True</bpmn:script></bpmn:scriptTask>', ""
+    )
+    after = after.replace(
+        '<bpmn:endEvent id="end"/>',
+        '<bpmn:endEvent id="end"/><bpmn:userTask id="call" name="Call back"/>'
+        '<bpmn:boundaryEvent id="remind" attachedToRef="review"><bpmn:timerEventDefinition>'
+        "<bpmn:timeDuration>PT2H</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>",
+    )
     diff = diff_diagrams(BASE, after, "proc")
     assert (diff.added, diff.removed, diff.changed) == (["call", "remind"], ["note"], [])
     assert diff.names == {"call": "Call back", "note": "Note"}
@@ -118,7 +137,9 @@ def test_added_and_removed_elements_with_names_and_types():
 
 
 def test_the_process_is_found_by_its_key():
-    two = BASE.replace("</bpmn:definitions>", '<bpmn:process id="other"><bpmn:task id="x"/></bpmn:process></bpmn:definitions>')
+    two = BASE.replace(
+        "</bpmn:definitions>", '<bpmn:process id="other"><bpmn:task id="x"/></bpmn:process></bpmn:definitions>'
+    )
     assert diff_diagrams(two, two, "proc").empty
     with pytest.raises(Invalid):
         diff_diagrams(two, two, "missing")
