@@ -46,7 +46,8 @@ def _invalid(bad: list[dict[str, str]]) -> None:
 
 
 def read_plan_body(body: Any) -> tuple[int, int, int]:
-    """``to_version``, ``limit`` (1..200, default 50) and where the page starts (from ``cursor``); 422/400 naming the field."""
+    """``to_version``, ``limit`` (1..200, default 50) and where the page starts (from ``cursor``);
+    422/400 naming the field."""
     body = _body(body)
     bad = []
     if not _positive(body.get("to_version")):
@@ -67,7 +68,8 @@ def read_plan_body(body: Any) -> tuple[int, int, int]:
 
 
 def read_migrate_body(body: Any) -> tuple[int, list[tuple[int, int | None]]]:
-    """``to_version`` and the chosen cases: ids, or ``{"id", "lock_version"}`` as the dry run gave them (1..200, no repeats)."""
+    """``to_version`` and the chosen cases: ids, or ``{"id", "lock_version"}`` as the dry run gave
+    them (1..200, no repeats)."""
     body = _body(body)
     bad = []
     if not _positive(body.get("to_version")):

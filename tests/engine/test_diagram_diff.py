@@ -38,7 +38,9 @@ BASE = """<?xml version="1.0" encoding="UTF-8"?>
     <bpmn:serviceTask id="calc" name="Calculate">
       <bpmn:extensionElements>
         <spiffworkflow:serviceTaskOperator id="sla_deadlines" resultVariable="sla">
-          <spiffworkflow:parameters><spiffworkflow:parameter id="grade" type="any" value="grade"/></spiffworkflow:parameters>
+          <spiffworkflow:parameters>
+            <spiffworkflow:parameter id="grade" type="any" value="grade"/>
+          </spiffworkflow:parameters>
         </spiffworkflow:serviceTaskOperator>
       </bpmn:extensionElements>
     </bpmn:serviceTask>
