@@ -96,6 +96,7 @@ def migration_page(
         to_version=to_version,
         plan=plan,
         names=names,
+        change_labels=CHANGE_LABELS,
         first_page=not cursor,
     )
 
