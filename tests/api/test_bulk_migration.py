@@ -6,13 +6,16 @@ nothing of it moves, while the others go on."""
 
 from __future__ import annotations
 
+import secrets
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
 
-from app.models import ProcessInstance, TaskRecord
+from app.models import ProcessInstance, TaskRecord, TimerRecord
 from app.services import bulk_migrations
 from tests.api.test_migrate import Process, audit_rows, row
+from tests.timers.diagrams import boundary
 
 
 def at_second(agent: Any, proc: Process) -> dict[str, Any]:
@@ -224,3 +227,34 @@ def test_openapi_documents_the_bulk_migration(client):
     assert {"200", "400", "401", "403", "404", "409", "422"} <= set(plan["responses"])
     migrate = paths["/process-definitions/{key}/versions/{version}/migrate"]["post"]
     assert migrate["requestBody"]["content"]["application/json"]["schema"]["required"] == ["to_version", "instance_ids"]
+
+
+def test_a_moved_case_gets_the_tasks_and_timers_of_the_new_version(rt, login):
+    """Its waiting step changed form, group and deadline: the task row, its due time and the timer row
+    are the new version's (the timer restarts from the move, as the engine resets a changed step)."""
+    key = f"mig_{secrets.token_hex(4)}"
+    analyst, admin = login("analyst"), login("admin")
+    analyst.deploy(boundary(key, "PT24H", interrupting=True))
+    inst = admin.post("/process-instances", json={"process_key": key, "variables": {}}, expect=201)
+    [old_task] = admin.get(f"/process-instances/{inst['id']}", expect=200)["tasks"]
+    changed = boundary(key, "PT48H", interrupting=True).replace(
+        b'<spiffworkflow:property name="candidateGroups" value="cs_agents"/>',
+        b'<spiffworkflow:property name="candidateGroups" value="cs_supervisors"/>'
+        b'<spiffworkflow:property name="formKey" value="reply_v2"/>',
+    )
+    analyst.deploy(changed)
+    done = admin.post(
+        f"/process-definitions/{key}/versions/1/migrate",
+        json={"to_version": 2, "instance_ids": [inst["id"]]},
+        expect=200,
+    )
+    assert done["results"][0]["outcome"] == "migrated"
+    with rt.sessions() as s:
+        [task] = s.scalars(select(TaskRecord).where(TaskRecord.instance_id == inst["id"], TaskRecord.state == "ready"))
+        assert (task.element_id, task.form_key, task.candidate_groups) == ("reply", "reply_v2", ["cs_supervisors"])
+        assert task.id != old_task["id"]
+        [timer] = s.scalars(
+            select(TimerRecord).where(TimerRecord.instance_id == inst["id"], TimerRecord.status == "pending")
+        )
+        assert timer.element_id == "late" and task.due_at == timer.due_at
+        assert timedelta(hours=47) < timer.due_at - task.created_at < timedelta(hours=49)
