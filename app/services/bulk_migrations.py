@@ -125,28 +125,33 @@ def plan(rt: Runtime, session: Session, key: str, version: int, body: Any) -> di
     """One page of the dry run: per case of ``version`` (oldest first) whether it can move to ``to_version``."""
     to_version, limit, after = read_plan_body(body)
     source, target = _versions(session, key, version, to_version)
-    # the (process_key, version, id) index, in id order: the page's rows and one more, nothing else
-    models = list(
-        session.scalars(
-            select(ProcessInstance)
-            .where(
-                ProcessInstance.process_key == key,
-                ProcessInstance.version == version,
-                ProcessInstance.id > after,
-                ProcessInstance.status.in_(migrations.MIGRATABLE),
+    # per status one walk of (definition_id, status, id) from the cursor: at most 3 x (limit + 1) index rows
+    ids: list[int] = []
+    for status in migrations.MIGRATABLE:
+        ids.extend(
+            session.scalars(
+                select(ProcessInstance.id)
+                .where(
+                    ProcessInstance.definition_id == source.id,
+                    ProcessInstance.status == status,
+                    ProcessInstance.id > after,
+                )
+                .order_by(ProcessInstance.id)
+                .limit(limit + 1)
             )
-            .order_by(ProcessInstance.id)
-            .limit(limit + 1)
         )
+    ids = sorted(ids)[: limit + 1]
+    models = list(
+        session.scalars(select(ProcessInstance).where(ProcessInstance.id.in_(ids[:limit])).order_by(ProcessInstance.id))
     )
-    more = len(models) > limit
-    items = [_plan_item(rt, model, target) for model in models[:limit]]
+    more = len(ids) > limit
+    items = [_plan_item(rt, model, target) for model in models]
     return {
         "process_key": key,
         "from_version": source.version,
         "to_version": target.version,
         "items": items,
-        "next_cursor": cursors.encode({"after": models[limit - 1].id}) if more else None,
+        "next_cursor": cursors.encode({"after": ids[limit - 1]}) if more else None,
     }
 
 
