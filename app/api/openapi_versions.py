@@ -48,7 +48,11 @@ _PLAN_ITEM = {
         "lock_version": {"type": "integer", "description": "send it back with the id to migrate only this state"},
         "can_migrate": {"type": "boolean"},
         "reason": {"type": ["string", "null"], "description": "why not, naming each element"},
-        "blocking": {"type": "array", "items": {"type": "object"}, "description": "{element_id, message}"},
+        "blocking": {
+            "type": "array",
+            "items": {"type": "object"},
+            "description": "{element_id, kind: at_removed / passed_removed / subprocess, message}",
+        },
         "elements": {**_IDS, "description": "the active elements (where the case is)"},
         "changes": {**_CHANGES, "description": "the changes at its active elements"},
     },

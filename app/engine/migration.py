@@ -22,7 +22,7 @@ ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
 class MigrationPlan:
     """``changes``: ``{"element_id", "change"}`` (``to_element_id`` too when the counterpart
     has another id) sorted by element then change; ``blocking``:
-    ``{"element_id", "message"}`` for each element that stops the migration (empty: it may run)."""
+    ``{"element_id", "kind", "message"}`` for each element that stops the migration (empty: it may run)."""
 
     changes: list[dict[str, str]] = field(default_factory=list)
     blocking: list[dict[str, str]] = field(default_factory=list)
@@ -54,25 +54,31 @@ def _changes(diff: SpecDiff) -> list[dict[str, str]]:
 
 
 def _blocking(instance: Instance, diff: SpecDiff, to_version: int) -> list[dict[str, str]]:
+    """Each element that stops the move, with a ``kind``: ``subprocess``, ``at_removed`` (the
+    instance is there) or ``passed_removed`` (its history has it), and a message in words."""
     workflow = instance.workflow
-    found: dict[str, str] = {}
+    found: dict[str, tuple[str, str]] = {}
     for sp_task_id in workflow.subprocesses:
         task = workflow.get_task_from_id(sp_task_id)
         eid = _element(task.task_spec) or task.task_spec.name
-        found[eid] = "runs a subprocess: instances with subprocesses are not migrated"
+        found[eid] = ("subprocess", "runs a subprocess: instances with subprocesses are not migrated")
     for task in workflow.get_tasks(skip_subprocesses=True):
         spec = task.task_spec
         if diff.alignment.get(spec) is not None:
             continue
         eid = _element(spec) or spec.name
         if task.has_state(ACTIVE):
-            found.setdefault(eid, f"the instance is here and version {to_version} has no such element")
+            found.setdefault(eid, ("at_removed", f"the instance is here and version {to_version} has no such element"))
         elif task.has_state(TaskState.FINISHED_MASK):
             found.setdefault(
                 eid,
-                f"the instance passed here and version {to_version} has no such element (its history would be lost)",
+                (
+                    "passed_removed",
+                    f"the instance passed here and version {to_version} has no such element "
+                    "(its history would be lost)",
+                ),
             )
-    return [{"element_id": e, "message": m} for e, m in sorted(found.items())]
+    return [{"element_id": e, "kind": k, "message": m} for e, (k, m) in sorted(found.items())]
 
 
 def _migrate(workflow: Any, workflow_diff: WorkflowDiff, spec: Any) -> None:

@@ -39,6 +39,17 @@ ASPECT_LABELS = {
     "content": _l("other content"),
 }
 PLAN_PAGE = 50
+BLOCKING_TEXT = {
+    "subprocess": _l("runs a subprocess: cases in a subprocess are not migrated"),
+    "at_removed": _l("the case is here and v%(v)s has no such element"),
+    "passed_removed": _l("the case passed here and v%(v)s has no such element (its history would be lost)"),
+}
+
+
+def blocking_text(blocking: dict[str, str], to_version: int) -> str:
+    """Why this element stops the move, in the page's language (the engine's words if of another kind)."""
+    text = BLOCKING_TEXT.get(blocking.get("kind", ""))
+    return str(text) % {"v": to_version} if text is not None else blocking["message"]
 
 
 class ChangeRow(NamedTuple):
@@ -97,6 +108,7 @@ def migration_page(
         plan=plan,
         names=names,
         change_labels=CHANGE_LABELS,
+        blocking_text=blocking_text,
         first_page=not cursor,
     )
 

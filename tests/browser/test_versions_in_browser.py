@@ -38,7 +38,7 @@ def laid_out(key: str, *, second: str, second_name: str, reply_name: str) -> byt
         for f, (a, b) in edges.items()
     )
     return (
-        f'{HEAD.replace("<bpmn:definitions ", f"<bpmn:definitions {DI} ")}'
+        f"{HEAD.replace('<bpmn:definitions ', f'<bpmn:definitions {DI} ')}"
         f'<bpmn:process id="{key}" name="Diff demo" isExecutable="true"><bpmn:startEvent id="start"/>'
         '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="reply"/>'
         f'<bpmn:userTask id="reply" name="{reply_name}"/>'

@@ -67,7 +67,7 @@ def test_the_migration_page_dry_run_confirmation_and_results(rt, login, web_logi
     assert f'data-instance="{movable["id"]}" class="can"' in page
     assert f'data-instance="{blocked["id"]}" class="cannot"' in page
     assert "Only administrators can migrate." in page and 'type="checkbox"' not in page
-    assert "second: the instance is here" in html.unescape(page)
+    assert f"<code>second</code>: the case is here and v{v2} has no such element" in html.unescape(page)
     # admins tick the movable cases (the blocked one has no box)
     admin = web_login("admin", lang="en")
     page = admin.text(f"{path}?to_version={v2}")
@@ -87,7 +87,7 @@ def test_the_migration_page_dry_run_confirmation_and_results(rt, login, web_logi
     assert 'data-outcome="refused"' in again.get_data(as_text=True)
     assert len(audit_rows(rt, movable["id"])) == 1
     zh = web_login("admin").text(f"{path}?to_version={v2}")
-    assert "试运行" in zh
+    assert "试运行" in zh and f"而 v{v2} 没有这个元素" in zh
 
 
 def test_the_migration_page_refuses_bad_choices_and_other_roles(login, web_login):
