@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -121,25 +121,28 @@ def _reason(err: AppError) -> str:
     return "; ".join(named) if named else err.message
 
 
+def page_ids(definition_id: int, status: str, after: int, limit: int) -> Select[tuple[int]]:
+    """The ids of a version's cases in one status after ``after``, oldest first: one walk of
+    ``ix_instance_definition_status`` (definition_id, status, id), at most ``limit`` rows."""
+    return (
+        select(ProcessInstance.id)
+        .where(
+            ProcessInstance.definition_id == definition_id,
+            ProcessInstance.status == status,
+            ProcessInstance.id > after,
+        )
+        .order_by(ProcessInstance.id)
+        .limit(limit)
+    )
+
+
 def plan(rt: Runtime, session: Session, key: str, version: int, body: Any) -> dict[str, Any]:
     """One page of the dry run: per case of ``version`` (oldest first) whether it can move to ``to_version``."""
     to_version, limit, after = read_plan_body(body)
     source, target = _versions(session, key, version, to_version)
-    # per status one walk of (definition_id, status, id) from the cursor: at most 3 x (limit + 1) index rows
     ids: list[int] = []
     for status in migrations.MIGRATABLE:
-        ids.extend(
-            session.scalars(
-                select(ProcessInstance.id)
-                .where(
-                    ProcessInstance.definition_id == source.id,
-                    ProcessInstance.status == status,
-                    ProcessInstance.id > after,
-                )
-                .order_by(ProcessInstance.id)
-                .limit(limit + 1)
-            )
-        )
+        ids.extend(session.scalars(page_ids(source.id, status, after, limit + 1)))
     ids = sorted(ids)[: limit + 1]
     models = list(
         session.scalars(select(ProcessInstance).where(ProcessInstance.id.in_(ids[:limit])).order_by(ProcessInstance.id))

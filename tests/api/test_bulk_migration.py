@@ -14,7 +14,9 @@ from sqlalchemy import select
 
 from app.models import ProcessInstance, TaskRecord, TimerRecord
 from app.services import bulk_migrations
+from tests import query_plans
 from tests.api.test_migrate import Process, audit_rows, row
+from tests.task_rows import instance_rows
 from tests.timers.diagrams import boundary
 
 
@@ -258,3 +260,21 @@ def test_a_moved_case_gets_the_tasks_and_timers_of_the_new_version(rt, login):
         )
         assert timer.element_id == "late" and task.due_at == timer.due_at
         assert timedelta(hours=47) < timer.due_at - task.created_at < timedelta(hours=49)
+
+
+def test_the_dry_run_walks_one_index_range_per_status(rt):
+    """2,000 cases of a version, most of them completed: a page's ids come from one range of
+    (definition_id, status, id) per status, in order, never a scan of the version's cases."""
+    ids = instance_rows(rt, [{"status": "completed" if i % 10 else "running"} for i in range(2000)])
+    with rt.sessions() as s:
+        first = s.get(ProcessInstance, ids[0])
+        assert first is not None
+        definition_id = first.definition_id
+    stmt = bulk_migrations.page_ids(definition_id, "running", ids[100], 51)
+    found = query_plans.plan(rt, stmt)
+    print(found)
+    assert "ix_instance_definition_status" in found
+    assert "Seq Scan" not in found and "TEMP B-TREE" not in found
+    with rt.sessions() as s:
+        page = list(s.scalars(stmt))
+    assert page == [i for n, i in enumerate(ids) if n % 10 == 0 and i > ids[100]][:51]
