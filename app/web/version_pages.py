@@ -121,5 +121,10 @@ def confirmation_page(source: ProcessDefinition, to_version: int, chosen: list[t
 
 def results_page(source: ProcessDefinition, to_version: int, results: list[dict[str, Any]]) -> str:
     return render_template(
-        "definition_migration_done.html", source=source, to_version=to_version, chosen=[], results=results
+        "definition_migration_done.html",
+        source=source,
+        to_version=to_version,
+        chosen=[],
+        results=results,
+        blocking_text=blocking_text,
     )

@@ -86,6 +86,10 @@ def test_the_migration_page_dry_run_confirmation_and_results(rt, login, web_logi
     again = admin.post(path, {"to_version": str(v2), "instance": boxes[0], "confirm": "yes"}, expect=200)
     assert 'data-outcome="refused"' in again.get_data(as_text=True)
     assert len(audit_rows(rt, movable["id"])) == 1
+    # a case that cannot move, sent anyway: refused, naming the element, in words
+    refused = admin.post(path, {"to_version": str(v2), "instance": str(blocked["id"]), "confirm": "yes"}, expect=200)
+    text = html.unescape(refused.get_data(as_text=True))
+    assert 'data-outcome="refused"' in text and f"<code>second</code>: the case is here and v{v2}" in text
     zh = web_login("admin").text(f"{path}?to_version={v2}")
     assert "试运行" in zh and f"而 v{v2} 没有这个元素" in zh
 
