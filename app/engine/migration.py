@@ -4,6 +4,8 @@ its active elements have no counterpart in the target version, and the migration
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +18,27 @@ from app.engine.runtime import Engine, Instance
 from app.engine.serialization import _full_registry, dump_state, load_state
 
 ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
+CACHED_DIFFS = 16
+
+# the diff of two cached, read-only specs, computed once for all their instances (a bulk dry run);
+# each entry holds both specs, so their ids cannot be reused while it is kept
+_diffs: OrderedDict[tuple[int, int], tuple[Any, Any, SpecDiff]] = OrderedDict()
+_diffs_lock = threading.Lock()
+
+
+def _spec_diff(source: Any, target: Any) -> SpecDiff:
+    key = (id(source), id(target))
+    with _diffs_lock:
+        found = _diffs.get(key)
+        if found is not None and found[0] is source and found[1] is target:
+            _diffs.move_to_end(key)
+            return found[2]
+    diff = SpecDiff(_full_registry, source, target)
+    with _diffs_lock:
+        _diffs[key] = (source, target, diff)
+        while len(_diffs) > CACHED_DIFFS:
+            _diffs.popitem(last=False)
+    return diff
 
 
 @dataclass
@@ -124,7 +147,7 @@ def plan_migration(
     instance, already checked to store and load under the target spec."""
     spec, subs = engine.specs.get(definition_id, content_hash, spec_json)
     workflow = instance.workflow
-    diff = SpecDiff(_full_registry, workflow.spec, spec)
+    diff = _spec_diff(workflow.spec, spec)
     plan = MigrationPlan(_changes(diff), _blocking(instance, diff, to_version))
 
     def perform() -> Instance:
