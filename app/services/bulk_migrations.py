@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -222,7 +223,7 @@ def _move_one(
     try:
         with session.begin_nested():  # all or nothing for this case; the others go on
             changes = migrations.move(rt, session, model, target, actor, dry_run=False)
-    except StaleDataError:
+    except (StaleDataError, IntegrityError):  # the optimistic lock, or rows another writer just wrote
         return _refused(ident, Conflict("the instance was changed by someone else", code="instance_changed"))
     except AppError as err:
         return _refused(ident, err)
