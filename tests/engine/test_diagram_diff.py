@@ -145,3 +145,26 @@ def test_the_process_is_found_by_its_key():
     assert diff_diagrams(two, two, "proc").empty
     with pytest.raises(Invalid):
         diff_diagrams(two, two, "missing")
+
+
+CAMUNDA = (
+    '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
+    'xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="t">'
+    '<bpmn:process id="proc" isExecutable="true"><bpmn:startEvent id="start"/>'
+    '<bpmn:userTask id="reply" name="Reply" camunda:formKey="reply" camunda:candidateGroups="cs_agents" '
+    'camunda:assignee="${starter}" camunda:dueDate="P1D"/></bpmn:process></bpmn:definitions>'
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "aspect"),
+    [
+        ('camunda:formKey="reply"', 'camunda:formKey="reply_v2"', "form"),
+        ('camunda:candidateGroups="cs_agents"', 'camunda:candidateGroups="cs_supervisors"', "group"),
+        ('camunda:assignee="${starter}"', 'camunda:assignee="${manager}"', "assignee"),
+        ('camunda:dueDate="P1D"', 'camunda:dueDate="P2D"', "timer"),
+    ],
+)
+def test_camunda_modeler_attributes_are_named_by_what_they_mean(old, new, aspect):
+    diff = diff_diagrams(CAMUNDA, CAMUNDA.replace(old, new), "proc")
+    assert diff.details == {"reply": [aspect]}
