@@ -26,7 +26,8 @@ _diffs: OrderedDict[tuple[int, int], tuple[Any, Any, SpecDiff]] = OrderedDict()
 _diffs_lock = threading.Lock()
 
 
-def _spec_diff(source: Any, target: Any) -> SpecDiff:
+def spec_diff(source: Any, target: Any) -> SpecDiff:
+    """SpiffWorkflow's diff of two specs, kept for the next instance of the same pair of versions."""
     key = (id(source), id(target))
     with _diffs_lock:
         found = _diffs.get(key)
@@ -147,7 +148,7 @@ def plan_migration(
     instance, already checked to store and load under the target spec."""
     spec, subs = engine.specs.get(definition_id, content_hash, spec_json)
     workflow = instance.workflow
-    diff = _spec_diff(workflow.spec, spec)
+    diff = spec_diff(workflow.spec, spec)
     plan = MigrationPlan(_changes(diff), _blocking(instance, diff, to_version))
 
     def perform() -> Instance:
