@@ -15,10 +15,13 @@ CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 NS = {"bpmn": BPMN_MODEL_NS, "spiffworkflow": SPIFF_NS, "camunda": CAMUNDA_NS}
 
 
-def element_detail(element: Any, message: str) -> dict[str, Any]:
-    """An error detail naming a BPMN element by its id."""
+def element_detail(element: Any, message: str, *, rule: str | None = None) -> dict[str, Any]:
+    """An error detail naming a BPMN element by its id (and the validation rule, when known)."""
     element_id = element.get("id") if element is not None else None
-    return {"element_id": element_id, "message": message}
+    detail: dict[str, Any] = {"element_id": element_id, "message": message}
+    if rule is not None:
+        detail["rule"] = rule
+    return detail
 
 
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
