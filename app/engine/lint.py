@@ -60,6 +60,7 @@ RULES: dict[str, tuple[str, str]] = {
     "no-implicit-start": (WARNING, "an element without incoming flow that is not a start event"),
     "no-implicit-end": (WARNING, "an element without outgoing flow that is not an end event"),
     "no-disconnected": (WARNING, "an element without any flow"),
+    "no-implicit-split": (WARNING, "several unconditional flows out of a task or event: all of them run"),
     "fake-join": (WARNING, "an activity with several incoming flows (they do not wait for each other)"),
     "superfluous-gateway": (WARNING, "a gateway with one incoming and one outgoing flow"),
     "no-gateway-join-fork": (WARNING, "a gateway that both joins and forks"),

@@ -137,13 +137,16 @@ def flows(root: Any) -> list[Finding]:
         for flow in scope.flows:
             pair = (flow.get("sourceRef") or "", flow.get("targetRef") or "")
             if pair in seen and not _conditional(flow) and not _conditional(seen[pair]):
-                out.append(
+                source, target = scope.nodes.get(pair[0], pair[0]), scope.nodes.get(pair[1], pair[1])
+                out += [
                     finding(
                         flow,
                         "no-duplicate-sequence-flows",
                         f"flow {label(flow)} repeats {label(seen[pair])} from {pair[0]} to {pair[1]}",
-                    )
-                )
+                    ),
+                    finding(source, "no-duplicate-sequence-flows", f"{pair[0]} has duplicate outgoing flows"),
+                    finding(target, "no-duplicate-sequence-flows", f"{pair[1]} has duplicate incoming flows"),
+                ]
             seen.setdefault(pair, flow)
         for node_id, node in scope.nodes.items():
             outgoing = scope.outgoing.get(node_id, [])
@@ -231,8 +234,8 @@ def _exempt_end(scope: Scope, node: Any) -> bool:
 
 
 def connections(root: Any) -> list[Finding]:
-    """no-implicit-start, no-implicit-end, no-disconnected, fake-join, superfluous-gateway,
-    no-gateway-join-fork."""
+    """no-implicit-start, no-implicit-end, no-disconnected, no-implicit-split, fake-join,
+    superfluous-gateway, no-gateway-join-fork."""
     out = []
     for scope in scopes(root):
         for node_id, node in scope.nodes.items():
@@ -248,6 +251,16 @@ def connections(root: Any) -> list[Finding]:
             if not outgoing and not _exempt_end(scope, node):
                 out.append(
                     finding(node, "no-implicit-end", f"{label(node)} has no outgoing flow: it is an implicit end")
+                )
+            unconditional = [f for f in outgoing if not _conditional(f) and f.get("id") != node.get("default")]
+            if kind not in GATEWAYS and len(unconditional) > 1:
+                out.append(
+                    finding(
+                        node,
+                        "no-implicit-split",
+                        f"{label(node)} has {len(unconditional)} unconditional outgoing flows: they all run "
+                        "(use a parallel gateway to say so)",
+                    )
                 )
             if kind in ACTIVITIES and len(incoming) > 1:
                 out.append(
@@ -313,7 +326,7 @@ def link_events(root: Any) -> list[Finding]:
                     for e in events
                 )
         for name, events in catches.items():
-            if name not in throws:
+            if len(events) == 1 and name not in throws:
                 out.extend(
                     finding(e, "link-event", f"link catch {label(e)}: no link throw event named '{name}' in this scope")
                     for e in events

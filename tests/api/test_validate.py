@@ -100,7 +100,11 @@ def test_graph_errors_name_the_element_and_block_the_deploy(login):
     ).encode()
     analyst = login("analyst")
     body = validate(analyst, xml)
-    assert [(e["element_id"], e["rule"]) for e in body["errors"]] == [("f2", "no-duplicate-sequence-flows")]
+    assert [(e["element_id"], e["rule"]) for e in body["errors"]] == [
+        ("f2", "no-duplicate-sequence-flows"),
+        ("start", "no-duplicate-sequence-flows"),
+        ("t", "no-duplicate-sequence-flows"),
+    ]
     assert ("t", "fake-join") in found(body["warnings"], "fake-join")
     assert analyst.deploy(xml, expect=422)["error"]["details"] == body["errors"]
 

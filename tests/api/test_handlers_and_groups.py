@@ -1,0 +1,95 @@
+"""Contract: ``GET /api/v1/handlers`` (the modeler's handler picker) and ``GET /api/v1/groups``."""
+
+from __future__ import annotations
+
+import inspect
+import secrets
+
+from sqlalchemy import delete, func, select
+
+from app.engine.scripting import EFFECTS
+from app.models import Group, User, user_groups
+from app.services import people
+from handlers import DECLARATIONS, REGISTRY
+
+
+def test_every_registered_handler_declares_its_parameters():
+    assert sorted(DECLARATIONS) == sorted(REGISTRY), "declare each handler next to it and collect it in handlers/"
+    for name, declaration in DECLARATIONS.items():
+        source = inspect.getsource(REGISTRY[name])
+        assert declaration.zh and declaration.en and declaration.result, name
+        for parameter in declaration.parameters:
+            assert parameter.zh and parameter.en, (name, parameter.name)
+            assert parameter.type in ("string", "number", "boolean", "object", "array", "any"), (name, parameter)
+            # a declared parameter is one the handler reads (directly or through its helpers)
+            assert f'"{parameter.name}"' in source or parameter.name in _flags(name), (name, parameter.name)
+
+
+def _flags(name: str) -> set[str]:
+    from handlers.severity import FLAG_LEVELS
+
+    return set(FLAG_LEVELS) if name == "classify_severity" else set()
+
+
+def test_the_catalogue_lists_every_operation_with_its_parameters(login, rt):
+    body = login("analyst").get("/handlers?lang=en", expect=200)
+    names = [h["name"] for h in body]
+    assert names == sorted({*rt.engine.handlers, *EFFECTS})
+    by_name = {h["name"]: h for h in body}
+    approval = by_name["approval_level_for"]
+    assert approval["parameters"] == [
+        {"name": "amount", "required": True, "type": "number", "description": "amount in yuan"}
+    ]
+    assert approval["result"] == ["approver_group", "limit"] and approval["description"].startswith("Who approves")
+    notify = by_name["notify"]
+    assert {p["name"] for p in notify["parameters"]} == {"groups", "users", "kind", "title", "message"}
+    assert not any(p["required"] for p in notify["parameters"])
+
+
+def test_the_catalogue_speaks_chinese_too(login):
+    body = login("admin").get("/handlers?lang=zh", expect=200)
+    approval = next(h for h in body if h["name"] == "approval_level_for")
+    assert approval["description"].startswith("按金额") and approval["parameters"][0]["description"] == "金额 (元)"
+
+
+def test_groups_list_active_member_counts(login, rt):
+    body = login("analyst").get("/groups?lang=en", expect=200)
+    with rt.sessions() as s:
+        expected = dict(
+            s.execute(
+                select(Group.key, func.count(User.id))
+                .join(user_groups, user_groups.c.group_id == Group.id)
+                .join(User, (User.id == user_groups.c.user_id) & User.active.is_(True))
+                .group_by(Group.key)
+            ).all()
+        )
+        labels = dict(s.execute(select(Group.key, Group.name_en)).all())
+    assert [g["name"] for g in body] == sorted(labels)
+    assert {g["name"]: g["members"] for g in body} == {k: expected.get(k, 0) for k in labels}
+    assert {g["name"]: g["label"] for g in body} == labels
+    assert any(g["members"] > 0 for g in body)
+
+
+def test_an_inactive_member_is_not_counted(login, rt):
+    before = {g["name"]: g["members"] for g in login("admin").get("/groups", expect=200)}
+    names = {True: f"t_{secrets.token_hex(4)}", False: f"t_{secrets.token_hex(4)}"}
+    with rt.sessions() as s:
+        for active, username in names.items():
+            people.create_user(s, username, username, groups=("quality",)).active = active
+        s.commit()
+    try:
+        after = {g["name"]: g["members"] for g in login("admin").get("/groups", expect=200)}
+        assert after["quality"] == before["quality"] + 1
+    finally:
+        with rt.sessions() as s:
+            ids = list(s.scalars(select(User.id).where(User.username.in_(names.values()))))
+            s.execute(delete(user_groups).where(user_groups.c.user_id.in_(ids)))
+            s.execute(delete(User).where(User.id.in_(ids)))
+            s.commit()
+
+
+def test_only_analysts_and_admins_read_the_pickers(login):
+    agent = login("agent")
+    for path in ("/handlers", "/groups"):
+        assert agent.get(path, expect=403)["error"]["code"] == "role_required"
+        login(None).get(path, expect=401)
