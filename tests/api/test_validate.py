@@ -164,3 +164,17 @@ def test_only_analysts_and_admins_validate(login):
     assert validate(login("admin"), xml)["valid"] is True
     assert validate(login("agent"), xml, expect=403)["error"]["code"] == "role_required"
     assert validate(login(None), xml, expect=401)["error"]["code"] == "not_authenticated"
+
+
+def test_the_openapi_document_describes_validate_handlers_and_groups(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    validate_op = paths["/process-definitions/validate"]["post"]
+    assert set(validate_op["responses"]) >= {"200", "400", "401", "403", "413"}
+    answer = validate_op["responses"]["200"]["content"]["application/json"]["schema"]
+    assert answer["required"] == ["valid", "errors", "warnings"]
+    assert answer["properties"]["errors"]["items"]["required"] == ["element_id", "rule", "message"]
+    assert "application/xml" in validate_op["requestBody"]["content"]
+    handler = paths["/handlers"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["items"]
+    assert handler["required"] == ["name", "description", "parameters", "result"]
+    group = paths["/groups"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["items"]
+    assert group["required"] == ["name", "label", "members"]
