@@ -14,13 +14,14 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from lxml import etree
 
 from app.engine import compiler
 from app.engine.compiler import CompiledProcess, compile_diagram
-from app.engine.lint_graph import GRAPH_RULES, Finding, finding, label
+from app.engine.lint_graph import GRAPH_RULES, Finding, finding, label, scopes
 from app.engine.xml_input import CAMUNDA_NS, NS
 from app.errors import Invalid
 
@@ -115,12 +116,11 @@ def lint_diagram(
     parts of ``tree``: run on a tree parsed for this call)."""
     root = tree.getroot()
     findings: list[Finding] = []
-    for rule in (*ELEMENT_RULES, *GRAPH_RULES):
-        try:
-            findings.extend(rule(root, context))
-        except Exception:  # a rule must never turn a diagram into a 500; the log says which
-            log.exception("validation rule %s failed", getattr(rule, "__name__", rule))
-            findings.append(finding(None, "lint-internal", f"the check {rule.__name__} could not run"))
+    graph = _guarded(lambda: [scopes(root)], "scopes", findings)
+    for rule in ELEMENT_RULES:
+        findings += _guarded(partial(rule, root, context), rule.__name__, findings)
+    for check in GRAPH_RULES if graph else ():
+        findings += _guarded(partial(check, graph[0]), check.__name__, findings)
     compiled: list[CompiledProcess] = []
     try:
         compiled = compile_diagram(tree, handlers, raw, decisions)
@@ -134,6 +134,16 @@ def lint_diagram(
     errors = _unique(f for f in findings if severity(f["rule"]) == ERROR and f["element_id"] not in idle)
     warnings = _unique(f for f in findings if severity(f["rule"]) != ERROR or f["element_id"] in idle)
     return LintReport(errors=errors, warnings=warnings, compiled=[] if errors else compiled)
+
+
+def _guarded(run: Callable[[], list[Any]], name: str, findings: list[Finding]) -> list[Any]:
+    """``run()``, or nothing and a ``lint-internal`` finding: a rule never turns a diagram into a 500."""
+    try:
+        return run()
+    except Exception:
+        log.exception("validation rule %s failed", name)
+        findings.append(finding(None, "lint-internal", f"the check {name} could not run"))
+        return []
 
 
 def _in_idle_processes(root: Any) -> set[str]:

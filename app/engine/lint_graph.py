@@ -12,8 +12,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from lxml import etree
-
 from app.engine.xml_input import NS
 
 Finding = dict[str, Any]
@@ -54,7 +52,8 @@ def label(element: Any) -> str:
 
 
 def local(element: Any) -> str:
-    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+    tag = element.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
 @dataclass
@@ -63,6 +62,7 @@ class Scope:
 
     element: Any
     nodes: dict[str, Any] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
     flows: list[Any] = field(default_factory=list)
     incoming: dict[str, list[Any]] = field(default_factory=dict)
     outgoing: dict[str, list[Any]] = field(default_factory=dict)
@@ -76,17 +76,22 @@ class Scope:
         return self.element.get("triggeredByEvent") == "true"
 
     def kind(self, node: Any) -> str:
-        return local(node)
+        return self.kinds.get(node.get("id")) or local(node)
 
 
-def scopes(root: Any) -> Iterator[Scope]:
+def scopes(root: Any) -> list[Scope]:
     """Every process and (non ad-hoc) sub-process of the document, with its flows."""
+    return list(_scopes(root))
+
+
+def _scopes(root: Any) -> Iterator[Scope]:
     for element in root.iter(*(f"{_BPMN}{s}" for s in SCOPES)):
         scope = Scope(element)
         for child in element:
             kind = local(child)
-            if kind in FLOW_NODES and child.get("id"):
-                scope.nodes[child.get("id")] = child
+            if kind in FLOW_NODES and (node_id := child.get("id")):
+                scope.nodes[node_id] = child
+                scope.kinds[node_id] = kind
             elif kind == "sequenceFlow":
                 scope.flows.append(child)
         for flow in scope.flows:
@@ -104,10 +109,10 @@ def _definition_kinds(event: Any) -> set[str]:
     return {local(c) for c in event if local(c).endswith("EventDefinition")}
 
 
-def start_and_end_events(root: Any) -> list[Finding]:
+def start_and_end_events(graph: list[Scope]) -> list[Finding]:
     """start-event-required, end-event-required, single-blank-start-event."""
     out = []
-    for scope in scopes(root):
+    for scope in graph:
         kinds = [scope.kind(n) for n in scope.nodes.values()]
         what = "process" if scope.is_process else "sub-process"
         if "startEvent" not in kinds:
@@ -129,10 +134,10 @@ def start_and_end_events(root: Any) -> list[Finding]:
     return out
 
 
-def flows(root: Any) -> list[Finding]:
+def flows(graph: list[Scope]) -> list[Finding]:
     """conditional-flows, no-default-flow, event-based-gateway, no-duplicate-sequence-flows."""
     out = []
-    for scope in scopes(root):
+    for scope in graph:
         seen: dict[tuple[str, str], Any] = {}
         for flow in scope.flows:
             pair = (flow.get("sourceRef") or "", flow.get("targetRef") or "")
@@ -193,17 +198,17 @@ def _literal(source: str) -> tuple[str, bool] | None:
     ``a not in b`` is (a in b, False); None when it does not parse."""
     try:
         node = ast.parse(source.strip(), mode="eval").body
+        polarity = True
+        while isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            node, polarity = node.operand, not polarity
+        if isinstance(node, ast.Compare) and len(node.ops) == 1:
+            flipped = {ast.NotEq: ast.Eq, ast.NotIn: ast.In}.get(type(node.ops[0]))
+            if flipped is not None:
+                node = ast.Compare(left=node.left, ops=[flipped()], comparators=node.comparators)
+                polarity = not polarity
+        return ast.unparse(node), polarity
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    polarity = True
-    while isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-        node, polarity = node.operand, not polarity
-    if isinstance(node, ast.Compare) and len(node.ops) == 1:
-        flipped = {ast.NotEq: ast.Eq, ast.NotIn: ast.In}.get(type(node.ops[0]))
-        if flipped is not None:
-            node = ast.Compare(left=node.left, ops=[flipped()], comparators=node.comparators)
-            polarity = not polarity
-    return ast.unparse(node), polarity
 
 
 def _complementary(conditional: list[Any]) -> bool:
@@ -233,11 +238,11 @@ def _exempt_end(scope: Scope, node: Any) -> bool:
     )
 
 
-def connections(root: Any) -> list[Finding]:
+def connections(graph: list[Scope]) -> list[Finding]:
     """no-implicit-start, no-implicit-end, no-disconnected, no-implicit-split, fake-join,
     superfluous-gateway, no-gateway-join-fork."""
     out = []
-    for scope in scopes(root):
+    for scope in graph:
         for node_id, node in scope.nodes.items():
             incoming, outgoing = scope.incoming.get(node_id, []), scope.outgoing.get(node_id, [])
             kind = scope.kind(node)
@@ -278,10 +283,10 @@ def connections(root: Any) -> list[Finding]:
     return out
 
 
-def reachability(root: Any) -> list[Finding]:
+def reachability(graph: list[Scope]) -> list[Finding]:
     """unreachable: elements with incoming flows that no path from a start reaches."""
     out = []
-    for scope in scopes(root):
+    for scope in graph:
         attached: dict[str, list[str]] = {}
         for node_id, node in scope.nodes.items():
             if scope.kind(node) == "boundaryEvent":
@@ -303,10 +308,10 @@ def reachability(root: Any) -> list[Finding]:
     return out
 
 
-def link_events(root: Any) -> list[Finding]:
+def link_events(graph: list[Scope]) -> list[Finding]:
     """link-event: named, and each throw has exactly one catch of its name in the same scope."""
     out = []
-    for scope in scopes(root):
+    for scope in graph:
         catches: dict[str, list[Any]] = {}
         throws: dict[str, list[Any]] = {}
         for node in scope.nodes.values():
@@ -339,24 +344,21 @@ def link_events(root: Any) -> list[Finding]:
     return out
 
 
-def labels(root: Any) -> list[Finding]:
+def labels(graph: list[Scope]) -> list[Finding]:
     """label-required, for activities: the inbox and the history show their names."""
     out = []
-    for scope in scopes(root):
+    for scope in graph:
         for node in scope.nodes.values():
             if scope.kind(node) in ACTIVITIES and not (node.get("name") or "").strip():
                 out.append(finding(node, "label-required", f"{label(node)} has no name"))
     return out
 
 
-def _graph_rule(check: Callable[[Any], list[Finding]]) -> Callable[[Any, Any], list[Finding]]:
-    def rule(root: Any, _context: Any) -> list[Finding]:
-        return check(root)
-
-    rule.__name__ = check.__name__
-    return rule
-
-
-GRAPH_RULES = tuple(
-    _graph_rule(check) for check in (start_and_end_events, flows, connections, reachability, link_events, labels)
+GRAPH_RULES: tuple[Callable[[list[Scope]], list[Finding]], ...] = (
+    start_and_end_events,
+    flows,
+    connections,
+    reachability,
+    link_events,
+    labels,
 )
