@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
@@ -100,6 +100,16 @@ class LintReport:
         return not self.errors
 
 
+def decision_ids(decisions: Sequence[etree._ElementTree]) -> frozenset[str]:
+    """The ids of the ``<decision>`` elements of parsed DMN documents."""
+    return frozenset(
+        str(node.get("id"))
+        for tree in decisions
+        for node in tree.getroot().iter()
+        if isinstance(node.tag, str) and etree.QName(node).localname == "decision" and node.get("id")
+    )
+
+
 def severity(rule: str) -> str:
     """A rule's severity; a rule the table does not know is an error (the safe side)."""
     return RULES.get(rule, (ERROR, ""))[0]
@@ -113,8 +123,10 @@ def lint_diagram(
     decisions: Sequence[etree._ElementTree] = (),
 ) -> LintReport:
     """Every finding of every rule on a parsed diagram, then the compiler's (which rewrites
-    parts of ``tree``: run on a tree parsed for this call)."""
+    parts of ``tree``: run on a tree parsed for this call). ``decisions``: the parsed DMN
+    documents deployed with it (business-rule tasks may call their decisions)."""
     root = tree.getroot()
+    context = replace(context, decisions=context.decisions | decision_ids(decisions))
     findings: list[Finding] = []
     graph = _guarded(lambda: [scopes(root)], "scopes", findings)
     for rule in ELEMENT_RULES:

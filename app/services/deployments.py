@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from lxml import etree
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -30,15 +32,17 @@ def deploy(
     max_bytes: int,
     actor: str | None,
     context: LintContext | None = None,
+    decisions: Sequence[etree._ElementTree] = (),
 ) -> list[Deployed]:
     """Deploy every executable process in ``raw``; unchanged ones return their existing version.
 
     Refused (``Invalid``, code ``invalid_bpmn``) with exactly the errors ``validate`` reports,
     each detail naming ``element_id``, ``rule`` and ``message``; warnings do not block.
+    ``decisions``: the parsed DMN documents deployed with it.
     """
     tree = parse_untrusted(raw, max_bytes)
     context = context or LintContext(handler_parameters=handler_catalogue.handler_parameters(handlers))
-    report = lint_diagram(tree, raw, handlers, context)
+    report = lint_diagram(tree, raw, handlers, context, decisions)
     if report.errors:
         raise Invalid(_refusal(report.errors), code="invalid_bpmn", details=report.errors)
     compiled = report.compiled

@@ -20,7 +20,7 @@ from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.engine import parse_untrusted
+from app.engine import lint, parse_untrusted
 from app.engine.lint import LintContext, LintReport, lint_diagram
 from app.errors import Invalid, PayloadTooLarge
 from app.models import Group, User, user_groups
@@ -28,7 +28,12 @@ from app.runtime import Runtime
 from app.services import handler_catalogue
 from app.services.bundles import Bundle, BundleFile
 
-DMN_NS = ("https://www.omg.org/spec/DMN/20191111/MODEL/", "http://www.omg.org/spec/DMN/20151101/dmn.xsd")
+DMN_NS = (
+    "http://www.omg.org/spec/DMN/20151101/dmn.xsd",  # 1.1
+    "http://www.omg.org/spec/DMN/20180521/MODEL/",  # 1.2
+    "https://www.omg.org/spec/DMN/20191111/MODEL/",  # 1.3
+    "https://www.omg.org/spec/DMN/20211108/MODEL/",  # 1.4
+)
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _FORM_NAME = re.compile(r"^forms/([A-Za-z0-9_.-]+)\.json$")
 
@@ -95,11 +100,7 @@ def decision_ids(bundle: Bundle) -> tuple[set[str], list[dict[str, Any]]]:
                 {"element_id": None, "rule": "xml", "file": item.name, "message": f"{item.name} is not a DMN document"}
             )
             continue
-        ids |= {
-            str(d.get("id"))
-            for d in root.iter()
-            if isinstance(d.tag, str) and etree.QName(d).localname == "decision" and d.get("id")
-        }
+        ids |= lint.decision_ids([root.getroottree()])
     return ids, problems
 
 

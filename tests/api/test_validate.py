@@ -178,3 +178,35 @@ def test_the_openapi_document_describes_validate_handlers_and_groups(client):
     assert handler["required"] == ["name", "description", "parameters", "result"]
     group = paths["/groups"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["items"]
     assert group["required"] == ["name", "label", "members"]
+
+
+def test_a_bundle_is_validated_with_its_own_forms_and_decisions(rt):
+    from app.services import validation
+    from app.services.bundles import Bundle, BundleFile
+
+    task = (
+        '<bpmn:businessRuleTask id="decide" name="Decide"><bpmn:extensionElements>'
+        "<spiffworkflow:calledDecisionId>authority</spiffworkflow:calledDecisionId>"
+        "</bpmn:extensionElements></bpmn:businessRuleTask>"
+    )
+    ruled = (
+        f'{HEAD}<bpmn:process id="ruled" isExecutable="true"><bpmn:startEvent id="start"/>'
+        '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="decide"/>'
+        f'{task}<bpmn:sequenceFlow id="f2" sourceRef="decide" targetRef="end"/><bpmn:endEvent id="end"/>'
+        "</bpmn:process></bpmn:definitions>"
+    ).encode()
+    dmn = (
+        b'<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" name="d" namespace="x">'
+        b'<decision id="authority" name="Authority"/></definitions>'
+    )
+    bundle = Bundle(
+        diagrams=(BundleFile("a.bpmn", two_step("bundled")), BundleFile("b.bpmn", ruled)),
+        decisions=(BundleFile("authority.dmn", dmn), BundleFile("broken.dmn", b"<not-dmn/>")),
+        forms=(BundleFile("forms/test_first.json", b"{}"),),
+    )
+    with rt.sessions() as s:
+        result = validation.validate(rt, s, bundle)
+    by_file = {(f["file"], f["element_id"], f["rule"]) for f in (*result.errors, *result.warnings)}
+    assert ("a.bpmn", "first", "form-missing") not in by_file  # the bundle brings the form
+    assert ("b.bpmn", "decide", "decision-missing") not in by_file  # and the decision table
+    assert ("broken.dmn", None, "xml") in by_file and result.valid is False
