@@ -141,6 +141,9 @@ def lint_diagram(
             finding(d.get("element_id"), d.get("rule") or compiler.ENGINE_PARSE, str(d.get("message")))
             for d in exc.details
         )
+    except Exception as exc:  # the compiler choked before the engine's parser: still a finding, not a 500
+        log.exception("compiling a diagram failed")
+        findings.append(finding(None, compiler.ENGINE_PARSE, f"the diagram cannot be read: {type(exc).__name__}"))
     idle = _in_idle_processes(root)
     # an error in a process that never runs (a pool drawn for context) blocks nothing
     errors = _unique(f for f in findings if severity(f["rule"]) == ERROR and f["element_id"] not in idle)
