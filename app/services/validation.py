@@ -143,10 +143,7 @@ def validate(rt: Runtime, session: Session, bundle: Bundle) -> Validation:
         except PayloadTooLarge:
             raise
         except Invalid as exc:  # the parser's refusal: one document-level finding per detail
-            found = [
-                {"element_id": None, "rule": "xml", "message": f"{exc.message}: {d.get('message')}"}
-                for d in exc.details
-            ]
+            found = [{"element_id": None, "rule": "xml", "message": str(d.get("message"))} for d in exc.details]
             errors += [f | {"file": item.name} for f in found] if several else found
             continue
         errors += [f | {"file": item.name} for f in report.errors] if several else report.errors

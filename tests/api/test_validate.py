@@ -133,8 +133,9 @@ def test_a_business_rule_task_must_call_a_decision_of_the_bundle(login):
             "DOCTYPE",
         ),
         (b'<lol xmlns="urn:x">' + b"<a>ha</a>" * 1000 + b"</lol>", "not a BPMN 2.0"),
+        (b"<a>" * 300 + b"</a>" * 300, "Excessive depth"),
         (b'{"process": "not xml"}', "not well-formed XML"),
-        (b"", "empty"),
+        (b"", "the diagram is empty"),
     ],
 )
 def test_a_body_that_is_not_a_diagram_is_a_document_level_xml_error(login, body, words):
@@ -142,6 +143,8 @@ def test_a_body_that_is_not_a_diagram_is_a_document_level_xml_error(login, body,
     assert answer["valid"] is False and answer["warnings"] == []
     [error] = answer["errors"]
     assert error["element_id"] is None and error["rule"] == "xml" and words in error["message"]
+    refused = login("analyst").deploy(body, expect=422)["error"]
+    assert refused["details"] == answer["errors"]
 
 
 def test_a_diagram_over_the_size_limit_is_413(login, rt):

@@ -55,7 +55,7 @@ def lint_file(path: Path) -> Outcome:
     try:
         tree = parse_untrusted(raw, MAX_BYTES)
     except (Invalid, PayloadTooLarge) as exc:
-        return Outcome([{"element_id": None, "rule": "xml", "message": exc.message}], [])
+        return Outcome(list(exc.details), [])
     report = lint_diagram(tree, raw, REGISTRY, context())
     return Outcome(report.errors, report.warnings)
 
