@@ -136,6 +136,15 @@ the groups with an active member, the handler declarations (`GET /api/v1/handler
 decisions of the bundle. An error inside a non-executable process of a document that has an
 executable one is reported as a warning: that pool never runs.
 
+Handlers declare their parameters next to their code (`HandlerDeclaration` in `handlers/*.py`,
+collected in `handlers.DECLARATIONS`; the built-in `notify` in `app/services/notifications.py`):
+name, type, required, a Chinese and an English description, and the keys of the result.
+`GET /api/v1/handlers` lists them for the modeler's picker (`?lang=zh|en`); a service task that
+leaves out a required parameter or passes one the handler does not take is a
+`service-task-parameters` error. `GET /api/v1/groups` lists the groups a lane or candidate group
+may name with their active member counts (at most 500); `lane-group` warns about a group nobody
+active belongs to.
+
 How the bpmnlint rules were chosen: a rule is an error only when its violation makes a case run
 wrongly or not at all on this engine (and every diagram of `processes/`, the tests and the
 corpora that deployed before still deploys: the corpus tests check it); the rest are warnings.
