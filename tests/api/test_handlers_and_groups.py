@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import secrets
 
+import pytest
 from sqlalchemy import delete, func, select
 
 from app.engine.scripting import EFFECTS
@@ -31,25 +32,36 @@ def _flags(name: str) -> set[str]:
     return set(FLAG_LEVELS) if name == "classify_severity" else set()
 
 
-def test_the_catalogue_lists_every_operation_with_its_parameters(login, rt):
-    body = login("analyst").get("/handlers?lang=en", expect=200)
-    names = [h["name"] for h in body]
-    assert names == sorted({*rt.engine.handlers, *EFFECTS})
-    by_name = {h["name"]: h for h in body}
-    approval = by_name["approval_level_for"]
-    assert approval["parameters"] == [
-        {"name": "amount", "required": True, "type": "number", "description": "amount in yuan"}
-    ]
-    assert approval["result"] == ["approver_group", "limit"] and approval["description"].startswith("Who approves")
-    notify = by_name["notify"]
+def _declared(name: str):
+    from app.services.notifications import NOTIFY
+
+    return NOTIFY if name == "notify" else DECLARATIONS[name]
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_catalogue_lists_every_operation_with_its_parameters(login, rt, language):
+    body = login("analyst").get(f"/handlers?lang={language}", expect=200)
+    assert [h["name"] for h in body] == sorted({*rt.engine.handlers, *EFFECTS})
+    for item in body:
+        declared = _declared(item["name"])
+        assert item["description"] == getattr(declared, language) and item["result"] == list(declared.result)
+        assert item["parameters"] == [
+            {"name": p.name, "required": p.required, "type": p.type, "description": getattr(p, language)}
+            for p in declared.parameters
+        ]
+    notify = next(h for h in body if h["name"] == "notify")
     assert {p["name"] for p in notify["parameters"]} == {"groups", "users", "kind", "title", "message"}
     assert not any(p["required"] for p in notify["parameters"])
 
 
-def test_the_catalogue_speaks_chinese_too(login):
-    body = login("admin").get("/handlers?lang=zh", expect=200)
-    approval = next(h for h in body if h["name"] == "approval_level_for")
-    assert approval["description"].startswith("按金额") and approval["parameters"][0]["description"] == "金额 (元)"
+def test_a_handler_registered_without_a_declaration_is_listed_unchecked(login):
+    REGISTRY["undeclared_probe"] = lambda params: {}
+    try:
+        body = login("analyst").get("/handlers", expect=200)
+    finally:
+        del REGISTRY["undeclared_probe"]
+    probe = next(h for h in body if h["name"] == "undeclared_probe")
+    assert probe["declared"] is False and probe["parameters"] == []
 
 
 def test_groups_list_active_member_counts(login, rt):
