@@ -3,6 +3,8 @@
 import math
 from typing import Any
 
+from handlers.catalogue import HandlerDeclaration, Parameter
+
 SUBJECT_GROUPS: dict[str, str] = {
     "product_quality": "quality",
     "service_quality": "cs_supervisors",
@@ -30,6 +32,14 @@ def route_by_subject(params: dict[str, Any]) -> dict[str, Any]:
     return {"responsible_group": SUBJECT_GROUPS[subject]}
 
 
+ROUTE_BY_SUBJECT = HandlerDeclaration(
+    zh="按投诉主题确定责任部门",
+    en="The department responsible for a complaint subject",
+    parameters=(Parameter("subject", "string", True, "投诉主题", f"complaint subject: {', '.join(SUBJECT_GROUPS)}"),),
+    result=("responsible_group",),
+)
+
+
 def approval_level_for(params: dict[str, Any]) -> dict[str, Any]:
     """Return ``{"approver_group", "limit"}`` to approve ``params["amount"]`` yuan.
 
@@ -45,3 +55,11 @@ def approval_level_for(params: dict[str, Any]) -> dict[str, Any]:
         if amount <= limit:
             return {"approver_group": group, "limit": limit}
     return {"approver_group": TOP_APPROVER, "limit": None}
+
+
+APPROVAL_LEVEL_FOR = HandlerDeclaration(
+    zh="按金额确定审批权限 (≤500 经理, ≤1000 主管, 以上营销总监)",
+    en="Who approves an amount (up to 500 managers, up to 1,000 supervisors, above: marketing director)",
+    parameters=(Parameter("amount", "number", True, "金额 (元)", "amount in yuan"),),
+    result=("approver_group", "limit"),
+)

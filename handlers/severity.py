@@ -6,6 +6,8 @@ time-based ones (not handled within 24 h, unresolved after a month) belong to ti
 
 from typing import Any
 
+from handlers.catalogue import HandlerDeclaration, Parameter
+
 CHANNELS = ("phone", "email", "online", "walk_in", "letter", "third_party")
 
 # Who is responsible (first, then second) and who is informed, per level.
@@ -128,6 +130,32 @@ def classify_severity(params: dict[str, Any]) -> dict[str, Any]:
         "reasons": reasons,
         "suspected_extortion": claim_amount is not None and claim_amount > EXTORTION_THRESHOLD and not medical_proof,
     }
+
+
+_FLAG_TEXT: dict[str, tuple[str, str]] = {
+    "failed_inspection": ("产品抽检不合格", "the product failed an official inspection"),
+    "media_exposed": ("已被媒体曝光", "the complaint is already in the media"),
+    "sued": ("已起诉", "the consumer has sued"),
+    "media_threat": ("威胁找媒体", "the consumer threatens to go to the media"),
+    "legal_action": ("威胁法律行动", "the consumer threatens legal action"),
+    "health_symptoms": ("出现健康症状", "the consumer reports health symptoms"),
+    "uncooperative": ("消费者不配合", "the consumer does not cooperate"),
+    "distributor_batch_feedback": ("经销商反馈同批次问题", "distributors report the same batch"),
+    "written_liability_requested": ("要求书面认责", "a written admission of liability is demanded"),
+}
+CLASSIFY_SEVERITY = HandlerDeclaration(
+    zh="按受理时的事实判定投诉等级 A-E",
+    en="Severity level A-E from the intake facts",
+    parameters=(
+        Parameter("channel", "string", True, "受理渠道", f"intake channel: {', '.join(CHANNELS)}"),
+        Parameter("forwarded_by", "string", False, "转交单位 (第三方渠道)", "who forwarded it (third-party channel)"),
+        Parameter("claim_amount", "number", False, "索赔金额 (元)", "amount claimed, yuan"),
+        Parameter("contact_count", "number", False, "来电/来访次数", "how many times the consumer got in touch"),
+        Parameter("medical_proof", "boolean", False, "有医疗证明", "medical proof was provided"),
+        *(Parameter(flag, "boolean", False, zh, en) for flag, (zh, en) in _FLAG_TEXT.items()),
+    ),
+    result=("level", "colour", "grade", "responsible", "informed", "reasons", "suspected_extortion"),
+)
 
 
 def _optional_flag(params: dict[str, Any], name: str) -> bool:

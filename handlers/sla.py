@@ -14,6 +14,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
+from handlers.catalogue import HandlerDeclaration, Parameter
 from handlers.severity import LEVELS
 
 CONTACT_HOURS = 12  # contact the consumer, or it becomes a secondary complaint (level D)
@@ -91,6 +92,40 @@ def sla_deadlines(params: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+SLA_DEADLINES = HandlerDeclaration(
+    zh="计算投诉的各项时限及提醒时间",
+    en="Due times and reminders of every time limit of a complaint",
+    parameters=(
+        Parameter(
+            "received_at", "string", True, "受理时间 (ISO 8601, 带时区)", "when it was received (ISO 8601 with offset)"
+        ),
+        Parameter(
+            "severity_grade",
+            "string",
+            True,
+            "等级: general/important/major/crisis",
+            "grade: general/important/major/crisis",
+        ),
+        Parameter("subject", "string", False, "投诉主题", "complaint subject"),
+        Parameter(
+            "sales_complaint_source",
+            "string",
+            False,
+            "销售投诉来源: internal/external",
+            "sales complaint source: internal/external",
+        ),
+        Parameter(
+            "start",
+            "string",
+            False,
+            "处理计时起点 (默认受理时间)",
+            "when the handling clock starts (default: received_at)",
+        ),
+    ),
+    result=("contact_due", "first_reply_due", "site_visit_due", "handling_due", "handling_rule", "unresolved_due"),
+)
+
+
 def escalate_severity(params: dict[str, Any]) -> dict[str, Any]:
     """Raise ``params["severity"]`` (a ``classify_severity`` result) to ``to_level`` for ``reason``.
 
@@ -136,6 +171,29 @@ def escalate_severity(params: dict[str, Any]) -> dict[str, Any]:
     grades = [g for g in (severity.get("grade"), grade, LEVELS[result["level"]]["grade"]) if g in GRADES]
     result["grade"] = max(grades, key=GRADES.index)
     return result
+
+
+ESCALATE_SEVERITY = HandlerDeclaration(
+    zh="因超时等原因提升投诉等级",
+    en="Raise a complaint's severity level for a reason (e.g. a missed time limit)",
+    parameters=(
+        Parameter(
+            "severity",
+            "object",
+            True,
+            "当前等级 (classify_severity 的结果)",
+            "the current severity (a classify_severity result)",
+        ),
+        Parameter("to_level", "string", True, "提升到的等级 A-E", "the level to raise it to, A-E"),
+        Parameter("reason", "string", True, "原因", "the reason, recorded among the reasons"),
+        Parameter("grade", "string", False, "受理时的等级", "the grade the case was classified with"),
+        Parameter(
+            "due", "string", False, "时限 (与 now 一起: 未到期则不变)", "a due time (with now: no change before it)"
+        ),
+        Parameter("now", "string", False, "当前时间 (ISO 8601)", "the current time (ISO 8601)"),
+    ),
+    result=("level", "colour", "grade", "responsible", "informed", "reasons"),
+)
 
 
 def _moment(value: Any, name: str) -> datetime:

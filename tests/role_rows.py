@@ -231,6 +231,16 @@ API_ROWS = [
         "analysts and admins deploy",
         xml=two_step("role_table_deploy"),
     ),
+    row(
+        "POST",
+        f"{V1}/process-definitions/validate",
+        None,
+        "401 403 403 ok ok",
+        "analysts and admins check a diagram before a deploy",
+        xml=two_step("role_table_validate"),
+    ),
+    row("GET", f"{V1}/handlers", None, "401 403 403 ok ok", "the modeler's handler picker: analysts and admins"),
+    row("GET", f"{V1}/groups", None, "401 403 403 ok ok", "the modeler's group picker: analysts and admins"),
     any_user(
         "GET",
         f"{V1}/process-definitions/<key>/versions/<int:version>/xml",

@@ -387,6 +387,9 @@ def openapi_document() -> dict[str, Any]:
     from app.api.openapi_diagram import diagram_paths
 
     paths.update(diagram_paths(_op, _resp, _p))
+    from app.api.openapi_validation import validation_paths
+
+    paths.update(validation_paths(_op, _resp, bpmn_body))
     paths.update(attachment_paths())
     from app.api.openapi_admin import admin_paths  # here: it builds on this module's helpers
 

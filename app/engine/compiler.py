@@ -39,6 +39,10 @@ _ISO_TIMER = re.compile(
     re.IGNORECASE,
 )
 
+# Rule ids of the compiler's own refusals (``validate`` reports them; every detail names one).
+NOT_EXECUTABLE = "executable-process"
+ENGINE_PARSE = "engine-parse"
+
 UNSUPPORTED = {
     "businessRuleTask": "business rule tasks (DMN) are not supported",
     "complexGateway": "complex gateways are not supported",
@@ -143,7 +147,11 @@ def _check_code(node: Any, source: str | None, kind: str, errors: list[dict[str,
     if not source or not source.strip():
         return
     if "${" in source or "#{" in source:
-        errors.append(_detail(_owner(node), f"{kind}: JUEL expressions (${{...}}) are not supported; write Python"))
+        errors.append(
+            _detail(
+                _owner(node), f"{kind}: JUEL expressions (${{...}}) are not supported; write Python", rule="sandbox"
+            )
+        )
         return
     try:
         if kind == "script":
@@ -151,7 +159,7 @@ def _check_code(node: Any, source: str | None, kind: str, errors: list[dict[str,
         else:
             sandbox.compile_expression(source)
     except sandbox.ScriptError as exc:
-        errors.append(_detail(_owner(node), f"{kind} refused: {exc}"))
+        errors.append(_detail(_owner(node), f"{kind} refused: {exc}", rule="sandbox"))
 
 
 def _check_timer_literal(node: Any, errors: list[dict[str, Any]]) -> None:
@@ -165,16 +173,25 @@ def _check_timer_literal(node: Any, errors: list[dict[str, Any]]) -> None:
     try:
         clock_seam.check_timer_literal(value)
     except ValueError as exc:
-        errors.append(_detail(_owner(node), f"timer refused: {exc}"))
+        errors.append(_detail(_owner(node), f"timer refused: {exc}", rule="timer"))
+
+
+def _ruled(errors: list[dict[str, Any]], start: int, rule: str) -> int:
+    """Name the rule of the details added since ``start`` that have none; the new length."""
+    for detail in errors[start:]:
+        detail.setdefault("rule", rule)
+    return len(errors)
 
 
 def _static_checks(root: Any, handlers: Mapping[str, Any]) -> list[dict[str, Any]]:
     errors: list[dict[str, Any]] = []
     read_camunda_dialect(root, errors)
     check_starters(root, errors)
+    done = _ruled(errors, 0, "camunda-dialect")
     for tag, message in UNSUPPORTED.items():
         for node in root.iterfind(f".//bpmn:{tag}", NS):
             errors.append(_detail(node, message))
+    done = _ruled(errors, done, "unsupported-element")
     for node in root.iterfind(".//bpmn:timerEventDefinition/*", NS):
         if node.text:
             node.text = normalize_timer_text(node.text)
@@ -190,11 +207,14 @@ def _static_checks(root: Any, handlers: Mapping[str, Any]) -> list[dict[str, Any
         language = (node.get("scriptFormat") or "").strip().lower()
         if language in NON_PYTHON_SCRIPTS:
             errors.append(_detail(node, f"script language '{language}' is not supported; scripts are Python"))
+    done = _ruled(errors, done, "script-language")
     _check_service_tasks(root, handlers, errors)
     for prop in root.iterfind(".//spiffworkflow:property", NS):
         if prop.get("name") in USER_TASK_EXPRESSIONS:
             _check_code(prop, prop.get("value"), prop.get("name"), errors)
+    done = _ruled(errors, done, "service-task-handler")
     _check_call_activities(root, errors)
+    _ruled(errors, done, "call-activity")
     return errors
 
 
@@ -274,8 +294,10 @@ def compile_diagram(
         raise Invalid(
             'the diagram has no executable process (isExecutable="true")',
             code="invalid_bpmn",
-            details=[_detail(p, "process is not executable") for p in root.iterfind("bpmn:process", NS)]
-            or [_detail(None, "no bpmn:process element")],
+            details=[
+                _detail(p, "process is not executable", rule=NOT_EXECUTABLE) for p in root.iterfind("bpmn:process", NS)
+            ]
+            or [_detail(None, "no bpmn:process element", rule=NOT_EXECUTABLE)],
         )
     errors = _static_checks(root, handlers)
     if errors:
@@ -306,14 +328,18 @@ def compile_diagram(
         raise Invalid(
             "the diagram cannot run",
             code="invalid_bpmn",
-            details=[{"element_id": element_id, "message": _validation_message(exc)}],
+            details=[{"element_id": element_id, "rule": ENGINE_PARSE, "message": _validation_message(exc)}],
         ) from None
     except Exception as exc:  # the engine's parser choked on something we did not foresee
         raise Invalid(
             "the diagram cannot run",
             code="invalid_bpmn",
             details=[
-                {"element_id": None, "message": f"the engine cannot read this diagram: {type(exc).__name__}: {exc}"}
+                {
+                    "element_id": None,
+                    "rule": ENGINE_PARSE,
+                    "message": f"the engine cannot read this diagram: {type(exc).__name__}: {exc}",
+                }
             ],
         ) from None
     return compiled

@@ -15,10 +15,13 @@ CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 NS = {"bpmn": BPMN_MODEL_NS, "spiffworkflow": SPIFF_NS, "camunda": CAMUNDA_NS}
 
 
-def element_detail(element: Any, message: str) -> dict[str, Any]:
-    """An error detail naming a BPMN element by its id."""
+def element_detail(element: Any, message: str, *, rule: str | None = None) -> dict[str, Any]:
+    """An error detail naming a BPMN element by its id (and the validation rule, when known)."""
     element_id = element.get("id") if element is not None else None
-    return {"element_id": element_id, "message": message}
+    detail: dict[str, Any] = {"element_id": element_id, "message": message}
+    if rule is not None:
+        detail["rule"] = rule
+    return detail
 
 
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -43,7 +46,7 @@ def parse_untrusted(data: bytes, max_bytes: int) -> etree._ElementTree:
             code="diagram_too_large",
         )
     if not data.strip():
-        raise Invalid("the diagram is empty", code="invalid_bpmn", details=[_detail(None, "empty body")])
+        raise Invalid("the diagram is empty", code="invalid_bpmn", details=[_detail(None, "the diagram is empty")])
     if _DOCTYPE.search(data):
         raise Invalid(
             "DOCTYPE and ENTITY declarations are not allowed in a diagram",
@@ -56,7 +59,7 @@ def parse_untrusted(data: bytes, max_bytes: int) -> etree._ElementTree:
         raise Invalid(
             f"the body is not well-formed XML: {exc.msg} (line {exc.lineno})",
             code="malformed_xml",
-            details=[_detail(None, f"line {exc.lineno}: {exc.msg}")],
+            details=[_detail(None, f"not well-formed XML, line {exc.lineno}: {exc.msg}")],
         ) from None
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:  # e.g. a UTF-16 body the byte check cannot read
@@ -77,10 +80,12 @@ def parse_untrusted(data: bytes, max_bytes: int) -> etree._ElementTree:
         raise Invalid(
             "the document is not a BPMN 2.0 <definitions> element",
             code="invalid_bpmn",
-            details=[_detail(None, f"root element is {etree.QName(root).localname!r}")],
+            details=[
+                _detail(None, f"not a BPMN 2.0 <definitions> document: root element is {etree.QName(root).localname!r}")
+            ],
         )
     return root.getroottree()
 
 
 def _detail(element_id: str | None, message: str) -> dict[str, str | None]:
-    return {"element_id": element_id, "message": message}
+    return {"element_id": element_id, "rule": "xml", "message": message}

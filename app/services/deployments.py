@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from lxml import etree
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.engine import compile_diagram, parse_untrusted
+from app.engine import parse_untrusted
+from app.engine.lint import LintContext, lint_diagram
 from app.engine.scripting import Handler
-from app.errors import NotFound
+from app.errors import Invalid, NotFound
 from app.models import ProcessDefinition
+from app.services import handler_catalogue
 
 
 @dataclass(frozen=True)
@@ -27,10 +31,21 @@ def deploy(
     handlers: dict[str, Handler],
     max_bytes: int,
     actor: str | None,
+    context: LintContext | None = None,
+    decisions: Sequence[etree._ElementTree] = (),
 ) -> list[Deployed]:
-    """Deploy every executable process in ``raw``; unchanged ones return their existing version."""
+    """Deploy every executable process in ``raw``; unchanged ones return their existing version.
+
+    Refused (``Invalid``, code ``invalid_bpmn``) with exactly the errors ``validate`` reports,
+    each detail naming ``element_id``, ``rule`` and ``message``; warnings do not block.
+    ``decisions``: the parsed DMN documents deployed with it.
+    """
     tree = parse_untrusted(raw, max_bytes)
-    compiled = compile_diagram(tree, handlers, raw)
+    context = context or LintContext(handler_parameters=handler_catalogue.handler_parameters(handlers))
+    report = lint_diagram(tree, raw, handlers, context, decisions)
+    if report.errors:
+        raise Invalid(_refusal(report.errors), code="invalid_bpmn", details=report.errors)
+    compiled = report.compiled
     xml_text = raw.decode("utf-8", errors="replace")
     results = []
     for item in compiled:
@@ -53,6 +68,12 @@ def deploy(
         results.append(Deployed(definition, created=True, timer_start=item.timer_start))
     session.flush()
     return results
+
+
+def _refusal(errors: list[dict[str, object]]) -> str:
+    if all(e["rule"] == "executable-process" for e in errors):
+        return 'the diagram has no executable process (isExecutable="true")'
+    return "the diagram cannot run"
 
 
 def latest_definition(session: Session, key: str, *, required: bool = True) -> ProcessDefinition | None:

@@ -25,8 +25,28 @@ from app.clock import utcnow
 from app.errors import NotFound
 from app.models import Group, Notification, ProcessInstance, TaskRecord, User, user_groups
 from app.services import audit
+from handlers.catalogue import HandlerDeclaration, Parameter
 
 KINDS = ("reminder", "escalation", "info", "task")
+# The built-in ``notify`` operation, as the handler catalogue lists it (``apply_effect`` reads these).
+NOTIFY = HandlerDeclaration(
+    zh="通知组内成员和指定用户 (站内通知与邮件)",
+    en="Notify the members of groups and named users (in the product and by e-mail)",
+    parameters=(
+        Parameter(
+            "groups",
+            "array",
+            False,
+            "组或升级角色 (列表或逗号分隔)",
+            "groups or escalation roles (list or comma-separated)",
+        ),
+        Parameter("users", "array", False, "用户名 (列表或逗号分隔)", "usernames (list or comma-separated)"),
+        Parameter("kind", "string", False, f"类型: {', '.join(KINDS)}", f"kind: {', '.join(KINDS)} (default info)"),
+        Parameter("title", "string", False, "标题", "title (default: the case number and kind)"),
+        Parameter("message", "string", False, "正文", "message text"),
+    ),
+    result=("queued",),
+)
 GROUP_NOTIFY_LIMIT = 200
 
 # The escalation roles of the procedures (shared/domain.md §3) → the product's groups.

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from app.runtime import Runtime
-from app.services import deployments, timer_start
+from app.services import deployments, timer_start, validation
 from app.services.deployments import Deployed
 
 
@@ -19,7 +19,12 @@ def publish(rt: Runtime, session: Session, raw: bytes, *, actor: str | None) -> 
     """Deploy the executable processes of one BPMN document and start the waiting instance of
     each new timer-start version, in the caller's transaction."""
     deployed = deployments.deploy(
-        session, raw, handlers=dict(rt.engine.handlers), max_bytes=rt.settings.max_bpmn_bytes, actor=actor
+        session,
+        raw,
+        handlers=dict(rt.engine.handlers),
+        max_bytes=rt.settings.max_bpmn_bytes,
+        actor=actor,
+        context=validation.lint_context(rt, session),
     )
     timer_start.activate(rt, session, deployed)
     return deployed

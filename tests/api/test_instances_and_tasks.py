@@ -161,7 +161,11 @@ def test_handler_error_becomes_incident_then_retry(login):
 def test_unknown_handler_is_refused_at_deploy(login):
     err = login("admin").deploy(with_service("svc_bad", "no_such_handler", {}), expect=422)
     assert err["error"]["details"] == [
-        {"element_id": "svc", "message": "no handler registered for operation 'no_such_handler'"}
+        {
+            "element_id": "svc",
+            "rule": "service-task-handler",
+            "message": "no handler registered for operation 'no_such_handler'",
+        }
     ]
 
 

@@ -22,8 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from app.clock import clock
-from app.engine import CompiledProcess, Engine, Instance, StepResult, compile_diagram, parse_due, parse_untrusted
+from app.engine import CompiledProcess, Engine, Instance, StepResult, parse_due, parse_untrusted
+from app.engine.lint import LintContext, lint_diagram
 from app.errors import Invalid
+from app.services import handler_catalogue
 from handlers import REGISTRY
 from tests.stopped_clock import stopped_clock
 
@@ -39,9 +41,14 @@ def read_manifest(folder: Path) -> list[dict[str, str]]:
 
 
 def deploy(path: Path) -> dict[str, CompiledProcess]:
-    """Our deploy path: hardened parse, then compile with the product's handler registry."""
+    """Our deploy path: hardened parse, then validate and compile with the product's handler registry
+    (refused with exactly the errors ``validate`` reports, as ``deployments.deploy`` does)."""
     raw = path.read_bytes()
-    return {c.key: c for c in compile_diagram(parse_untrusted(raw, MAX_BYTES), REGISTRY, raw)}
+    context = LintContext(handler_parameters=handler_catalogue.handler_parameters(REGISTRY))
+    report = lint_diagram(parse_untrusted(raw, MAX_BYTES), raw, REGISTRY, context)
+    if report.errors:
+        raise Invalid("the diagram cannot run", code="invalid_bpmn", details=report.errors)
+    return {c.key: c for c in report.compiled}
 
 
 def refusal(path: Path) -> Invalid:

@@ -263,7 +263,9 @@ def test_gateway_condition_escape_is_refused_naming_the_flow(login, condition):
 def test_unknown_service_handler_is_refused_naming_the_task(login):
     result = login("analyst").deploy(with_service("svc_unknown", "rm_rf", {}), expect=422)
     error = assert_error(result, 422, "invalid_bpmn")
-    assert error["details"] == [{"element_id": "svc", "message": "no handler registered for operation 'rm_rf'"}]
+    assert error["details"] == [
+        {"element_id": "svc", "rule": "service-task-handler", "message": "no handler registered for operation 'rm_rf'"}
+    ]
 
 
 def test_service_parameter_escape_is_refused_naming_the_task(login):

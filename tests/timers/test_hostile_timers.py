@@ -26,6 +26,7 @@ def test_zero_length_cycle_is_refused_at_deploy_naming_the_event(flow):
     assert body["error"]["details"] == [
         {
             "element_id": "hostile_timer",
+            "rule": "timer",
             "message": "timer refused: a cycle timer repeating every 0 s is shorter than the limit of 0.1 s",
         }
     ]

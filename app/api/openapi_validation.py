@@ -1,0 +1,92 @@
+"""OpenAPI paths of the analyst's checks (``app/api/validation.py``): validate, handlers, groups."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_FINDING = {
+    "type": "object",
+    "required": ["element_id", "rule", "message"],
+    "properties": {
+        "element_id": {"type": ["string", "null"], "description": "null only for a document-level problem"},
+        "rule": {"type": "string", "description": "rule id (bpmnlint's name where it is one); docs/validation.md"},
+        "message": {"type": "string"},
+        "file": {"type": "string", "description": "the diagram's file, when a bundle holds several"},
+    },
+}
+VALIDATION = {
+    "type": "object",
+    "required": ["valid", "errors", "warnings"],
+    "properties": {
+        "valid": {"type": "boolean", "description": "no errors (warnings never block a deploy)"},
+        "errors": {"type": "array", "items": _FINDING, "description": "what a deploy refuses with 422"},
+        "warnings": {"type": "array", "items": _FINDING},
+    },
+}
+_PARAMETER = {
+    "type": "object",
+    "required": ["name", "required", "type", "description"],
+    "properties": {
+        "name": {"type": "string"},
+        "required": {"type": "boolean"},
+        "type": {"type": "string", "enum": ["string", "number", "boolean", "object", "array", "any"]},
+        "description": {"type": "string", "description": "in the caller's language"},
+    },
+}
+HANDLER = {
+    "type": "object",
+    "required": ["name", "description", "parameters", "result"],
+    "properties": {
+        "name": {"type": "string", "description": "the serviceTaskOperator id"},
+        "description": {"type": "string"},
+        "parameters": {"type": "array", "items": _PARAMETER},
+        "result": {"type": "array", "items": {"type": "string"}, "description": "keys of the returned object"},
+        "declared": {"type": "boolean", "description": "false: registered without a declaration, calls unchecked"},
+    },
+}
+GROUP = {
+    "type": "object",
+    "required": ["name", "label", "members"],
+    "properties": {
+        "name": {"type": "string", "description": "the group key a lane or candidateGroups names"},
+        "label": {"type": "string", "description": "in the caller's language"},
+        "members": {"type": "integer", "description": "active members"},
+    },
+}
+
+
+def validation_paths(op: Any, resp: Any, bpmn_body: dict[str, Any]) -> dict[str, Any]:
+    """The paths, built with openapi.py's own helpers (passed in: no import cycle)."""
+    return {
+        "/process-definitions/validate": {
+            "post": op(
+                "Check a diagram before a deploy (analyst or admin): errors block a deploy, warnings do not; "
+                "a body that is not a diagram is an error with rule 'xml' and element_id null",
+                {"200": resp("Findings", VALIDATION)},
+                400,
+                401,
+                403,
+                413,
+                body=bpmn_body,
+                tag="definitions",
+            )
+        },
+        "/handlers": {
+            "get": op(
+                "Service-task handlers with their parameters (analyst or admin; ?lang=zh|en)",
+                {"200": resp("Handlers", {"type": "array", "items": HANDLER})},
+                401,
+                403,
+                tag="definitions",
+            )
+        },
+        "/groups": {
+            "get": op(
+                "Groups a lane or candidate group may name, with active member counts (analyst or admin)",
+                {"200": resp("Groups", {"type": "array", "items": GROUP, "maxItems": 500})},
+                401,
+                403,
+                tag="definitions",
+            )
+        },
+    }

@@ -1,0 +1,151 @@
+"""Validate a bundle before it runs (``POST /process-definitions/validate``, and every deploy).
+
+The rules are the engine's (``app.engine.lint``); this module gathers what they need from the
+product as plain data: the handler declarations, the forms that exist (the bundle's, then
+``forms/``), the groups somebody active belongs to, the decisions of the bundle's tables.
+
+A body the hardened parser refuses (malformed XML, DOCTYPE/ENTITY, not UTF-8, not BPMN) is a
+finding like any other: rule ``xml``, no element id; only a diagram over the size limit is
+refused outright (413, as a deploy does). Errors block a deploy; warnings never do.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.engine import lint, parse_untrusted
+from app.engine.lint import LintContext, LintReport, lint_diagram
+from app.errors import Invalid, PayloadTooLarge
+from app.models import Group, User, user_groups
+from app.runtime import Runtime
+from app.services import handler_catalogue
+from app.services.bundles import Bundle, BundleFile
+
+DMN_NS = (
+    "http://www.omg.org/spec/DMN/20151101/dmn.xsd",  # 1.1
+    "http://www.omg.org/spec/DMN/20180521/MODEL/",  # 1.2
+    "https://www.omg.org/spec/DMN/20191111/MODEL/",  # 1.3
+    "https://www.omg.org/spec/DMN/20211108/MODEL/",  # 1.4
+)
+_DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_FORM_NAME = re.compile(r"^forms/([A-Za-z0-9_.-]+)\.json$")
+
+
+@dataclass(frozen=True)
+class Validation:
+    """The answer of ``validate``: errors and warnings, each ``{"element_id", "rule", "message"}``
+    (plus ``file`` when the bundle has several diagrams)."""
+
+    errors: list[dict[str, Any]]
+    warnings: list[dict[str, Any]]
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    def as_json(self) -> dict[str, Any]:
+        return {"valid": self.valid, "errors": self.errors, "warnings": self.warnings}
+
+
+def base_context(handlers: Mapping[str, Any]) -> LintContext:
+    """What the error rules need without a database: the handler declarations."""
+    return LintContext(handler_parameters=handler_catalogue.handler_parameters(handlers))
+
+
+def lint_context(rt: Runtime, session: Session, bundle: Bundle | None = None) -> LintContext:
+    """Everything the rules check against, for a bundle (or a lone diagram)."""
+    bundle = bundle or Bundle(diagrams=())
+    return LintContext(
+        handler_parameters=handler_catalogue.handler_parameters(rt.engine.handlers),
+        forms=known_forms(rt, bundle),
+        groups=staffed_groups(session),
+        decisions=frozenset(decision_ids(bundle)[0]),
+    )
+
+
+def known_forms(rt: Runtime, bundle: Bundle) -> frozenset[str]:
+    """Form keys a user task of this bundle may name: the bundle's own, then ``forms/``."""
+    own = {m.group(1) for f in bundle.forms if (m := _FORM_NAME.match(f.name))}
+    on_disk = {p.stem for p in rt.forms.folder.glob("*.json")}
+    return frozenset(own | on_disk)
+
+
+def staffed_groups(session: Session) -> frozenset[str]:
+    """Keys of the groups with at least one active member (one indexed query)."""
+    stmt = (
+        select(Group.key)
+        .join(user_groups, user_groups.c.group_id == Group.id)
+        .join(User, User.id == user_groups.c.user_id)
+        .where(User.active.is_(True))
+        .distinct()
+    )
+    return frozenset(session.scalars(stmt))
+
+
+def decision_ids(bundle: Bundle) -> tuple[set[str], list[dict[str, Any]]]:
+    """The decision ids of the bundle's DMN files, and a finding per file that cannot be read."""
+    ids: set[str] = set()
+    problems = []
+    for item in bundle.decisions:
+        root = _read_dmn(item)
+        if root is None:
+            problems.append(
+                {"element_id": None, "rule": "xml", "file": item.name, "message": f"{item.name} is not a DMN document"}
+            )
+            continue
+        ids |= lint.decision_ids([root.getroottree()])
+    return ids, problems
+
+
+def _read_dmn(item: BundleFile) -> Any:
+    if _DOCTYPE.search(item.content):
+        return None
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        root = etree.fromstring(item.content, parser=parser)
+    except etree.XMLSyntaxError:
+        return None
+    if not isinstance(root.tag, str) or etree.QName(root).namespace not in DMN_NS:
+        return None
+    return root
+
+
+def lint_raw(raw: bytes, *, handlers: Mapping[str, Any], max_bytes: int, context: LintContext) -> LintReport:
+    """Parse (``Invalid``/``PayloadTooLarge`` when the parser refuses) and lint one diagram."""
+    tree = parse_untrusted(raw, max_bytes)
+    return lint_diagram(tree, raw, handlers, context)
+
+
+def validate(rt: Runtime, session: Session, bundle: Bundle) -> Validation:
+    """Every finding of every diagram of ``bundle``; a refused body is an ``xml`` error."""
+    if not bundle.diagrams:
+        raise Invalid(
+            "nothing to validate: send a BPMN diagram",
+            code="missing_file",
+            details=[{"field": "file", "message": "a .bpmn diagram is required"}],
+        )
+    context = lint_context(rt, session, bundle)
+    errors, warnings = [], []
+    errors += decision_ids(bundle)[1]
+    several = len(bundle.diagrams) > 1
+    for item in bundle.diagrams:
+        try:
+            report = lint_raw(
+                item.content, handlers=rt.engine.handlers, max_bytes=rt.settings.max_bpmn_bytes, context=context
+            )
+        except PayloadTooLarge:
+            raise
+        except Invalid as exc:  # the parser's refusal: one document-level finding per detail
+            found = [{"element_id": None, "rule": "xml", "message": str(d.get("message"))} for d in exc.details]
+            errors += [f | {"file": item.name} for f in found] if several else found
+            continue
+        errors += [f | {"file": item.name} for f in report.errors] if several else report.errors
+        warnings += [f | {"file": item.name} for f in report.warnings] if several else report.warnings
+    return Validation(errors=errors, warnings=warnings)
