@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-
 # A simulation run's virtual time, pinned for the engine steps of that run only (this thread or
 # task); everything else, the scheduler included, keeps reading the product clock.
 _pinned: ContextVar[datetime | None] = ContextVar("pinned_clock", default=None)
