@@ -391,6 +391,9 @@ def openapi_document() -> dict[str, Any]:
     from app.api.openapi_admin import admin_paths  # here: it builds on this module's helpers
 
     paths.update(admin_paths())
+    from app.api.openapi_simulations import simulation_paths
+
+    paths.update(simulation_paths())
     return {
         "openapi": "3.1.0",
         "info": {
