@@ -19,7 +19,8 @@ routes open to everyone through ``public(...)``, each with the reason. Paths may
 ``World``'s things in braces: ``{instance}`` (a complaint registered by agent, its first task
 held by agent), ``{task}`` (that task), ``{free_task}`` (that task given back to its group),
 ``{notification}`` (one of agent's notifications), ``{key}`` / ``{version}`` (the complaint
-process), ``{simulation}`` (analyst's simulation run of it) and ``{simulation_task}`` (its first task). Only what a path names is made.
+process), ``{simulation}`` (analyst's simulation run of it) and ``{simulation_task}`` (its first
+task). Only what a path names is made.
 """
 
 from __future__ import annotations
