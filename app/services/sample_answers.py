@@ -140,8 +140,11 @@ def _mend(schema: dict[str, Any], answer: dict[str, Any], errors: list[Any], now
                 continue
             for key in re.findall(r"'([^']+)' is a required property", error.message):
                 if key not in holder:
-                    value = _value((sub.get("properties") or {}).get(key, {}), now, required=True)
-                    holder[key] = [] if value is _LEAVE_OUT else value
+                    prop = (sub.get("properties") or {}).get(key, {})
+                    value = _value(prop, now, required=True)
+                    if value is _LEAVE_OUT:  # a required attachment
+                        value = [] if prop.get("type") == "array" else f"{SAMPLE_ATTACHMENT}-1"
+                    holder[key] = value
                     changed = True
         elif path:
             holder, sub = _walk(answer, schema, path[:-1])
