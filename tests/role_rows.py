@@ -131,6 +131,33 @@ WEB_ROWS = [
     ),
     row("POST", "/tasks/<task_id>/claim", "/tasks/{free_task}/claim", "login ok 403 403 ok", "the agents' task"),
     row("POST", "/tasks/<task_id>/unclaim", "/tasks/{task}/unclaim", "login ok 403 403 ok", "its holder or an admin"),
+    # simulation runs: analysts and admins; analyst owns {simulation}, admins see every run
+    row("GET", "/simulations", None, "login 403 403 ok ok", "the workbench: one's own runs"),
+    row("POST", "/simulations", None, "login 403 403 ok ok", "the workbench", form={"process_key": COMPLAINT}),
+    row("GET", "/simulations/<int:run_id>", "/simulations/{simulation}", "login 403 403 ok ok", "owner and admins"),
+    row(
+        "POST",
+        "/simulations/<int:run_id>/clock",
+        "/simulations/{simulation}/clock",
+        "login 403 403 ok ok",
+        "owner and admins",
+        form={"move": "hour"},
+    ),
+    row(
+        "POST",
+        "/simulations/<int:run_id>/tasks/<task_id>",
+        "/simulations/{simulation}/tasks/{simulation_task}",
+        "login 403 403 ok ok",
+        "owner and admins",
+        form=CONFIRM_FORM,
+    ),
+    row(
+        "POST",
+        "/simulations/<int:run_id>/delete",
+        "/simulations/{simulation}/delete",
+        "login 403 403 ok ok",
+        "owner and admins",
+    ),
 ]
 
 # --- API -----------------------------------------------------------------------------------

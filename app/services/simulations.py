@@ -23,7 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.business_calendar import default_calendar
 from app.clock import clock, utcnow
-from app.engine import EngineIncident, Instance, StepResult, compile_diagram, parse_due, parse_untrusted
+from app.engine import EngineIncident, Instance, StepResult, UserTaskView, compile_diagram, parse_due, parse_untrusted
 from app.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound
 from app.models import ProcessDefinition, SimulationRun, User
 from app.runtime import Runtime
@@ -229,6 +229,14 @@ def _require_running(run: SimulationRun) -> None:
         raise Conflict(f"the run is {run.status}; start a new one", code="simulation_not_running")
 
 
+def ready_task(inst: Instance, task_id: str) -> UserTaskView:
+    """A ready user task of the run (404 when the run has no such ready task)."""
+    view = next((t for t in inst.ready_user_tasks() if t.id == task_id), None)
+    if view is None:
+        raise NotFound(f"no ready task {task_id} in this run", code="unknown_task")
+    return view
+
+
 def complete_task(
     rt: Runtime, session: Session, run: SimulationRun, task_id: str, data: Any, *, lock_version: Any = None
 ) -> SimulationRun:
@@ -239,9 +247,7 @@ def complete_task(
     if not isinstance(data, dict):
         raise Invalid("data must be an object", code="invalid_data", details=[{"field": "data", "message": "object"}])
     inst = load(rt, session, run)
-    view = next((t for t in inst.ready_user_tasks() if t.id == task_id), None)
-    if view is None:
-        raise NotFound(f"no ready task {task_id} in this run", code="unknown_task")
+    view = ready_task(inst, task_id)
     schema = rt.forms.schema(view.form_key)
     with clock.pinned(run.virtual_now):
         data = with_read_only_values(schema, data, inst.variables())
