@@ -279,7 +279,12 @@ def move_clock(
         if not fired and run.virtual_now >= due[0]:
             break  # the engine does not take it (yet): no busy loop on a timer that cannot fire
     run.virtual_now = max(run.virtual_now, target)
-    simulation_log.add(run, "clock_moved", message=f"{_local(start)} → {_local(run.virtual_now)}")
+    simulation_log.add(
+        run,
+        "clock_moved",
+        message=f"{_local(start)} → {_local(run.virtual_now)}",
+        params={"from": _local(start), "to": _local(run.virtual_now)},
+    )
     if run.status == "running":
         with clock.pinned(run.virtual_now + _DUE_NOW):
             _step(rt, run, inst, lambda: inst.run_steps())

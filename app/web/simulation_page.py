@@ -16,8 +16,9 @@ from app.models import SimulationRun, User
 from app.runtime import Runtime
 from app.services import simulation_view, simulations
 from app.web.forms_render import display_values
+from app.web.notification_view import KINDS
 from app.web.pages import form_context
-from app.web.presenters import bilingual, local_time
+from app.web.presenters import bilingual, group_name, local_time
 from app.web.template_helpers import error_text
 
 RUN_STATUSES = {
@@ -112,7 +113,22 @@ def run_page(
 
 
 def _event(event: Mapping[str, Any]) -> dict[str, Any]:
-    return {**event, "kind_text": LOG_KINDS.get(event["kind"], event["kind"]), "at_text": local_time(event["at"])}
+    """A log line in the page's language: names of steps and groups, times in China time."""
+    kind, params = event["kind"], event.get("params") or {}
+    details = str(event.get("message") or "")
+    if kind in ("task_ready", "task_completed", "timer_fired"):
+        details = bilingual(details)
+    elif kind == "clock_moved" and params.get("from"):
+        details = f"{local_time(params['from'])} → {local_time(params['to'])}"
+    elif kind == "would_notify" and params:
+        recipients = [group_name(g) for g in params.get("groups") or []] + list(params.get("users") or [])
+        details = gettext(
+            "%(kind)s to %(recipients)s: %(title)s",
+            kind=KINDS.get(params.get("kind", ""), params.get("kind", "")),
+            recipients=", ".join(recipients) or "—",
+            title=params.get("title", ""),
+        )
+    return {**event, "kind_text": LOG_KINDS.get(kind, kind), "at_text": local_time(event["at"]), "details": details}
 
 
 def _attachment_values(schema: Mapping[str, Any], sample: Mapping[str, Any]) -> list[str]:

@@ -63,6 +63,35 @@
     }
   }
 
+  // A large diagram fitted whole is too small to read: then show the active (or failed) steps
+  // at a readable scale; "Show the whole diagram" fits it again.
+  const READABLE = 0.6;
+
+  function focus(viewer) {
+    const canvas = viewer.get("canvas");
+    canvas.zoom("fit-viewport", "auto");
+    if (canvas.zoom() >= READABLE) {
+      return;
+    }
+    const registry = viewer.get("elementRegistry");
+    const root = canvas.getRootElement();
+    const shown = Object.entries(state.elements)
+      .filter(([, info]) => info.state === "active" || info.state === "failed")
+      .map(([id]) => registry.get(id))
+      .filter((el) => el && !el.waypoints && canvas.findRoot(el) === root && el.type !== "bpmn:SubProcess");
+    if (!shown.length) {
+      return;
+    }
+    const left = Math.min(...shown.map((el) => el.x));
+    const top = Math.min(...shown.map((el) => el.y));
+    const right = Math.max(...shown.map((el) => el.x + el.width));
+    const bottom = Math.max(...shown.map((el) => el.y + el.height));
+    const outer = canvas.viewbox().outer;
+    const width = outer.width / 0.9;
+    const height = outer.height / 0.9;
+    canvas.viewbox({ x: (left + right) / 2 - width / 2, y: (top + bottom) / 2 - height / 2, width, height });
+  }
+
   async function draw() {
     if (typeof window.BpmnJS !== "function") {
       throw new Error("bpmn-js did not load");
@@ -79,7 +108,7 @@
     await viewer.importXML(await response.text());
     note.hidden = true;
     mark(viewer);
-    viewer.get("canvas").zoom("fit-viewport", "auto");
+    focus(viewer);
     const fit = document.getElementById("diagram-fit");
     fit.hidden = false;
     fit.addEventListener("click", () => viewer.get("canvas").zoom("fit-viewport", "auto"));
