@@ -51,6 +51,11 @@ class Clock:
     def is_pinned(self) -> bool:
         return _pinned.get() is not None
 
+    @property
+    def pinned_time(self) -> datetime | None:
+        """The time pinned in this context, if any (a stand-in clock in tests honours it too)."""
+        return _pinned.get()
+
     def advance(self, delta: timedelta) -> datetime:
         if delta < timedelta(0):
             raise ValueError("the clock only moves forward")

@@ -43,7 +43,7 @@ def describe(rt: Runtime, session: Session, run: SimulationRun) -> dict[str, Any
         variables = inst.variables()
         tasks = []
         for task in inst.ready_user_tasks() if run.status == "running" else []:
-            schema = rt.forms.schema(task.form_key)
+            schema = simulations.form_schema(rt, run, task.form_key)
             sample = with_read_only_values(schema, sample_answer(schema, run.virtual_now), variables)
             tasks.append(
                 {

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -65,17 +65,25 @@ def get_visible(session: Session, user: User, run_id: int) -> SimulationRun:
     return run
 
 
+def mine_query(username: str, limit: int) -> Select[tuple[SimulationRun]]:
+    """The user's newest runs: a walk of ``ix_simulation_owner_id`` backwards, ``limit`` rows."""
+    return select(SimulationRun).where(SimulationRun.owner == username).order_by(SimulationRun.id.desc()).limit(limit)
+
+
 def list_mine(session: Session, user: User, *, limit: int = LIST_LIMIT) -> list[SimulationRun]:
-    """The user's newest runs (bounded; ``ix_simulation_owner_id``; the large columns stay unread)."""
+    """The user's newest runs (bounded; the large columns stay unread)."""
     require_workbench(user)
-    return list(
-        session.scalars(
-            select(SimulationRun)
-            .where(SimulationRun.owner == user.username)
-            .order_by(SimulationRun.id.desc())
-            .limit(limit)
-        )
-    )
+    return list(session.scalars(mine_query(user.username, limit)))
+
+
+def form_schema(rt: Runtime, run: SimulationRun, form_key: str | None) -> dict[str, Any]:
+    """The form a task of the run asks for (the one place a run reads its forms)."""
+    return rt.forms.schema(form_key)
+
+
+def start_form(rt: Runtime, run: SimulationRun) -> dict[str, Any] | None:
+    """The start form of the run's process, if it has one."""
+    return rt.forms.start_schema(run.process_key)
 
 
 def spec_of(session: Session, run: SimulationRun) -> Spec:
@@ -195,7 +203,7 @@ def _start_variables(rt: Runtime, run: SimulationRun, given: Any) -> dict[str, A
     """The start record: validated against the start form like a real intake (422 naming fields)."""
     if given is not None and not isinstance(given, dict):
         raise BadRequest("variables must be an object", code="bad_request", details=[{"field": "variables"}])
-    form = rt.forms.start_schema(run.process_key)
+    form = start_form(rt, run)
     if form is None:
         return dict(given or {})
     with clock.pinned(run.virtual_now):
@@ -248,7 +256,7 @@ def complete_task(
         raise Invalid("data must be an object", code="invalid_data", details=[{"field": "data", "message": "object"}])
     inst = load(rt, session, run)
     view = ready_task(inst, task_id)
-    schema = rt.forms.schema(view.form_key)
+    schema = form_schema(rt, run, view.form_key)
     with clock.pinned(run.virtual_now):
         data = with_read_only_values(schema, data, inst.variables())
         validate_against(schema, data)

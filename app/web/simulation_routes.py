@@ -77,7 +77,7 @@ def simulation_task(run_id: int, task_id: str) -> Any:
     run = simulations.get_visible(db(), user, run_id)
     task = simulations.ready_task(simulations.load(runtime(), db(), run), task_id)
     try:
-        data = form_input.parse(runtime().forms.schema(task.form_key), request.form)
+        data = form_input.parse(simulations.form_schema(runtime(), run, task.form_key), request.form)
         simulations.complete_task(runtime(), db(), run, task_id, data, lock_version=_lock())
     except Invalid as err:
         db().rollback()
