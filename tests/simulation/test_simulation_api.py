@@ -13,7 +13,7 @@ from app.models import AuditEntry, Incident, Notification, ProcessInstance, Simu
 from app.runtime import Runtime
 from app.services import dashboard
 from app.services.simulation_log import LOG_LIMIT
-from tests.diagrams import two_step
+from tests.diagrams import two_step, with_service
 
 COMPLAINT = "complaint_handling"
 FAILING = two_step(key="sim_fails", script="x = 1 / 0").decode()
@@ -276,3 +276,22 @@ def test_the_openapi_document_lists_the_simulation_endpoints(client: Any) -> Non
     assert "409" in paths["/simulations/{id}/clock"]["post"]["responses"]
     assert "422" in paths["/simulations/{id}/tasks/{task_id}/complete"]["post"]["responses"]
     assert "/simulations/{id}/xml" in paths
+
+
+def test_a_failing_handler_is_the_runs_incident_and_notify_is_only_logged(login: Any, rt: Runtime) -> None:
+    api = login("analyst")
+    broken = with_service("sim_bad_handler", "sla_deadlines", {"received_at": "'not a date'"}).decode()
+    run = api.post("/simulations", json={"xml": broken}, expect=201)
+    assert run["status"] == "error" and run["incident"]["element_id"] == "svc"
+    assert "sla_deadlines" in run["incident"]["message"]
+
+    before = counts(rt)
+    notifying = with_service(
+        "sim_notify", "notify", {"groups": "'quality'", "kind": "'reminder'", "title": "'Check the batch'"}
+    ).decode()
+    run = api.post("/simulations", json={"xml": notifying}, expect=201)
+    assert run["status"] == "running" and [t["element_id"] for t in run["tasks"]] == ["after"]
+    [note] = kinds(run, "would_notify")
+    assert note["element_id"] == "svc" and note["params"]["groups"] == ["quality"]
+    assert note["message"] == "would notify group quality (reminder): Check the batch"
+    assert counts(rt) == before  # no notification row, no e-mail queued
