@@ -37,6 +37,17 @@ def summary(run: SimulationRun) -> dict[str, Any]:
 def describe(rt: Runtime, session: Session, run: SimulationRun) -> dict[str, Any]:
     """The run with its ready tasks (form, schema, a sample answer), waiting timers, what the
     diagram draws, the incident if any, and the log (newest last)."""
+    if not run.state_json:  # its very first step could not be stored: only the incident to show
+        return {
+            **summary(run),
+            "tasks": [],
+            "timers": [],
+            "elements": {},
+            "flows_taken": [],
+            "variables": {},
+            "incident": run.incident,
+            "log": list(run.log or []),
+        }
     inst = simulations.load(rt, session, run)
     spec = simulations.spec_of(session, run)
     with clock.pinned(run.virtual_now):

@@ -12,6 +12,7 @@ failing script or handler stops the run at an incident, shown with the run.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -277,15 +278,19 @@ def move_clock(
     start = run.virtual_now
     target = move_target(body, start, default_calendar(), max_days=rt.settings.max_clock_advance_days)
     inst = load(rt, session, run)
+    seen: set[tuple[datetime, frozenset[str]]] = set()
     for _ in range(MAX_TIMER_ROUNDS):
-        due = sorted(d for t in inst.waiting_timers() if (d := parse_due(t["value"])) is not None and d <= target)
+        due = _due_by(inst, target)
         if not due or run.status != "running":
             break
-        run.virtual_now = max(run.virtual_now, due[0])
-        with clock.pinned(run.virtual_now + _DUE_NOW):
-            fired = _step(rt, run, inst, lambda: inst.run_steps())
-        if not fired and run.virtual_now >= due[0]:
+        first = min(due.values())
+        signature = (first, frozenset(tid for tid, d in due.items() if d == first))
+        if signature in seen:
             break  # the engine does not take it (yet): no busy loop on a timer that cannot fire
+        seen.add(signature)
+        run.virtual_now = max(run.virtual_now, first)
+        with clock.pinned(run.virtual_now + _DUE_NOW):
+            _step(rt, run, inst, lambda: inst.run_steps())
     run.virtual_now = max(run.virtual_now, target)
     simulation_log.add(
         run,
@@ -298,6 +303,22 @@ def move_clock(
             _step(rt, run, inst, lambda: inst.run_steps())
     _flush(session, run)
     return run
+
+
+def _due_by(inst: Instance, target: datetime) -> dict[str, datetime]:
+    """The waiting timers due at ``target`` or before, by engine task id."""
+    due = {t["task_id"]: parse_due(t["value"]) for t in inst.waiting_timers()}
+    return {tid: d for tid, d in due.items() if d is not None and d <= target}
+
+
+def _ended(inst: Instance, task_id: str, still: dict[str, str]) -> bool:
+    """A timer that left the waiting ones by firing (not cancelled with its activity)."""
+    state = inst.task_state(task_id)
+    return state == "completed" or (task_id not in still and state not in ("cancelled", "waiting"))
+
+
+def _snapshot(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
 
 
 def _local(moment: datetime) -> str:
@@ -315,10 +336,17 @@ def _step(rt: Runtime, run: SimulationRun, inst: Instance, step: Callable[[], St
     """Run ``step`` (inside the pinned clock) and keep the outcome on the run: its state, the
     timers that fired, the tasks that became ready, the effects it would have had, an incident.
     Returns how many timers fired."""
-    waiting = {t["task_id"]: t for t in inst.waiting_timers()}
+    # the engine changes a cycle's value in place: compare copies
+    waiting = {t["task_id"]: (t, _snapshot(t["value"])) for t in inst.waiting_timers()}
     ready_before = {t.id for t in inst.ready_user_tasks()}
     result = step()
-    fired = [t for tid, t in waiting.items() if inst.task_state(tid) == "completed" or t["element_id"] in result.ran]
+    still = {t["task_id"]: _snapshot(t["value"]) for t in inst.waiting_timers()}
+    fired = [
+        t
+        for tid, (t, value) in waiting.items()
+        # ran, or a cycle that moved on to its next occurrence (or ended), not one cut short
+        if t["element_id"] in result.ran or still.get(tid, value) != value or _ended(inst, tid, still)
+    ]
     for timer in fired:
         simulation_log.add(run, "timer_fired", element_id=timer["element_id"], message=str(timer["name"]))
     for effect in inst.take_effects():

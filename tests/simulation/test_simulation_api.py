@@ -14,6 +14,7 @@ from app.runtime import Runtime
 from app.services import dashboard
 from app.services.simulation_log import LOG_LIMIT
 from tests.diagrams import two_step, with_service
+from tests.timers.diagrams import cycle, intermediate
 
 COMPLAINT = "complaint_handling"
 FAILING = two_step(key="sim_fails", script="x = 1 / 0").decode()
@@ -295,3 +296,23 @@ def test_a_failing_handler_is_the_runs_incident_and_notify_is_only_logged(login:
     assert note["element_id"] == "svc" and note["params"]["groups"] == ["quality"]
     assert note["message"] == "would notify group quality (reminder): Check the batch"
     assert counts(rt) == before  # no notification row, no e-mail queued
+
+
+def test_a_cycle_timer_fires_at_each_occurrence_and_a_timer_after_the_target_waits(login: Any) -> None:
+    api = login("analyst")
+    run = api.post(
+        "/simulations", json={"xml": cycle("sim_cycle", '"R3/PT1H"').decode(), "start_at": FRIDAY_AFTERNOON}, expect=201
+    )
+    run = api.post(f"/simulations/{run['id']}/clock", json={"advance_seconds": 5 * 3600}, expect=200)
+    assert [e["at"] for e in kinds(run, "timer_fired")] == [
+        "2026-12-04T16:00:00+08:00",
+        "2026-12-04T17:00:00+08:00",
+        "2026-12-04T18:00:00+08:00",
+    ]
+    waiting = intermediate("sim_wait", '"PT2H"').decode()
+    run = api.post("/simulations", json={"xml": waiting, "start_at": FRIDAY_AFTERNOON}, expect=201)
+    run = api.post(f"/simulations/{run['id']}/clock", json={"advance_seconds": 3600}, expect=200)
+    assert kinds(run, "timer_fired") == [] and run["timers"][0]["due"] == "2026-12-04T17:00:00+08:00"
+    run = api.post(f"/simulations/{run['id']}/clock", json={"to": "2026-12-04T17:00:00+08:00"}, expect=200)
+    assert [e["at"] for e in kinds(run, "timer_fired")] == ["2026-12-04T17:00:00+08:00"]  # due at the target: fired
+    assert [t["element_id"] for t in run["tasks"]] == ["after"]
