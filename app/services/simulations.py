@@ -291,7 +291,8 @@ def move_clock(
         run.virtual_now = max(run.virtual_now, first)
         with clock.pinned(run.virtual_now + _DUE_NOW):
             _step(rt, run, inst, lambda: inst.run_steps())
-    run.virtual_now = max(run.virtual_now, target)
+    if run.status == "running":  # a run stopped at an incident keeps the time it stopped at
+        run.virtual_now = max(run.virtual_now, target)
     simulation_log.add(
         run,
         "clock_moved",

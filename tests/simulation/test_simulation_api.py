@@ -13,7 +13,7 @@ from app.models import AuditEntry, Incident, Notification, ProcessInstance, Simu
 from app.runtime import Runtime
 from app.services import dashboard
 from app.services.simulation_log import LOG_LIMIT
-from tests.diagrams import two_step, with_service
+from tests.diagrams import HEAD, two_step, with_service
 from tests.timers.diagrams import cycle, intermediate
 
 COMPLAINT = "complaint_handling"
@@ -316,3 +316,22 @@ def test_a_cycle_timer_fires_at_each_occurrence_and_a_timer_after_the_target_wai
     run = api.post(f"/simulations/{run['id']}/clock", json={"to": "2026-12-04T17:00:00+08:00"}, expect=200)
     assert [e["at"] for e in kinds(run, "timer_fired")] == ["2026-12-04T17:00:00+08:00"]  # due at the target: fired
     assert [t["element_id"] for t in run["tasks"]] == ["after"]
+
+
+def test_a_run_stops_at_the_time_of_its_incident(login: Any) -> None:
+    xml = (
+        f'{HEAD}<bpmn:process id="sim_wait_then_fail" isExecutable="true"><bpmn:startEvent id="start"/>'
+        '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="wait"/>'
+        '<bpmn:intermediateCatchEvent id="wait"><bpmn:timerEventDefinition><bpmn:timeDuration>"PT1H"'
+        "</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>"
+        '<bpmn:sequenceFlow id="f2" sourceRef="wait" targetRef="boom"/>'
+        '<bpmn:scriptTask id="boom"><bpmn:script>x = 1 / 0</bpmn:script></bpmn:scriptTask>'
+        '<bpmn:sequenceFlow id="f3" sourceRef="boom" targetRef="end"/><bpmn:endEvent id="end"/>'
+        "</bpmn:process></bpmn:definitions>"
+    )
+    api = login("analyst")
+    run = api.post("/simulations", json={"xml": xml, "start_at": FRIDAY_AFTERNOON}, expect=201)
+    run = api.post(f"/simulations/{run['id']}/clock", json={"advance_seconds": 86400}, expect=200)
+    assert run["status"] == "error" and run["incident"]["element_id"] == "boom"
+    assert run["virtual_now"] == "2026-12-04T16:00:00+08:00"
+    assert [e["element_id"] for e in kinds(run, "timer_fired")] == ["wait"]
