@@ -335,3 +335,11 @@ def test_a_run_stops_at_the_time_of_its_incident(login: Any) -> None:
     assert run["status"] == "error" and run["incident"]["element_id"] == "boom"
     assert run["virtual_now"] == "2026-12-04T16:00:00+08:00"
     assert [e["element_id"] for e in kinds(run, "timer_fired")] == ["wait"]
+
+
+def test_diagram_code_reads_the_runs_clock(login: Any) -> None:
+    api = login("analyst")
+    xml = two_step(key="sim_now", script="result = now_iso()\ndue = working_hours(4)").decode()
+    run = answer_first(api, api.post("/simulations", json={"xml": xml, "start_at": FRIDAY_AFTERNOON}, expect=201))
+    assert run["variables"]["result"].startswith("2026-12-04T07:00:00")  # 15:00 China time, in UTC
+    assert run["variables"]["due"] == "2026-12-07T10:00:00+08:00"  # 3 working hours on Friday, 1 on Monday
