@@ -10,6 +10,7 @@ from typing import Any
 
 from app.clock import clock
 from app.models import SimulationRun
+from app.services.notifications import ROLE_GROUPS
 
 LOG_LIMIT = 200
 KINDS = (
@@ -53,7 +54,9 @@ def _names(value: Any) -> list[str]:
 def effect(run: SimulationRun, queued: dict[str, Any]) -> None:
     """Record an effect a service task queued (``notify``) as what it would have done."""
     params = queued.get("params") or {}
-    groups, users = _names(params.get("groups")), _names(params.get("users"))
+    # the groups the product would write to (the procedures' escalation roles mapped as in production)
+    groups = list(dict.fromkeys(ROLE_GROUPS.get(g, g) for g in _names(params.get("groups"))))
+    users = _names(params.get("users"))
     kind = str(params.get("kind") or "info")
     title = str(params.get("title") or "")[:400]
     to = ", ".join([*(f"group {g}" for g in groups), *(f"user {u}" for u in users)]) or "nobody"

@@ -75,6 +75,8 @@ def test_a_complaint_across_a_weekend_fires_its_timers_in_the_run_and_sends_noth
     notes = kinds(run, "would_notify")
     assert {n["params"]["kind"] for n in notes} >= {"reminder", "escalation"}
     assert all(n["message"].startswith("would notify") for n in notes)
+    # an escalation role of the procedure, mapped to the group the product would notify
+    assert any("managers" in n["params"]["groups"] for n in notes if n["params"]["kind"] == "escalation")
     assert {t["element_id"] for t in run["timers"]} == {"Timer_UnresolvedReminder", "Timer_UnresolvedBreach"}
     # nothing real: no instance, task, timer row, notification or history entry
     assert counts(rt) == before
