@@ -394,6 +394,15 @@ def openapi_document() -> dict[str, Any]:
     from app.api.openapi_simulations import simulation_paths
 
     paths.update(simulation_paths())
+    from app.api.openapi_drafts import draft_paths  # here: it builds on this module's helpers
+
+    paths.update(draft_paths())
+    from app.api.openapi_forms import form_paths
+
+    paths.update(form_paths(_op, _resp))
+    from app.api.openapi_versions import version_paths  # here: it builds on this module's helpers
+
+    paths.update(version_paths())
     return {
         "openapi": "3.1.0",
         "info": {

@@ -4,6 +4,8 @@ its active elements have no counterpart in the target version, and the migration
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,13 +18,35 @@ from app.engine.runtime import Engine, Instance
 from app.engine.serialization import _full_registry, dump_state, load_state
 
 ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
+CACHED_DIFFS = 16
+
+# the diff of two cached, read-only specs, computed once for all their instances (a bulk dry run);
+# each entry holds both specs, so their ids cannot be reused while it is kept
+_diffs: OrderedDict[tuple[int, int], tuple[Any, Any, SpecDiff]] = OrderedDict()
+_diffs_lock = threading.Lock()
+
+
+def spec_diff(source: Any, target: Any) -> SpecDiff:
+    """SpiffWorkflow's diff of two specs, kept for the next instance of the same pair of versions."""
+    key = (id(source), id(target))
+    with _diffs_lock:
+        found = _diffs.get(key)
+        if found is not None and found[0] is source and found[1] is target:
+            _diffs.move_to_end(key)
+            return found[2]
+    diff = SpecDiff(_full_registry, source, target)
+    with _diffs_lock:
+        _diffs[key] = (source, target, diff)
+        while len(_diffs) > CACHED_DIFFS:
+            _diffs.popitem(last=False)
+    return diff
 
 
 @dataclass
 class MigrationPlan:
     """``changes``: ``{"element_id", "change"}`` (``to_element_id`` too when the counterpart
     has another id) sorted by element then change; ``blocking``:
-    ``{"element_id", "message"}`` for each element that stops the migration (empty: it may run)."""
+    ``{"element_id", "kind", "message"}`` for each element that stops the migration (empty: it may run)."""
 
     changes: list[dict[str, str]] = field(default_factory=list)
     blocking: list[dict[str, str]] = field(default_factory=list)
@@ -54,25 +78,31 @@ def _changes(diff: SpecDiff) -> list[dict[str, str]]:
 
 
 def _blocking(instance: Instance, diff: SpecDiff, to_version: int) -> list[dict[str, str]]:
+    """Each element that stops the move, with a ``kind``: ``subprocess``, ``at_removed`` (the
+    instance is there) or ``passed_removed`` (its history has it), and a message in words."""
     workflow = instance.workflow
-    found: dict[str, str] = {}
+    found: dict[str, tuple[str, str]] = {}
     for sp_task_id in workflow.subprocesses:
         task = workflow.get_task_from_id(sp_task_id)
         eid = _element(task.task_spec) or task.task_spec.name
-        found[eid] = "runs a subprocess: instances with subprocesses are not migrated"
+        found[eid] = ("subprocess", "runs a subprocess: instances with subprocesses are not migrated")
     for task in workflow.get_tasks(skip_subprocesses=True):
         spec = task.task_spec
         if diff.alignment.get(spec) is not None:
             continue
         eid = _element(spec) or spec.name
         if task.has_state(ACTIVE):
-            found.setdefault(eid, f"the instance is here and version {to_version} has no such element")
+            found.setdefault(eid, ("at_removed", f"the instance is here and version {to_version} has no such element"))
         elif task.has_state(TaskState.FINISHED_MASK):
             found.setdefault(
                 eid,
-                f"the instance passed here and version {to_version} has no such element (its history would be lost)",
+                (
+                    "passed_removed",
+                    f"the instance passed here and version {to_version} has no such element "
+                    "(its history would be lost)",
+                ),
             )
-    return [{"element_id": e, "message": m} for e, m in sorted(found.items())]
+    return [{"element_id": e, "kind": k, "message": m} for e, (k, m) in sorted(found.items())]
 
 
 def _migrate(workflow: Any, workflow_diff: WorkflowDiff, spec: Any) -> None:
@@ -118,7 +148,7 @@ def plan_migration(
     instance, already checked to store and load under the target spec."""
     spec, subs = engine.specs.get(definition_id, content_hash, spec_json)
     workflow = instance.workflow
-    diff = SpecDiff(_full_registry, workflow.spec, spec)
+    diff = spec_diff(workflow.spec, spec)
     plan = MigrationPlan(_changes(diff), _blocking(instance, diff, to_version))
 
     def perform() -> Instance:
@@ -132,3 +162,9 @@ def plan_migration(
         return Instance(reloaded)
 
     return plan, perform
+
+
+def active_elements(instance: Instance) -> list[str]:
+    """The diagram ids of the elements the instance is at (its ready, waiting and started tasks), sorted."""
+    found = {_element(t.task_spec) for t in instance.workflow.get_tasks() if t.has_state(ACTIVE)}
+    return sorted(eid for eid in found if eid)

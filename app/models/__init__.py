@@ -3,6 +3,7 @@
 from app.db import Base
 from app.models.attachments import Attachment
 from app.models.audit import AuditEntry, Incident
+from app.models.drafts import Draft, DraftFile
 from app.models.idempotency import IdempotencyKey
 from app.models.notifications import Notification
 from app.models.people import Group, User, user_groups
@@ -15,6 +16,8 @@ __all__ = [
     "Attachment",
     "AuditEntry",
     "Base",
+    "Draft",
+    "DraftFile",
     "Group",
     "IdempotencyKey",
     "Incident",

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.engine import StepResult
-from app.engine.migration import plan_migration
+from app.engine import Instance, StepResult
+from app.engine.migration import MigrationPlan, plan_migration
 from app.errors import Conflict, Invalid, NotFound
 from app.models import ProcessDefinition, ProcessInstance
 from app.runtime import Runtime
@@ -37,7 +37,7 @@ def read_body(body: Any) -> tuple[int, bool]:
     return to_version, dry_run
 
 
-def _target(session: Session, model: ProcessInstance, to_version: int) -> ProcessDefinition:
+def target_version(session: Session, model: ProcessInstance, to_version: int) -> ProcessDefinition:
     target = session.scalar(
         select(ProcessDefinition).where(
             ProcessDefinition.key == model.process_key, ProcessDefinition.version == to_version
@@ -57,15 +57,33 @@ def migrate(rt: Runtime, session: Session, model: ProcessInstance, body: Any, ac
     running/suspended/in error, already on that version, or cannot follow (``details`` name
     the elements), 422 bad body."""
     to_version, dry_run = read_body(body)
-    target = _target(session, model, to_version)
+    target = target_version(session, model, to_version)
+    changes = move(rt, session, model, target, actor, dry_run=dry_run)
+    return {"migrated": not dry_run, "changes": changes}
+
+
+def plan_for(rt: Runtime, model: ProcessInstance, target: ProcessDefinition) -> tuple[MigrationPlan, Instance, Any]:
+    """The engine's plan for moving ``model`` onto ``target`` (its state deserialized once), the
+    loaded instance and the function that performs the move; 409 when its status or version rules it out."""
     if model.status not in MIGRATABLE:
         raise Conflict(f"cannot migrate an instance that is {model.status}", code="instance_state")
-    if model.version == to_version:
-        raise Conflict(f"the instance is already on version {to_version}", code="same_version")
+    if model.version == target.version:
+        raise Conflict(f"the instance is already on version {target.version}", code="same_version")
     inst = instances.load(rt, model)
     plan, perform = plan_migration(
-        rt.engine, inst, target.id, target.content_hash, lambda: target.spec_json, to_version
+        rt.engine, inst, target.id, target.content_hash, lambda: target.spec_json, target.version
     )
+    return plan, inst, perform
+
+
+def move(
+    rt: Runtime, session: Session, model: ProcessInstance, target: ProcessDefinition, actor: str, *, dry_run: bool
+) -> list[dict[str, str]]:
+    """Move one instance onto ``target`` through the one save path, audited (or, ``dry_run``, only
+    plan it); its changes. 409 when it cannot follow (``details`` name the elements) or changed
+    meanwhile (``instance_changed``, from the optimistic lock on save)."""
+    plan, _inst, perform = plan_for(rt, model, target)
+    to_version = target.version
     if plan.blocking:
         raise Conflict(
             f"the instance cannot move to version {to_version}: some of its elements have no counterpart there",
@@ -73,7 +91,7 @@ def migrate(rt: Runtime, session: Session, model: ProcessInstance, body: Any, ac
             details=plan.blocking,
         )
     if dry_run:
-        return {"migrated": False, "changes": plan.changes}
+        return plan.changes
     try:
         migrated = perform()
     except Exception as exc:  # whatever the engine refuses, nothing is kept
@@ -91,4 +109,4 @@ def migrate(rt: Runtime, session: Session, model: ProcessInstance, body: Any, ac
     # a running case goes on at once (a reset timer waits again); a held one stays where it is
     result = migrated.run_steps() if model.status == "running" else StepResult(completed=migrated.completed)
     instances.save(rt, session, model, migrated, result, actor)
-    return {"migrated": True, "changes": plan.changes}
+    return plan.changes

@@ -15,11 +15,11 @@ from app.web import queries
 
 
 def landing_url(user: User) -> str | None:
-    """Where ``/`` sends the user: admins to the dashboard, analysts to the definitions; handlers keep the inbox."""
+    """Where ``/`` sends the user: admins to the dashboard, analysts to their workbench; handlers keep the inbox."""
     if user.has_role("admin"):
         return url_for("web.admin_dashboard")
     if user.has_role("analyst"):
-        return url_for("web.definitions")
+        return url_for("web.workbench")
     return None
 
 

@@ -23,6 +23,7 @@ PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 STATES = {"completed", "active", "waiting", "failed", "cancelled"}
 START_DATA = {"complaint_handling": INTAKE}
 STEPS = 5  # tasks completed per instance (each a new diagram to check)
+RACED_BY_A_TIMER = {"instance_changed", "task_not_ready", "busy"}
 
 
 def _runnable() -> list[Path]:
@@ -105,9 +106,10 @@ def test_the_diagram_of_every_runnable_process(login, path: Path):
             )
             # A corpus timer of milliseconds (boundary.bpmn: PT0.03S) is due at once and the session's
             # scheduler may fire it between our read and our complete: the product then answers 409
-            # instance_changed and loses nothing; the next step reads the instance again.
+            # (the instance changed, the task was cancelled by the timer, or the row was locked by the
+            # firing) and loses nothing; the next step reads the instance again.
             assert admin.last.status_code in (200, 409), admin.last.get_data(as_text=True)[:500]
             if admin.last.status_code == 409:
-                assert answer["error"]["code"] == "instance_changed", answer
+                assert answer["error"]["code"] in RACED_BY_A_TIMER, answer
             checker.check(started["id"])
     assert checker.seen, "no element was ever reached"

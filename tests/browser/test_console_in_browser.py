@@ -39,7 +39,7 @@ def test_definitions_page_draws_the_heat_map_with_live_counts(login: Any, desk: 
 
     analyst_desk = desk("analyst")
     page = analyst_desk.page
-    assert page.url.endswith("/definitions")  # analysts land on the definitions page
+    assert page.url.endswith("/workbench")  # analysts land on their workbench
     analyst_desk.errors.clear()  # the login page's missing favicon
     page.goto(f"{analyst_desk.base}/definitions?key=br_heat&version=1")
     expect(page.locator("#heatmap")).to_have_attribute("data-state", "ready")

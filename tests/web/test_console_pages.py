@@ -71,8 +71,8 @@ def test_anonymous_visitors_are_sent_to_login(client):
         assert r.status_code == 302 and r.headers["Location"].startswith(f"/login?next={path}")
 
 
-def test_admins_land_on_the_dashboard_analysts_on_the_definitions_handlers_on_the_inbox(app):
-    for username, landing in (("admin", "/dashboard"), ("analyst", "/definitions"), ("agent", None)):
+def test_admins_land_on_the_dashboard_analysts_on_the_workbench_handlers_on_the_inbox(app):
+    for username, landing in (("admin", "/dashboard"), ("analyst", "/workbench"), ("agent", None)):
         client = app.test_client()
         page = client.get("/login").get_data(as_text=True)
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
