@@ -92,8 +92,9 @@ def simulation_paths() -> dict[str, Any]:
     return {
         "/simulations": {
             "post": _op(
-                "Start a simulation run of a version (process_key, version) or of a diagram (xml), on its own "
-                "virtual clock (start_at, default now); variables default to a sample start record. Never a "
+                "Start a simulation run of a version (process_key, version), a draft (draft_id) or a diagram "
+                "(xml), on its own virtual clock (start_at, default now); variables default to a sample start record. "
+                "Never a "
                 "process instance: not in the inbox, lists, reports or counts",
                 {"201": _resp("Run", RUN)},
                 400,
@@ -105,7 +106,11 @@ def simulation_paths() -> dict[str, Any]:
                         "process_key": {"type": "string"},
                         "version": {"type": "integer"},
                         "xml": {"type": "string", "description": "BPMN XML of a diagram not deployed"},
-                        "draft_id": {"type": "integer"},
+                        "draft_id": {
+                            "type": "integer",
+                            "description": "one of your drafts: its diagram (or xml, unsaved edits) and its forms; "
+                            "the run is deleted with the draft",
+                        },
                         "variables": {"type": "object"},
                         "start_at": {"type": "string", "format": "date-time"},
                     }

@@ -30,8 +30,8 @@ class SimulationRun(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     owner: Mapped[str] = mapped_column(String(64))
     definition_id: Mapped[int | None] = mapped_column(ForeignKey("process_definitions.id", ondelete="CASCADE"))
-    # the analyst's draft it runs (no foreign key yet: drafts are revision 0020's table)
-    draft_id: Mapped[int | None]
+    # the analyst's draft it runs: deleted with the draft
+    draft_id: Mapped[int | None] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"))
     process_key: Mapped[str] = mapped_column(String(200))
     version: Mapped[int | None]
     # what the run executes: the diagram (for the viewer) and, for a diagram not deployed, its

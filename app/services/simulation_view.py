@@ -12,7 +12,7 @@ from app.clock import clock
 from app.engine import instance_diagram, parse_due
 from app.models import SimulationRun
 from app.runtime import Runtime
-from app.services import simulations
+from app.services import simulation_sources, simulations
 from app.services.sample_answers import sample_answer
 from app.services.tasks import with_read_only_values
 
@@ -54,7 +54,7 @@ def describe(rt: Runtime, session: Session, run: SimulationRun) -> dict[str, Any
         variables = inst.variables()
         tasks = []
         for task in inst.ready_user_tasks() if run.status == "running" else []:
-            schema = simulations.form_schema(rt, run, task.form_key)
+            schema = simulation_sources.form_schema(rt, run, task.form_key)
             sample = with_read_only_values(schema, sample_answer(schema, run.virtual_now), variables)
             tasks.append(
                 {

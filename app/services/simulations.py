@@ -11,7 +11,6 @@ failing script or handler stops the run at an incident, shown with the run.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,11 +23,11 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.business_calendar import default_calendar
 from app.clock import clock, utcnow
-from app.engine import EngineIncident, Instance, StepResult, UserTaskView, compile_diagram, parse_due, parse_untrusted
+from app.engine import EngineIncident, Instance, StepResult, UserTaskView, parse_due
 from app.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound
 from app.models import ProcessDefinition, SimulationRun, User
 from app.runtime import Runtime
-from app.services import deployments, simulation_log
+from app.services import simulation_log, simulation_sources
 from app.services.forms import validate_against
 from app.services.sample_answers import sample_answer
 from app.services.simulation_clock import move_target
@@ -77,16 +76,6 @@ def list_mine(session: Session, user: User, *, limit: int = LIST_LIMIT) -> list[
     return list(session.scalars(mine_query(user.username, limit)))
 
 
-def form_schema(rt: Runtime, run: SimulationRun, form_key: str | None) -> dict[str, Any]:
-    """The form a task of the run asks for (the one place a run reads its forms)."""
-    return rt.forms.schema(form_key)
-
-
-def start_form(rt: Runtime, run: SimulationRun) -> dict[str, Any] | None:
-    """The start form of the run's process, if it has one."""
-    return rt.forms.start_schema(run.process_key)
-
-
 def spec_of(session: Session, run: SimulationRun) -> Spec:
     if run.definition_id is not None:
         definition = session.get(ProcessDefinition, run.definition_id)
@@ -111,10 +100,12 @@ def create(rt: Runtime, session: Session, user: User, body: dict[str, Any]) -> S
     require_workbench(user)
     virtual_now = _start_time(body.get("start_at"))
     run = SimulationRun(owner=user.username, virtual_now=virtual_now, status="running", log=[], state_json="")
-    if body.get("xml") is not None:
-        _from_diagram(rt, run, body)
+    if body.get("draft_id") is not None:
+        simulation_sources.from_draft(rt, session, user, run, body)
+    elif body.get("xml") is not None:
+        simulation_sources.from_diagram(rt, run, body)
     else:
-        _from_version(session, run, body)
+        simulation_sources.from_version(session, run, body)
     now = utcnow()
     run.created_at = run.updated_at = now
     variables = _start_variables(rt, run, body.get("variables"))
@@ -146,65 +137,11 @@ def _start_time(value: Any) -> datetime:
     return when
 
 
-def _from_version(session: Session, run: SimulationRun, body: dict[str, Any]) -> None:
-    key = body.get("process_key")
-    if not isinstance(key, str) or not key:
-        raise Invalid(
-            "give process_key (or xml)",
-            code="invalid_simulation",
-            details=[{"field": "process_key", "message": "required (or xml)"}],
-        )
-    version = body.get("version")
-    if version is None:
-        definition = deployments.latest_definition(session, key)
-    elif isinstance(version, bool) or not isinstance(version, int):
-        raise Invalid(
-            "version must be a whole number",
-            code="invalid_simulation",
-            details=[{"field": "version", "message": "whole number"}],
-        )
-    else:
-        definition = deployments.get_version(session, key, version)
-    assert definition is not None
-    run.definition_id, run.process_key, run.version = definition.id, definition.key, definition.version
-    run.xml, run.spec_json, run.content_hash = definition.xml, None, definition.content_hash
-
-
-def _from_diagram(rt: Runtime, run: SimulationRun, body: dict[str, Any]) -> None:
-    xml = body["xml"]
-    if not isinstance(xml, str) or not xml.strip():
-        raise Invalid(
-            "xml must be the BPMN diagram as text",
-            code="invalid_simulation",
-            details=[{"field": "xml", "message": "BPMN XML text"}],
-        )
-    draft_id = body.get("draft_id")
-    if draft_id is not None and (isinstance(draft_id, bool) or not isinstance(draft_id, int)):
-        raise Invalid(
-            "draft_id must be a whole number",
-            code="invalid_simulation",
-            details=[{"field": "draft_id", "message": "whole number"}],
-        )
-    raw = xml.encode("utf-8")
-    compiled = compile_diagram(parse_untrusted(raw, rt.settings.max_bpmn_bytes), rt.engine.handlers, raw)
-    wanted = body.get("process_key")
-    chosen = next((c for c in compiled if c.key == wanted), None) if wanted else compiled[0]
-    if chosen is None:
-        raise Invalid(
-            f"the diagram has no executable process '{wanted}'",
-            code="invalid_simulation",
-            details=[{"field": "process_key", "message": f"one of {', '.join(c.key for c in compiled)}"}],
-        )
-    run.process_key, run.version, run.draft_id = chosen.key, None, draft_id
-    run.xml, run.spec_json = xml, chosen.spec_json
-    run.content_hash = hashlib.sha256(chosen.spec_json.encode("utf-8")).hexdigest()
-
-
 def _start_variables(rt: Runtime, run: SimulationRun, given: Any) -> dict[str, Any]:
     """The start record: validated against the start form like a real intake (422 naming fields)."""
     if given is not None and not isinstance(given, dict):
         raise BadRequest("variables must be an object", code="bad_request", details=[{"field": "variables"}])
-    form = start_form(rt, run)
+    form = simulation_sources.start_form(rt, run)
     if form is None:
         return dict(given or {})
     with clock.pinned(run.virtual_now):
@@ -257,7 +194,7 @@ def complete_task(
         raise Invalid("data must be an object", code="invalid_data", details=[{"field": "data", "message": "object"}])
     inst = load(rt, session, run)
     view = ready_task(inst, task_id)
-    schema = form_schema(rt, run, view.form_key)
+    schema = simulation_sources.form_schema(rt, run, view.form_key)
     with clock.pinned(run.virtual_now):
         data = with_read_only_values(schema, data, inst.variables())
         validate_against(schema, data)

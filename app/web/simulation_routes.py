@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from app.errors import BadRequest, Conflict, Invalid
 from app.http import db, runtime
-from app.services import simulations
+from app.services import simulation_sources, simulations
 from app.web import form_input, simulation_page
 from app.web.blueprint import bp
 from app.web.security import login_required, signed_in_user
@@ -77,7 +77,7 @@ def simulation_task(run_id: int, task_id: str) -> Any:
     run = simulations.get_visible(db(), user, run_id)
     task = simulations.ready_task(simulations.load(runtime(), db(), run), task_id)
     try:
-        data = form_input.parse(simulations.form_schema(runtime(), run, task.form_key), request.form)
+        data = form_input.parse(simulation_sources.form_schema(runtime(), run, task.form_key), request.form)
         simulations.complete_task(runtime(), db(), run, task_id, data, lock_version=_lock())
     except Invalid as err:
         db().rollback()

@@ -1,6 +1,6 @@
 """simulation runs: an analyst's test runs on a virtual clock per run, apart from real cases
 
-``draft_id`` has no foreign key yet: the drafts table is revision 0020's (added at merge).
+A run of a draft (``draft_id``) or of a version (``definition_id``) is deleted with it.
 
 Revision ID: 0021
 Revises: 0020
@@ -27,7 +27,12 @@ def upgrade() -> None:
             sa.ForeignKey("process_definitions.id", ondelete="CASCADE", name="fk_simulation_definition"),
             nullable=True,
         ),
-        sa.Column("draft_id", sa.Integer(), nullable=True),
+        sa.Column(
+            "draft_id",
+            sa.Integer(),
+            sa.ForeignKey("drafts.id", ondelete="CASCADE", name="fk_simulation_draft"),
+            nullable=True,
+        ),
         sa.Column("process_key", sa.String(200), nullable=False),
         sa.Column("version", sa.Integer(), nullable=True),
         sa.Column("xml", sa.Text(), nullable=False),
