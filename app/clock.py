@@ -7,13 +7,21 @@ Everything that stamps or compares times (audit, tasks, tokens, timers) reads
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
+# A simulation run's virtual time, pinned for the engine steps of that run only (this thread or
+# task); everything else, the scheduler included, keeps reading the product clock.
+_pinned: ContextVar[datetime | None] = ContextVar("pinned_clock", default=None)
+
 
 class Clock:
-    """Wall clock, optionally shifted forward by a simulated offset."""
+    """Wall clock, optionally shifted forward by a simulated offset; ``pinned`` overrides it
+    in one context (a simulation run's virtual clock)."""
 
     def __init__(self) -> None:
         self._offset = timedelta(0)
@@ -22,7 +30,31 @@ class Clock:
         self.business_tz = ZoneInfo("Asia/Shanghai")
 
     def now(self) -> datetime:
+        pinned = _pinned.get()
+        if pinned is not None:
+            return pinned
         return datetime.now(UTC) + self._offset
+
+    @contextmanager
+    def pinned(self, when: datetime) -> Iterator[None]:
+        """Inside, ``now()`` answers ``when`` (aware) in this context only; the product clock,
+        other threads and other runs are not affected."""
+        if when.tzinfo is None:
+            raise ValueError("a pinned time needs a time zone")
+        token = _pinned.set(when.astimezone(UTC))
+        try:
+            yield
+        finally:
+            _pinned.reset(token)
+
+    @property
+    def is_pinned(self) -> bool:
+        return _pinned.get() is not None
+
+    @property
+    def pinned_time(self) -> datetime | None:
+        """The time pinned in this context, if any (a stand-in clock in tests honours it too)."""
+        return _pinned.get()
 
     def advance(self, delta: timedelta) -> datetime:
         if delta < timedelta(0):

@@ -24,6 +24,7 @@ from app.models import (
     Notification,
     ProcessDefinition,
     ProcessInstance,
+    SimulationRun,
     TaskCandidateGroup,
     TaskRecord,
     TimerRecord,
@@ -97,6 +98,7 @@ def _clean_rows(request: pytest.FixtureRequest) -> Iterator[None]:
             TaskRecord,
             InstanceGroup,
             ProcessInstance,
+            SimulationRun,
         ):
             s.execute(delete(model))
         s.execute(delete(ProcessDefinition).where(ProcessDefinition.deployed_by != "system"))

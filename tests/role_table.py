@@ -19,7 +19,8 @@ routes open to everyone through ``public(...)``, each with the reason. Paths may
 ``World``'s things in braces: ``{instance}`` (a complaint registered by agent, its first task
 held by agent), ``{task}`` (that task), ``{free_task}`` (that task given back to its group),
 ``{notification}`` (one of agent's notifications), ``{key}`` / ``{version}`` (the complaint
-process). Only what a path names is made.
+process), ``{simulation}`` (analyst's simulation run of it) and ``{simulation_task}`` (its first
+task). Only what a path names is made.
 """
 
 from __future__ import annotations
@@ -177,6 +178,21 @@ class World:
             )
         assert r.status_code == 201, r.get_data(as_text=True)
         return int(r.get_json()["id"])
+
+    @cached_property
+    def simulation(self) -> int:
+        """A simulation run of the complaint process, owned by analyst."""
+        run = Api(self.client, "analyst").post(
+            "/simulations", json={"process_key": COMPLAINT, "variables": INTAKE}, expect=201
+        )
+        self.made["simulation_task"] = run["tasks"][0]["id"]
+        return int(run["id"])
+
+    @cached_property
+    def simulation_task(self) -> str:
+        """The first ready task of that run."""
+        assert self.simulation
+        return str(self.made["simulation_task"])
 
     @cached_property
     def key(self) -> str:

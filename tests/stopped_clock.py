@@ -18,7 +18,7 @@ def stopped_clock() -> Iterator[None]:
     moved = timedelta(0)
 
     def now() -> datetime:
-        return start + moved
+        return clock.pinned_time or start + moved  # a simulation run's pin still wins
 
     def advance(delta: timedelta) -> datetime:
         nonlocal moved

@@ -394,6 +394,9 @@ def openapi_document() -> dict[str, Any]:
     from app.api.openapi_admin import admin_paths  # here: it builds on this module's helpers
 
     paths.update(admin_paths())
+    from app.api.openapi_simulations import simulation_paths
+
+    paths.update(simulation_paths())
     from app.api.openapi_drafts import draft_paths  # here: it builds on this module's helpers
 
     paths.update(draft_paths())

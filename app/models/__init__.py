@@ -8,6 +8,7 @@ from app.models.idempotency import IdempotencyKey
 from app.models.notifications import Notification
 from app.models.people import Group, User, user_groups
 from app.models.processes import ProcessDefinition, ProcessInstance
+from app.models.simulations import SimulationRun
 from app.models.tasks import InstanceGroup, TaskCandidateGroup, TaskRecord
 from app.models.timers import SchedulerHeartbeat, TimerRecord
 
@@ -25,6 +26,7 @@ __all__ = [
     "ProcessDefinition",
     "ProcessInstance",
     "SchedulerHeartbeat",
+    "SimulationRun",
     "TaskCandidateGroup",
     "TaskRecord",
     "TimerRecord",
