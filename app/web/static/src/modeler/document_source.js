@@ -1,0 +1,113 @@
+// Where the diagram on the page comes from and goes to: a draft of the analyst's (the drafts API),
+// a deployed version (opened read-write, saved as a new draft), or a new empty diagram.
+
+import { getJson, getText, postJson, putFile } from "./workbench_api";
+
+export const EMPTY_DIAGRAM = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC"
+  xmlns:camunda="http://camunda.org/schema/1.0/bpmn" xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"
+  id="Definitions_new_process" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="new_process" name="new_process" isExecutable="true">
+    <bpmn:startEvent id="StartEvent_1"/>
+  </bpmn:process>
+  <bpmndi:BPMNDiagram id="BPMNDiagram_1">
+    <bpmndi:BPMNPlane id="BPMNPlane_1" bpmnElement="new_process">
+      <bpmndi:BPMNShape id="StartEvent_1_di" bpmnElement="StartEvent_1">
+        <dc:Bounds x="180" y="160" width="36" height="36"/>
+      </bpmndi:BPMNShape>
+    </bpmndi:BPMNPlane>
+  </bpmndi:BPMNDiagram>
+</bpmn:definitions>
+`;
+
+function lockOf(etag, fallback) {
+  if (!etag) {
+    return fallback;
+  }
+  const plain = etag.replace(/^W\//, "").replace(/"/g, "");
+  return /^\d+$/.test(plain) ? Number(plain) : plain;
+}
+
+/** The draft's diagram file: ``<process_key>.bpmn`` if it has one, else its first .bpmn file. */
+export function diagramFileOf(draft) {
+  const files = draft.files || [];
+  const preferred = `${draft.process_key}.bpmn`;
+  return files.includes(preferred) ? preferred : files.find((name) => name.endsWith(".bpmn")) || preferred;
+}
+
+/** Form keys of a draft's ``forms/<key>.json`` files. */
+export function draftForms(draft) {
+  return (draft.files || [])
+    .filter((name) => name.startsWith("forms/") && name.endsWith(".json"))
+    .map((name) => name.slice("forms/".length, -".json".length));
+}
+
+export class DocumentSource {
+  constructor(config) {
+    this.config = config;
+    this.urls = config.urls;
+    this.draft = null;
+    this.fileName = null;
+  }
+
+  get downloadName() {
+    if (this.fileName) {
+      return this.fileName.split("/").pop();
+    }
+    return `${this.config.process_key || "new_process"}.bpmn`;
+  }
+
+  /** ``{xml, forms}`` to open, or ``{error}`` saying why it cannot be read. */
+  async load() {
+    if (this.config.mode === "draft") {
+      const answer = await getJson(this.urls.draft);
+      if (!answer.ok) {
+        return { error: answer.message, status: answer.status };
+      }
+      this.draft = answer.data;
+      this.fileName = diagramFileOf(this.draft);
+      const file = await getText(`${this.urls.draft_files}/${encodeURIComponent(this.fileName)}`);
+      if (!file.ok) {
+        return { error: file.message, status: file.status };
+      }
+      return { xml: file.text, forms: draftForms(this.draft) };
+    }
+    if (this.config.mode === "version") {
+      const answer = await getText(this.urls.xml);
+      return answer.ok ? { xml: answer.text, forms: [] } : { error: answer.message, status: answer.status };
+    }
+    return { xml: EMPTY_DIAGRAM, forms: [] };
+  }
+
+  /** Save the diagram into the draft (a version or a new diagram first becomes a new draft). */
+  async save(xml) {
+    if (!this.draft) {
+      const created = await postJson(this.urls.drafts, {
+        name: this.config.draft_name,
+        process_key: this.config.process_key,
+        base_version: this.config.version,
+      });
+      if (!created.ok || !created.data || created.data.id === undefined) {
+        return { ok: false, status: created.status, message: created.message };
+      }
+      this.draft = created.data;
+      this.fileName = diagramFileOf(this.draft);
+      this.urls.draft_files = this.urls.draft_files_pattern.replace("{id}", String(this.draft.id));
+      this.urls.draft_deploy = this.urls.draft_deploy_pattern.replace("{id}", String(this.draft.id));
+    }
+    const url = `${this.urls.draft_files}/${encodeURIComponent(this.fileName)}`;
+    const answer = await putFile(url, xml, this.draft.lock_version);
+    if (answer.ok) {
+      this.draft.lock_version = lockOf(answer.etag, this.draft.lock_version);
+    }
+    return { ok: answer.ok, status: answer.status, message: answer.message, draftId: this.draft.id };
+  }
+
+  async deploy(note) {
+    if (!this.draft) {
+      return { ok: false, status: 0, message: "" };
+    }
+    return postJson(this.urls.draft_deploy, { note });
+  }
+}
