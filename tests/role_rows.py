@@ -101,6 +101,20 @@ WEB_ROWS = [
     row("GET", "/definitions", None, "login 403 403 ok ok", "analysts and admins"),
     row("GET", "/incidents", None, "login 403 403 403 ok", "admins"),
     row(
+        "GET",
+        "/workbench/model",
+        "/workbench/model?key={key}&version={version}",
+        "login 403 403 ok ok",
+        "the modeler: analysts and admins",
+    ),
+    row(
+        "GET",
+        "/workbench/drafts/<int:draft_id>",
+        "/workbench/drafts/1",
+        "login 403 403 ok ok",
+        "the modeler on a draft (the page; the drafts API checks whose draft it is)",
+    ),
+    row(
         "POST",
         "/incidents/<int:instance_id>/retry",
         "/incidents/{instance}/retry",
