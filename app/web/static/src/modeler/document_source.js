@@ -21,12 +21,10 @@ export const EMPTY_DIAGRAM = `<?xml version="1.0" encoding="UTF-8"?>
 </bpmn:definitions>
 `;
 
+/** The lock version in an ETag: ``"12"`` or ``"<draft id>-12"``. */
 function lockOf(etag, fallback) {
-  if (!etag) {
-    return fallback;
-  }
-  const plain = etag.replace(/^W\//, "").replace(/"/g, "");
-  return /^\d+$/.test(plain) ? Number(plain) : plain;
+  const match = etag ? /(\d+)"?$/.exec(etag) : null;
+  return match ? Number(match[1]) : fallback;
 }
 
 /** The draft's diagram file: ``<process_key>.bpmn`` if it has one, else its first .bpmn file. */
@@ -67,7 +65,7 @@ export class DocumentSource {
       }
       this.draft = answer.data;
       this.fileName = diagramFileOf(this.draft);
-      const file = await getText(`${this.urls.draft_files}/${encodeURIComponent(this.fileName)}`);
+      const file = await getText(`${this.urls.draft_files}/${this.fileName.split("/").map(encodeURIComponent).join("/")}`);
       if (!file.ok) {
         return { error: file.message, status: file.status };
       }
@@ -80,28 +78,41 @@ export class DocumentSource {
     return { xml: EMPTY_DIAGRAM, forms: [] };
   }
 
+  /** A new draft of the analyst's: from the version on the page (then saved over), or from this XML. */
+  async createDraft(xml) {
+    if (this.config.mode === "version") {
+      const source = { process_key: this.config.process_key, version: this.config.version };
+      return postJson(this.urls.drafts, { from: source });
+    }
+    return postJson(this.urls.drafts, { name: this.config.process_key || "new_process", xml });
+  }
+
+  adopt(draft) {
+    this.draft = draft;
+    this.fileName = diagramFileOf(draft);
+    this.urls.draft_files = this.urls.draft_files_pattern.replace("{id}", String(draft.id));
+    this.urls.draft_deploy = this.urls.draft_deploy_pattern.replace("{id}", String(draft.id));
+  }
+
   /** Save the diagram into the draft (a version or a new diagram first becomes a new draft). */
   async save(xml) {
     if (!this.draft) {
-      const created = await postJson(this.urls.drafts, {
-        name: this.config.draft_name,
-        process_key: this.config.process_key,
-        base_version: this.config.version,
-      });
+      const created = await this.createDraft(xml);
       if (!created.ok || !created.data || created.data.id === undefined) {
-        return { ok: false, status: created.status, message: created.message };
+        return { ok: false, status: created.status, message: created.message, error: created.error };
       }
-      this.draft = created.data;
-      this.fileName = diagramFileOf(this.draft);
-      this.urls.draft_files = this.urls.draft_files_pattern.replace("{id}", String(this.draft.id));
-      this.urls.draft_deploy = this.urls.draft_deploy_pattern.replace("{id}", String(this.draft.id));
+      this.adopt(created.data);
+      if (this.config.mode !== "version") {
+        return { ok: true, status: created.status, message: "", draftId: this.draft.id };
+      }
     }
-    const url = `${this.urls.draft_files}/${encodeURIComponent(this.fileName)}`;
+    const url = `${this.urls.draft_files}/${this.fileName.split("/").map(encodeURIComponent).join("/")}`;
     const answer = await putFile(url, xml, this.draft.lock_version);
     if (answer.ok) {
-      this.draft.lock_version = lockOf(answer.etag, this.draft.lock_version);
+      const lock = answer.data && answer.data.lock_version !== undefined ? answer.data.lock_version : null;
+      this.draft.lock_version = lock !== null ? lock : lockOf(answer.etag, this.draft.lock_version);
     }
-    return { ok: answer.ok, status: answer.status, message: answer.message, draftId: this.draft.id };
+    return { ok: answer.ok, status: answer.status, message: answer.message, error: answer.error, draftId: this.draft.id };
   }
 
   async deploy(note) {

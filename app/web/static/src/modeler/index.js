@@ -18,6 +18,10 @@ import spiffworkflowModdle from "./spiffworkflow.json";
 import { translateModule } from "./translate";
 import { optionalList } from "./workbench_api";
 
+// the panel's groups open from the start: what an analyst edits most
+const OPEN_GROUPS = Object.fromEntries(
+  ["general", "product", "product-candidate-groups", "timer", "CamundaPlatform__Condition"].map((id) => [id, { open: true }]),
+);
 const root = document.getElementById("modeler");
 const config = JSON.parse(document.getElementById("modeler-config").textContent);
 const labels = config.labels;
@@ -95,7 +99,7 @@ async function boot() {
 
   const modeler = new BpmnModeler({
     container: canvasBox,
-    propertiesPanel: { parent: "#modeler-properties", layout: { groups: { general: { open: true }, product: { open: true } } } },
+    propertiesPanel: { parent: "#modeler-properties", layout: { groups: OPEN_GROUPS } },
     additionalModules: [
       BpmnPropertiesPanelModule,
       BpmnPropertiesProviderModule,
@@ -167,7 +171,8 @@ async function boot() {
       say(fill(labels.deploy_failed, { error: refusal(answer) }), "error");
       return;
     }
-    say(labels.deployed, "ok");
+    const versions = (answer.data && answer.data.versions) || [];
+    say(fill(labels.deployed, { versions: versions.map((v) => `${v.key} v${v.version}`).join(", ") }), "ok");
   });
 }
 

@@ -101,6 +101,13 @@ function splitGroups(value) {
     .filter(Boolean);
 }
 
+/** "Empty: the group of its lane, cs_agents." for a task in a lane (the engine's fallback). */
+function laneNote(element, labels) {
+  const lanes = getBusinessObject(element).get("lanes") || [];
+  const named = lanes.map((lane) => lane.get("name")).filter(Boolean);
+  return named.length ? fill(labels.candidate_groups_lane, { lane: named[named.length - 1] }) : "";
+}
+
 function CandidateGroupsText(props) {
   const { element, id } = props;
   const data = useService("workbenchData");
@@ -111,7 +118,7 @@ function CandidateGroupsText(props) {
     id,
     debounce,
     label: data.labels.candidate_groups,
-    description: stored(data.labels, CANDIDATE_GROUPS.where(element)),
+    description: [laneNote(element, data.labels), stored(data.labels, CANDIDATE_GROUPS.where(element))].join(" "),
     getValue: () => CANDIDATE_GROUPS.get(element),
     setValue: (value) => run(commandStack, CANDIDATE_GROUPS.commands(element, value || "")),
   });
