@@ -10,6 +10,28 @@ import { addTimerPreview } from "./timer_preview";
 
 const AFTER_CAMUNDA = 400; // the Camunda platform provider registers at 500; lower runs later
 
+// Camunda 7 engine settings this product's engine never reads: shown, they would only mislead.
+const NOT_EXECUTED_HERE = new Set(
+  [
+    "AsynchronousContinuations",
+    "JobExecution",
+    "ExecutionListener",
+    "TaskListener",
+    "ExternalTask",
+    "FieldInjection",
+    "HistoryCleanup",
+    "Tasklist",
+    "Implementation",
+    "ConnectorInput",
+    "ConnectorOutput",
+    "Input",
+    "Output",
+    "ExtensionProperties",
+    "StartInitiator",
+    "FormData",
+  ].map((name) => `CamundaPlatform__${name}`),
+);
+
 function insertAfterGeneral(groups, group) {
   const general = groups.findIndex((g) => g.id === "general");
   groups.splice(general < 0 ? 0 : general + 1, 0, group);
@@ -22,7 +44,8 @@ class ProductPropertiesProvider {
   }
 
   getGroups(element) {
-    return (groups) => {
+    return (all) => {
+      const groups = all.filter((group) => !NOT_EXECUTED_HERE.has(group.id));
       const labels = this._data.labels;
       const groupsEntries = candidateGroupEntries(element, this._data, is);
       if (groupsEntries.length) {
