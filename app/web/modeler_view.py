@@ -98,6 +98,13 @@ def labels() -> dict[str, str]:
         "timer_preview_busy": gettext("Computing…"),
         "timer_preview_failed": gettext("No preview:"),
         "timer_preview_missing": gettext("The timer preview is not available on this server."),
+        "calendar_helper": gettext("Business calendar"),
+        "calendar_working_days": gettext("n working days later"),
+        "calendar_working_hours": gettext("n working hours later"),
+        "calendar_end_of_working_day": gettext("end of the n-th working day"),
+        "calendar_amount": gettext("n"),
+        "calendar_use": gettext("Use"),
+        "calendar_help": gettext("Sets the timer to a date counted on the business calendar."),
     }
 
 

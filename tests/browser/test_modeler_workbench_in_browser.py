@@ -165,3 +165,25 @@ def test_a_lane_names_its_group(desk, app, login):
     saved = etree.fromstring(download(page))
     assert saved.find(".//{*}lane[@id='Lane_Sales']").get("name") == wanted
     assert analyst.errors == []
+
+
+def test_the_business_calendar_helper_writes_a_working_hours_limit(desk, app):
+    previewing = has_route(app, "/api/v1/timers/preview", "POST")
+    analyst = desk("analyst")
+    page = open_modeler(analyst)
+    upload(page, TYPO)
+    select(page, "Timer_Reminder")
+    helper = page.locator('[data-entry-id="product-calendar-helper"]')
+    helper.locator("select").select_option("working_hours")
+    helper.locator("input").fill("24")
+    helper.locator("button").click()
+    expect(page.locator('[data-entry-id="timerEventDefinitionValue"] input')).to_have_value("working_hours(24)")
+    expect(page.locator('[data-entry-id="timerEventDefinitionType"] select')).to_have_value("timeDate")
+    if previewing:
+        preview = page.locator('[data-entry-id="product-timer-preview"] .timer-preview-text')
+        expect(preview).to_have_class("timer-preview-text valid")
+    screenshot(page, "modeler-calendar-helper")
+    timer = etree.fromstring(download(page)).find(".//{*}boundaryEvent[@id='Timer_Reminder']/{*}timerEventDefinition")
+    assert timer is not None
+    assert timer.findtext("{*}timeDate") == "working_hours(24)" and timer.find("{*}timeDuration") is None
+    assert analyst.errors == []

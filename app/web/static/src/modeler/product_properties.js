@@ -4,6 +4,7 @@
 import { Group } from "@bpmn-io/properties-panel";
 import { is } from "bpmn-js/lib/util/ModelUtil";
 
+import { calendarHelperEntry } from "./calendar_helpers";
 import { handlerEntries } from "./handler_entries";
 import { candidateGroupEntries, taskEntries } from "./task_entries";
 import { addTimerPreview } from "./timer_preview";
@@ -61,6 +62,10 @@ class ProductPropertiesProvider {
         insertAfterGeneral(groups, { id: "product", label: labels.group_product, component: Group, entries });
       }
       addTimerPreview(groups, element);
+      const timer = groups.find((group) => group.id === "timer");
+      if (timer) {
+        timer.entries.push(...calendarHelperEntry(element));
+      }
       return groups;
     };
   }
