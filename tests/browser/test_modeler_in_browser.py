@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 from lxml import etree
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from tests.browser.desk import Desk, screenshot
+from tests.browser.desk import screenshot
+from tests.browser.modeler_kit import CAMUNDA_NS, SPIFF_NS, download, open_modeler, select, upload
 
 pytestmark = pytest.mark.browser
 
@@ -20,8 +21,6 @@ ROOT = Path(__file__).resolve().parents[2]
 CORPORA = ROOT.parent / "shared" / "corpora"
 MIWG = CORPORA / "bpmn-miwg-test-suite"
 COMPLAINT = ROOT / "processes" / "complaint_handling.bpmn"
-CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
-SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 CAMUNDA_TASK_ATTRIBUTES = ("formKey", "candidateGroups", "assignee", "dueDate")
 # Camunda Modeler diagrams with formKey / assignee / candidateGroups / dueDate, and spiffworkflow extensions
 ROUND_TRIP = (
@@ -31,37 +30,6 @@ ROUND_TRIP = (
     CORPORA / "spiffworkflow-tests/tests/SpiffWorkflow/spiff/data/human_task_metadata.bpmn",
     CORPORA / "spiffworkflow-tests/tests/SpiffWorkflow/spiff/data/signal_event_payload.bpmn",
 )
-
-
-def open_modeler(desk: Desk, query: str = "") -> Page:
-    page = desk.page
-    page.goto(f"{desk.base}/workbench/model{query}")
-    expect(page.locator("#modeler-canvas")).to_have_attribute("data-import-state", "done")
-    return page
-
-
-def upload(page: Page, path: Path) -> None:
-    """Open ``path`` through the toolbar's upload and wait until the modeler has imported it."""
-    canvas = page.locator("#modeler-canvas")
-    before = int(canvas.get_attribute("data-imports") or 0)
-    page.set_input_files("#modeler-upload-file", str(path))
-    expect(canvas).to_have_attribute("data-imports", str(before + 1))
-
-
-def select(page: Page, element_id: str) -> None:
-    """Select an element as a person would on a big diagram: Ctrl+F, its id, Enter."""
-    page.locator("#modeler-canvas").click(position={"x": 5, "y": 5})
-    page.keyboard.press("Control+f")
-    page.locator(".djs-search-input input").press_sequentially(element_id)
-    expect(page.locator(".djs-search-results .djs-search-result").first).to_be_visible()
-    page.keyboard.press("Enter")
-    expect(page.locator(f'.djs-element.selected[data-element-id="{element_id}"]')).to_have_count(1)
-
-
-def download(page: Page) -> bytes:
-    with page.expect_download() as info:
-        page.click("#modeler-download")
-    return Path(info.value.path()).read_bytes()
 
 
 def extensions(xml: bytes) -> dict[str, Any]:

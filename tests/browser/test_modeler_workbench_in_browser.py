@@ -18,12 +18,11 @@ from playwright.sync_api import Page, expect
 
 from app.web.modeler_view import routed
 from tests.browser.desk import screenshot
-from tests.browser.test_modeler_in_browser import SPIFF_NS, download, open_modeler, select, upload
+from tests.browser.modeler_kit import CAMUNDA_NS, SPIFF_NS, download, open_modeler, select, upload
 
 pytestmark = pytest.mark.browser
 
 TYPO = Path(__file__).parent / "diagrams" / "reminder_typo.bpmn"
-CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 
 
 def has_route(app: Flask, path: str, method: str) -> bool:

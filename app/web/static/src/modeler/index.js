@@ -20,7 +20,7 @@ import { optionalList } from "./workbench_api";
 
 // the panel's groups open from the start: what an analyst edits most
 const OPEN_GROUPS = Object.fromEntries(
-  ["general", "product", "product-candidate-groups", "timer", "CamundaPlatform__Condition"].map((id) => [id, { open: true }]),
+  ["general", "product", "product-groups", "timer", "CamundaPlatform__Condition"].map((id) => [id, { open: true }]),
 );
 const root = document.getElementById("modeler");
 const config = JSON.parse(document.getElementById("modeler-config").textContent);

@@ -51,7 +51,7 @@ class ProductPropertiesProvider {
       const groupsEntries = candidateGroupEntries(element, this._data, is);
       if (groupsEntries.length) {
         insertAfterGeneral(groups, {
-          id: "product-candidate-groups",
+          id: "product-groups",
           label: labels.group_candidate_groups,
           component: Group,
           entries: groupsEntries,
