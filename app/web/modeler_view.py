@@ -33,6 +33,9 @@ def workbench_urls() -> dict[str, str]:
         "groups": routed(f"{API}/groups", "GET"),
         "handlers": routed(f"{API}/handlers", "GET"),
         "timer_preview": routed(f"{API}/timers/preview", "POST"),
+        "version_files_pattern": API + "/process-definitions/{key}/versions/{version}/files"
+        if routed(f"{API}/process-definitions/k/versions/1/files", "GET")
+        else "",
         "drafts": drafts,
         "draft_files_pattern": drafts + "/{id}/files",
         "draft_deploy_pattern": drafts + "/{id}/deploy",

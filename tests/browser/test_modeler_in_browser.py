@@ -25,6 +25,7 @@ CAMUNDA_TASK_ATTRIBUTES = ("formKey", "candidateGroups", "assignee", "dueDate")
 # Camunda Modeler diagrams with formKey / assignee / candidateGroups / dueDate, and spiffworkflow extensions
 ROUND_TRIP = (
     COMPLAINT,
+    Path(__file__).parent / "diagrams" / "reminder_typo.bpmn",  # all four Camunda task attributes
     CORPORA / "spiffworkflow-tests/tests/SpiffWorkflow/camunda/data/random_fact.bpmn",
     CORPORA / "spiffworkflow-tests/tests/SpiffWorkflow/camunda/data/subWorkflowComplex.bpmn",
     CORPORA / "spiffworkflow-tests/tests/SpiffWorkflow/spiff/data/human_task_metadata.bpmn",
@@ -95,12 +96,15 @@ def test_service_task_shows_its_handler_and_parameters(desk):
 def test_upload_then_download_keeps_camunda_attributes_and_spiffworkflow_extensions(desk):
     analyst = desk("analyst")
     page = open_modeler(analyst)
+    attributes_seen: set[str] = set()
     for path in ROUND_TRIP:
         original = extensions(path.read_bytes())
         assert original["camunda"] or original["spiff"], f"{path.name} has nothing to keep"
+        attributes_seen |= {name for _, name in original["camunda"]}
         upload(page, path)
         expect(page.locator("#modeler-canvas")).to_have_attribute("data-import-state", "done")
         assert extensions(download(page)) == original, path.name
+    assert attributes_seen == set(CAMUNDA_TASK_ATTRIBUTES)
     assert analyst.errors == []
 
 

@@ -48,7 +48,7 @@ def test_a_timer_typo_is_marked_on_its_element_and_cleared_once_fixed(desk, app)
     if validating:
         expect(timer_line).to_have_count(1)
         expect(timer_shape).to_have_count(1)
-        expect(page.locator(".djs-overlay-lint .lint-badge.error").first).to_have_text("1")
+        expect(page.locator('.djs-overlays[data-container-id="Timer_Reminder"] .lint-badge.error')).to_have_text("1")
         timer_line.click()
         expect(page.locator('.djs-element.selected[data-element-id="Timer_Reminder"]')).to_have_count(1)
     else:

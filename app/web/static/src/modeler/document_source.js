@@ -34,11 +34,22 @@ export function diagramFileOf(draft) {
   return files.includes(preferred) ? preferred : files.find((name) => name.endsWith(".bpmn")) || preferred;
 }
 
-/** Form keys of a draft's ``forms/<key>.json`` files. */
-export function draftForms(draft) {
-  return (draft.files || [])
+/** Form keys of ``forms/<key>.json`` file names (start forms left out: no task uses them). */
+export function formKeys(names) {
+  return names
     .filter((name) => name.startsWith("forms/") && name.endsWith(".json"))
-    .map((name) => name.slice("forms/".length, -".json".length));
+    .map((name) => name.slice("forms/".length, -".json".length))
+    .filter((key) => !key.endsWith(".start"));
+}
+
+/** The form keys a deployed version was deployed with, or none if the server cannot list them. */
+async function versionForms(pattern, key, version) {
+  if (!pattern || !key || !version) {
+    return [];
+  }
+  const url = pattern.replace("{key}", encodeURIComponent(key)).replace("{version}", String(version));
+  const answer = await getJson(url);
+  return answer.ok && Array.isArray(answer.data) ? formKeys(answer.data.map((file) => file.name)) : [];
 }
 
 export class DocumentSource {
@@ -69,11 +80,15 @@ export class DocumentSource {
       if (!file.ok) {
         return { error: file.message, status: file.status };
       }
-      return { xml: file.text, forms: draftForms(this.draft) };
+      const base = await versionForms(this.urls.version_files_pattern, this.draft.process_key, this.draft.base_version);
+      return { xml: file.text, forms: [...formKeys(this.draft.files || []), ...base] };
     }
     if (this.config.mode === "version") {
-      const answer = await getText(this.urls.xml);
-      return answer.ok ? { xml: answer.text, forms: [] } : { error: answer.message, status: answer.status };
+      const [answer, forms] = await Promise.all([
+        getText(this.urls.xml),
+        versionForms(this.urls.version_files_pattern, this.config.process_key, this.config.version),
+      ]);
+      return answer.ok ? { xml: answer.text, forms } : { error: answer.message, status: answer.status };
     }
     return { xml: EMPTY_DIAGRAM, forms: [] };
   }
