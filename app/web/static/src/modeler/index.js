@@ -169,6 +169,9 @@ async function boot() {
     const answer = saved.ok ? await source.deploy(note) : saved;
     if (!answer.ok) {
       say(fill(labels.deploy_failed, { error: refusal(answer) }), "error");
+      if (answer.status === 422 && answer.error) {
+        lint.showRefusal(answer.error.details || []);
+      }
       return;
     }
     const versions = (answer.data && answer.data.versions) || [];

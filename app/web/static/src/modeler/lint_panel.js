@@ -57,6 +57,15 @@ export class LintPanel {
     return reply.data;
   }
 
+  /** A refused deploy (422): its details that name an element, listed and marked as errors. */
+  showRefusal(details) {
+    const findings = details
+      .filter((detail) => detail.element_id)
+      .map((detail) => ({ element_id: detail.element_id, rule: detail.rule, message: detail.message, level: "error" }));
+    const text = this.labels.lint_counts.replace("{errors}", findings.length).replace("{warnings}", 0);
+    this.show("invalid", text, findings);
+  }
+
   show(state, text, findings) {
     this.summary.textContent = text;
     this.summary.dataset.state = state;
