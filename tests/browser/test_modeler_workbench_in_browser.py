@@ -186,3 +186,31 @@ def test_the_business_calendar_helper_writes_a_working_hours_limit(desk, app):
     assert timer is not None
     assert timer.findtext("{*}timeDate") == "working_hours(24)" and timer.find("{*}timeDuration") is None
     assert analyst.errors == []
+
+
+def test_save_draft_turns_the_version_into_a_draft_or_says_drafts_are_missing(desk, app, login):
+    analyst = desk("analyst")
+    page = open_modeler(analyst, "?key=complaint_handling&version=1")
+    status = page.locator("#modeler-status")
+    page.click("#modeler-deploy")
+    expect(status).to_have_text("请先将流程图保存为草稿；部署的是草稿。")  # noqa: RUF001  (the Chinese semicolon)
+    if not has_route(app, "/api/v1/drafts", "POST"):
+        page.click("#modeler-save")
+        expect(status).to_have_text("草稿未保存：此服务器不提供草稿功能（404）。")  # noqa: RUF001  (Chinese brackets)
+        assert [e for e in analyst.errors if "404" not in e] == []
+        return
+    select(page, "Task_ConfirmRecord")
+    name = page.locator('[data-entry-id="name"] textarea')
+    name.fill("确认登记（草稿）Confirm record (draft)")  # noqa: RUF001  (Chinese brackets)
+    name.blur()
+    page.click("#modeler-save")
+    page.wait_for_url("**/workbench/drafts/*")
+    expect(page.locator("#modeler-canvas")).to_have_attribute("data-import-state", "done")
+    draft_id = int(page.url.rstrip("/").rsplit("/", 1)[-1])
+    draft = login("analyst").get(f"/drafts/{draft_id}", expect=200)
+    assert draft["process_key"] == "complaint_handling" and draft["base_version"] == 1
+    diagram = next(name for name in draft["files"] if name.endswith(".bpmn"))
+    saved = login("analyst").client.get(f"/api/v1/drafts/{draft_id}/files/{diagram}", headers=login("analyst").headers)
+    assert "确认登记（草稿）Confirm record (draft)".encode() in saved.data  # noqa: RUF001
+    screenshot(page, "modeler-draft")
+    assert analyst.errors == []
