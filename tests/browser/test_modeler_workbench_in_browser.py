@@ -214,3 +214,29 @@ def test_save_draft_turns_the_version_into_a_draft_or_says_drafts_are_missing(de
     assert "确认登记（草稿）Confirm record (draft)".encode() in saved.data  # noqa: RUF001
     screenshot(page, "modeler-draft")
     assert analyst.errors == []
+
+
+def test_conditions_and_scripts_are_edited_in_the_panel(desk):
+    analyst = desk("analyst")
+    page = open_modeler(analyst)
+    upload(page, Path(__file__).parent / "diagrams" / "approval_gateway.bpmn")
+    select(page, "Flow_Small")
+    condition = page.locator('[data-entry-id="conditionExpression"] input')
+    expect(condition).to_have_value("amount <= 500")
+    condition.fill("amount <= 800")
+    condition.blur()
+    screenshot(page, "modeler-condition")
+    select(page, "Script_SetAmount")
+    post = page.locator('[data-entry-id="product-post_script"] textarea')
+    post.fill("approved_by_manager = amount <= 800")
+    post.blur()
+    pre = page.locator('[data-entry-id="product-pre_script"] textarea')
+    pre.fill("amount = amount or 0")
+    pre.blur()
+    saved = etree.fromstring(download(page))
+    assert saved.findtext(".//{*}sequenceFlow[@id='Flow_Small']/{*}conditionExpression") == "amount <= 800"
+    task = saved.find(".//{*}scriptTask[@id='Script_SetAmount']")
+    assert task is not None and task.findtext("{*}script") == "amount = 700"
+    assert task.findtext(f"{{*}}extensionElements/{{{SPIFF_NS}}}postScript") == "approved_by_manager = amount <= 800"
+    assert task.findtext(f"{{*}}extensionElements/{{{SPIFF_NS}}}preScript") == "amount = amount or 0"
+    assert analyst.errors == []
