@@ -136,3 +136,17 @@ def test_every_miwg_file_opens_in_the_modeler(desk):
     assert failed == []
     screenshot(page, "modeler-miwg-last")
     assert analyst.errors == []
+
+
+def test_the_modeler_speaks_english_too(desk):
+    analyst = desk("analyst", locale="en-US")
+    page = analyst.page
+    page.goto(f"{analyst.base}/workbench/model?key=complaint_handling&version=1&lang=en")
+    expect(page.locator("#modeler-canvas")).to_have_attribute("data-import-state", "done")
+    expect(page.locator("#modeler-download")).to_have_text("Download .bpmn")
+    expect(page.locator("#modeler-status")).to_contain_text("elements.")
+    select(page, "Task_ConfirmRecord")
+    expect(page.locator('[data-group-id="group-product"]')).to_contain_text("Runs in this product")
+    expect(page.locator('[data-entry-id="product-form"]')).to_contain_text("Form")
+    screenshot(page, "modeler-user-task-en")
+    assert analyst.errors == []
