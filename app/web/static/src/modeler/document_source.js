@@ -107,6 +107,7 @@ export class DocumentSource {
     this.fileName = diagramFileOf(draft);
     this.urls.draft_files = this.urls.draft_files_pattern.replace("{id}", String(draft.id));
     this.urls.draft_deploy = this.urls.draft_deploy_pattern.replace("{id}", String(draft.id));
+    this.urls.draft = `${this.urls.drafts}/${draft.id}`;
   }
 
   /** Save the diagram into the draft (a version or a new diagram first becomes a new draft). */
@@ -134,6 +135,13 @@ export class DocumentSource {
     if (!this.draft) {
       return { ok: false, status: 0, message: "" };
     }
-    return postJson(this.urls.draft_deploy, { note });
+    const answer = await postJson(this.urls.draft_deploy, { note });
+    if (answer.ok) {
+      const fresh = await getJson(this.urls.draft); // a deploy may move the draft's lock version
+      if (fresh.ok && fresh.data) {
+        this.draft = fresh.data;
+      }
+    }
+    return answer;
   }
 }
