@@ -91,6 +91,7 @@ def labels() -> dict[str, str]:
         "handler_none": gettext("(choose a handler)"),
         "handler_unknown": gettext("{value} (not a registered handler)"),
         "handler_help": gettext("The name of a registered handler."),
+        "handler_result": gettext("Its result has: {keys}."),
         "result_variable": gettext("Result variable"),
         "parameter_help": gettext("An expression over the case data."),
         "pre_script": gettext("Script before the step"),

@@ -32,7 +32,7 @@ function chooseHandler(element, name, data, bpmnFactory) {
   const { found: operator, commands } = ensureExtension(element, OPERATOR, bpmnFactory);
   const handler = handlerNamed(data, name);
   const properties = { id: name || undefined };
-  if (handler) {
+  if (handler && handler.declared !== false) {
     const previous = new Map(parametersOf(operator).map((p) => [p.get("id"), p]));
     const list = bpmnFactory.create("spiffworkflow:Parameters", { parameters: [] });
     list.$parent = operator;
@@ -40,18 +40,22 @@ function chooseHandler(element, name, data, bpmnFactory) {
       const old = previous.get(spec.name);
       const parameter = bpmnFactory.create("spiffworkflow:Parameter", {
         id: spec.name,
-        type: (old && old.get("type")) || spec.type || "any",
+        type: (old && old.get("type")) || "any", // the value is an expression: its type is the expression's
         value: old ? old.get("value") : "",
       });
       parameter.$parent = list;
       list.get("parameters").push(parameter);
     }
     properties.parameterList = list;
-    if (!operator.get("resultVariable") && handler.result) {
-      properties.resultVariable = typeof handler.result === "string" ? handler.result : undefined;
-    }
   }
   return [...commands, updateCommand(element, operator, properties)];
+}
+
+/** The handler's description and the keys of its result. */
+function describe(handler, labels) {
+  const keys = Array.isArray(handler.result) ? handler.result : [];
+  const result = keys.length ? labels.handler_result.replace("{keys}", keys.join(", ")) : "";
+  return [handler.description, result].filter(Boolean).join(" ");
 }
 
 function HandlerEntry(props) {
@@ -70,7 +74,7 @@ function HandlerEntry(props) {
     element,
     id,
     label: labels.handler,
-    description: handler ? handler.description : labels.handler_help,
+    description: handler ? describe(handler, labels) : labels.handler_help,
     getValue: current,
     setValue: (value) => run(commandStack, chooseHandler(element, value || "", data, bpmnFactory)),
   };
@@ -124,6 +128,9 @@ function ParameterEntry(props) {
   const handler = handlerNamed(data, (operatorOf(element) || { get: () => "" }).get("id"));
   const spec = handler ? (handler.parameters || []).find((p) => p.name === parameterName) : null;
   const notes = [data.labels.parameter_help];
+  if (spec && spec.type && spec.type !== "any") {
+    notes.unshift(`(${spec.type})`);
+  }
   if (spec && spec.description) {
     notes.unshift(spec.description);
   }
