@@ -24,7 +24,15 @@ $(VENDOR)/.copied: package.json package-lock.json
 	cp -R node_modules/bpmn-js/dist $(VENDOR)/bpmn-js
 	touch $@
 
-vendor: $(VENDOR)/.copied
+## the analyst's modeler: our readable ES modules in app/web/static/src/modeler/ bundled by esbuild
+## (bpmn-js modeler + properties panel + Camunda and spiffworkflow extensions), with the panel's CSS
+MODELER_SRC := build-modeler.mjs $(wildcard app/web/static/src/modeler/*.js app/web/static/src/modeler/*.json)
+$(VENDOR)/modeler/modeler.js: $(VENDOR)/.copied $(MODELER_SRC)
+	mkdir -p $(VENDOR)/modeler
+	node build-modeler.mjs $@
+	cp node_modules/@bpmn-io/properties-panel/dist/assets/properties-panel.css $(VENDOR)/modeler/
+
+vendor: $(VENDOR)/.copied $(VENDOR)/modeler/modeler.js
 
 ## make run: set up from nothing (venv, database, processes, demo users) and serve on 127.0.0.1:$(PORT)
 run: venv vendor

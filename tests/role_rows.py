@@ -139,6 +139,20 @@ WEB_ROWS = [
         form={"schema": '{"type": "object", "properties": {}}'},
     ),
     row(
+        "GET",
+        "/workbench/model",
+        "/workbench/model?key={key}&version={version}",
+        "login 403 403 ok ok",
+        "the modeler: analysts and admins",
+    ),
+    row(
+        "GET",
+        "/workbench/drafts/<int:draft_id>",
+        "/workbench/drafts/1",
+        "login 403 403 ok ok",
+        "the modeler on a draft (the page; the drafts API checks whose draft it is)",
+    ),
+    row(
         "POST",
         "/incidents/<int:instance_id>/retry",
         "/incidents/{instance}/retry",

@@ -51,6 +51,7 @@ def world(login, rt: Runtime) -> dict[str, Any]:
         "process_key": "complaint_handling",
         "action": "suspend",
         "element_id": "Task_ConfirmRecord",
+        "draft_id": 1,
     }
 
 
