@@ -10,7 +10,7 @@ from flask import current_app, render_template, url_for
 from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
-from app.http import runtime
+from app.http import runtime, session_csrf_token
 
 API = "/api/v1"
 MAX_FORMS = 500  # the picker lists at most this many form keys
@@ -175,5 +175,6 @@ def modeler_page(*, mode: str, title: str, process_key: str | None, version: int
         "forms": known_forms(),
         "labels": labels(),
         "panel_words": panel_words(),
+        "csrf_token": session_csrf_token(),  # sent as X-CSRF-Token with every change
     }
     return render_template("modeler.html", modeler_config=config, title=title, mode=mode)

@@ -130,9 +130,18 @@ async function boot() {
   root.dataset.ready = "true";
 
   const button = (id, action) => document.getElementById(id).addEventListener("click", action);
+  // The diagram as XML, or null (said on the status line) when bpmn-js cannot write it back.
+  async function currentXml() {
+    try {
+      return (await modeler.saveXML({ format: true })).xml;
+    } catch (error) {
+      say(fill(labels.save_failed, { error: error.message }), "error");
+      return null;
+    }
+  }
   button("modeler-download", async () => {
-    const { xml } = await modeler.saveXML({ format: true });
-    download(xml, source.downloadName);
+    const xml = await currentXml();
+    if (xml !== null) download(xml, source.downloadName);
   });
   const upload = document.getElementById("modeler-upload-file");
   button("modeler-upload", () => upload.click());
@@ -146,7 +155,8 @@ async function boot() {
   button("modeler-validate", () => lint.validate());
   button("modeler-save", async () => {
     say(labels.saving, "busy");
-    const { xml } = await modeler.saveXML({ format: true });
+    const xml = await currentXml();
+    if (xml === null) return;
     const answer = await source.save(xml);
     if (!answer.ok) {
       say(fill(labels.save_failed, { error: refusal(answer) }), "error");
@@ -164,7 +174,8 @@ async function boot() {
       return;
     }
     say(labels.deploying, "busy");
-    const { xml } = await modeler.saveXML({ format: true });
+    const xml = await currentXml();
+    if (xml === null) return;
     const saved = await source.save(xml);
     const answer = saved.ok ? await source.deploy(note) : saved;
     if (!answer.ok) {

@@ -35,7 +35,14 @@ export class LintPanel {
     }
     const round = ++this.round;
     this.show("busy", this.labels.lint_busy, null);
-    const { xml } = await this.modeler.saveXML({ format: true });
+    let xml;
+    try {
+      ({ xml } = await this.modeler.saveXML({ format: true }));
+    } catch (error) {
+      // bpmn-js cannot write some imported documents back (e.g. an undeclared namespace prefix)
+      this.show("failed", `${this.labels.lint_failed} ${error.message}`, []);
+      return null;
+    }
     const reply = await postXml(this.url, xml);
     if (round !== this.round) {
       return null; // a newer run is under way

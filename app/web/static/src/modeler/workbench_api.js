@@ -3,12 +3,27 @@
 // changed under us) as a sentence instead of breaking the page.
 
 const JSON_HEADERS = { Accept: "application/json" };
+const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
+
+// The page's session CSRF token (from its config block): the API refuses a change without it.
+function csrfToken() {
+  const block = document.getElementById("modeler-config");
+  try {
+    return block ? JSON.parse(block.textContent).csrf_token || "" : "";
+  } catch (error) {
+    return "";
+  }
+}
 
 async function call(url, options = {}) {
   if (!url) {
     return { ok: false, status: 0, data: null, message: "" };
   }
   let response;
+  const method = (options.method || "GET").toUpperCase();
+  if (!SAFE.has(method)) {
+    options = { ...options, headers: { ...(options.headers || {}), "X-CSRF-Token": csrfToken() } };
+  }
   try {
     response = await fetch(url, { credentials: "same-origin", ...options });
   } catch (error) {
