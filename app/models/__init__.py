@@ -3,6 +3,7 @@
 from app.db import Base
 from app.models.attachments import Attachment
 from app.models.audit import AuditEntry, Incident
+from app.models.definition_files import DefinitionFile
 from app.models.idempotency import IdempotencyKey
 from app.models.notifications import Notification
 from app.models.people import Group, User, user_groups
@@ -14,6 +15,7 @@ __all__ = [
     "Attachment",
     "AuditEntry",
     "Base",
+    "DefinitionFile",
     "Group",
     "IdempotencyKey",
     "Incident",
