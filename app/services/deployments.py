@@ -16,7 +16,7 @@ from pathlib import Path
 
 from lxml import etree
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from app.engine import (
     calls_decisions,
@@ -191,7 +191,11 @@ def get_version(session: Session, key: str, version: int) -> ProcessDefinition:
 
 
 def list_definitions(session: Session, *, all_versions: bool = False) -> list[ProcessDefinition]:
-    stmt = select(ProcessDefinition).order_by(ProcessDefinition.key, ProcessDefinition.version)
+    stmt = (
+        select(ProcessDefinition)
+        .options(undefer(ProcessDefinition.note))
+        .order_by(ProcessDefinition.key, ProcessDefinition.version)
+    )
     if not all_versions:
         newest = (
             select(ProcessDefinition.key, func.max(ProcessDefinition.version).label("v"))
