@@ -42,6 +42,9 @@ def test_a_bundle_with_a_form_and_a_decision_table_makes_a_version_that_owns_the
         "/api/v1/process-definitions/b_owns/versions/1/files/forms/b_owns_review.json", headers=analyst.headers
     )
     assert r.status_code == 200 and r.mimetype == "application/json" and r.data == form
+    # uploaded content: a download no browser runs
+    assert r.headers["Content-Disposition"] == "attachment; filename=b_owns_review.json"
+    assert "sandbox" in r.headers["Content-Security-Policy"] and r.headers["X-Content-Type-Options"] == "nosniff"
     r = analyst.client.get(
         "/api/v1/process-definitions/b_owns/versions/1/files/approval_authority.dmn", headers=analyst.headers
     )

@@ -51,6 +51,7 @@ def world(login, rt: Runtime) -> dict[str, Any]:
         "process_key": "complaint_handling",
         "action": "suspend",
         "element_id": "Task_ConfirmRecord",
+        "name": "forms/no_such_form.json",  # a version's file (404 here; served in test_bundle_deploy)
     }
 
 
