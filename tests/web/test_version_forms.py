@@ -4,6 +4,7 @@ definitions page shows each version's change note."""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -88,3 +89,24 @@ def test_the_form_cache_is_bounded_and_a_version_without_files_reads_the_forms_f
         legacy = s.scalars(select(ProcessDefinition).where(ProcessDefinition.key == "w_legacy")).one()
         forms = store.of(s, legacy)
         assert forms.has("confirm_record") and forms.schema("w_legacy_review")["title"] == "Complete task"
+
+
+def test_a_start_form_is_the_newest_versions(login, web_login):
+    analyst, agent = login("analyst"), login("agent")
+    start_form = json.dumps(
+        {
+            "type": "object",
+            "title": "Intake",
+            "properties": {"summary": {"type": "string", "title": "Summary v1"}},
+            "required": ["summary"],
+        }
+    ).encode()
+    deploy_bundle(analyst, [("w_start.bpmn", diagram("w_start")), ("forms/w_start.start.json", start_form)])
+    err = agent.post("/process-instances", json={"process_key": "w_start", "variables": {}}, expect=422)
+    assert [d["field"] for d in err["error"]["details"]] == ["summary"]
+    relaxed = start_form.replace(b"Summary v1", b"Summary v2").replace(b'"required": ["summary"]', b'"required": []')
+    deploy_bundle(analyst, [("w_start.bpmn", diagram("w_start")), ("forms/w_start.start.json", relaxed)])
+    started = agent.post("/process-instances", json={"process_key": "w_start", "variables": {}}, expect=201)
+    assert started["version"] == 2
+    page = web_login("agent", lang="en").text("/start/w_start")
+    assert "Summary v2" in page and "Summary v1" not in page
