@@ -289,6 +289,20 @@ API_ROWS = [
         reason="a diagram holds no case data",
     ),
     row(
+        "GET",
+        f"{V1}/process-definitions/<key>/versions/<int:version>/files",
+        f"{V1}/process-definitions/{{key}}/versions/{{version}}/files",
+        "401 403 403 ok ok",
+        "analysts and admins read a version's forms and decision tables",
+    ),
+    row(
+        "GET",
+        f"{V1}/process-definitions/<key>/versions/<int:version>/files/<path:name>",
+        f"{V1}/process-definitions/{{key}}/versions/{{version}}/files/forms/confirm_record.json",
+        "401 403 403 ok ok",
+        "analysts and admins read a version's forms and decision tables",
+    ),
+    row(
         "POST",
         f"{V1}/process-instances",
         None,

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, jsonify, request
 from sqlalchemy import text
 
-from app.api import instance_exports, views
+from app.api import bundle_input, instance_exports, views
 from app.api.openapi import openapi_document
 from app.api.request_input import choice_arg, clock_target, int_arg, json_body
 from app.clock import clock
@@ -87,22 +87,9 @@ def list_definitions() -> Any:
 @bp.post("/process-definitions")
 def deploy() -> Any:
     user = require_role("analyst", "admin")
-    result = publishing.publish(runtime(), db(), _diagram_body(), actor=user.username)
+    result = publishing.publish_bundle(runtime(), db(), bundle_input.bundle_from_request(), actor=user.username)
     status = 201 if any(r.created for r in result) else 200
     return jsonify([views.definition_view(r.definition, full=False) | {"created": r.created} for r in result]), status
-
-
-def _diagram_body() -> bytes:
-    if request.mimetype == "multipart/form-data":
-        upload = request.files.get("file")
-        if upload is None:
-            raise BadRequest(
-                "multipart upload needs a 'file' field",
-                code="missing_file",
-                details=[{"field": "file", "message": "required"}],
-            )
-        return upload.read()
-    return request.get_data()
 
 
 @bp.get("/process-definitions/<key>/versions/<int:version>/xml")
@@ -203,8 +190,8 @@ def get_task(task_id: str) -> Any:
     user = current_user()
     assert user is not None
     row = tasks.get_visible(db(), user, task_id)
-    schema = runtime().forms.schema(row.form_key)
     model = instances.get(db(), row.instance_id)
+    schema = runtime().forms.of(db(), model.definition).schema(row.form_key)
     return {
         **views.task_view(row),
         "form": {"key": row.form_key, "schema": schema},
@@ -306,6 +293,7 @@ def read_all_notifications() -> Any:
 
 from app.api import admin_actions  # noqa: E402  (its routes register on bp)
 from app.api import attachments as _attachments  # noqa: E402,F401  (its routes, on this blueprint)
+from app.api import definition_files as _definition_files  # noqa: E402,F401  (its routes, on this blueprint)
 from app.api import definitions as _definitions  # noqa: E402, F401  (routes on ``bp``; imported last)
 from app.api import drafts as _drafts  # noqa: E402,F401  (its routes, on this blueprint)
 from app.api import form_preview as _form_preview  # noqa: E402,F401  (the form editor's preview, on this blueprint)

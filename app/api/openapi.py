@@ -94,12 +94,8 @@ IDEMPOTENCY_KEY = {
 @cache
 def openapi_document() -> dict[str, Any]:
     """The whole document; built once."""
-    bpmn_body = {
-        "application/xml": {"schema": {"type": "string"}},
-        "multipart/form-data": {
-            "schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
-        },
-    }
+    from app.api.openapi_bundles import DEPLOY_BODY, bundle_paths
+
     paths: dict[str, Any] = {
         "/health": {"get": _op("Readiness", {"200": _resp("Ready")}, 503, tag="system")},
         "/auth/token": {
@@ -162,7 +158,7 @@ def openapi_document() -> dict[str, Any]:
                 tag="definitions",
             ),
             "post": _op(
-                "Deploy a BPMN diagram (analyst, admin)",
+                "Deploy a BPMN diagram or a bundle of diagrams, decision tables and forms with a note (analyst, admin)",
                 {
                     "201": _resp("New versions", {"type": "array", "items": _ref("Definition")}),
                     "200": _resp("Unchanged: existing versions"),
@@ -171,7 +167,7 @@ def openapi_document() -> dict[str, Any]:
                 403,
                 413,
                 422,
-                body=bpmn_body,
+                body=DEPLOY_BODY,
                 tag="definitions",
             ),
         },
@@ -389,7 +385,8 @@ def openapi_document() -> dict[str, Any]:
     paths.update(diagram_paths(_op, _resp, _p))
     from app.api.openapi_validation import validation_paths
 
-    paths.update(validation_paths(_op, _resp, bpmn_body))
+    paths.update(validation_paths(_op, _resp, DEPLOY_BODY))
+    paths.update(bundle_paths(_op, _resp, _p))
     paths.update(attachment_paths())
     from app.api.openapi_admin import admin_paths  # here: it builds on this module's helpers
 

@@ -47,6 +47,7 @@ SCHEMAS: dict[str, Any] = {
             "key": {"type": "string"},
             "version": {"type": "integer"},
             "name": {"type": "string"},
+            "note": {"type": ["string", "null"], "description": "the change note given with the deploy"},
             "deployed_at": _TIME,
         },
     },

@@ -14,7 +14,7 @@ def iso(value: datetime | None) -> str | None:
 
 
 def definition_view(d: ProcessDefinition, *, full: bool = True) -> dict[str, Any]:
-    out: dict[str, Any] = {"key": d.key, "version": d.version, "name": d.name}
+    out: dict[str, Any] = {"key": d.key, "version": d.version, "name": d.name, "note": d.note}
     if full:
         out["deployed_at"] = iso(d.deployed_at)
         out["deployed_by"] = d.deployed_by

@@ -3,12 +3,15 @@
 Public interface:
 - ``parse_untrusted(bytes, max_bytes)`` -> hardened lxml tree
 - ``compile_diagram(tree, handlers, raw)`` -> ``CompiledProcess`` per executable process
+- ``parse_untrusted_decisions(bytes)``, ``executable_process_keys``, ``form_keys``, ``calls_decisions``:
+  what a deployment bundle reads besides compiling (``bundle_parts``)
 - ``Engine(handlers)``: ``new_instance``, ``load``, ``dump``; ``Instance`` exposes
   ``ready_user_tasks``, ``complete_task``, ``run_steps``, ``variables``, ``cancel``,
   ``send_message``, ``waiting_messages``, ``thrown_events``, ``waiting_timers``.
 - ``instance_diagram(instance, ...)`` -> ``DiagramState``: per element its state and count, flows taken.
 """
 
+from app.engine.bundle_parts import calls_decisions, executable_process_keys, form_keys, parse_untrusted_decisions
 from app.engine.clock_seam import TimerLimits
 from app.engine.compiler import CompiledProcess, compile_diagram
 from app.engine.diagram_state import DiagramState, ElementState, instance_diagram
@@ -40,8 +43,12 @@ __all__ = [
     "ThrownEvent",
     "TimerLimits",
     "UserTaskView",
+    "calls_decisions",
     "compile_diagram",
+    "executable_process_keys",
+    "form_keys",
     "instance_diagram",
     "parse_due",
     "parse_untrusted",
+    "parse_untrusted_decisions",
 ]

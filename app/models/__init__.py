@@ -3,6 +3,7 @@
 from app.db import Base
 from app.models.attachments import Attachment
 from app.models.audit import AuditEntry, Incident
+from app.models.definition_files import DefinitionFile
 from app.models.drafts import Draft, DraftFile
 from app.models.idempotency import IdempotencyKey
 from app.models.notifications import Notification
@@ -16,6 +17,7 @@ __all__ = [
     "Attachment",
     "AuditEntry",
     "Base",
+    "DefinitionFile",
     "Draft",
     "DraftFile",
     "Group",

@@ -38,6 +38,8 @@ class ProcessDefinition(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deployed_by: Mapped[str | None] = mapped_column(String(64))
+    # the change note given with the deploy (why this version exists); not loaded with every instance
+    note: Mapped[str | None] = mapped_column(Text, deferred=True)
     # who may start it (camunda:candidateStarterGroups/-Users); both empty or NULL: anyone logged in
     starter_groups: Mapped[list[str] | None] = mapped_column(JSON)
     starter_users: Mapped[list[str] | None] = mapped_column(JSON)

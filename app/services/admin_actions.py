@@ -118,10 +118,10 @@ def _check_names(changes: dict[str, Any]) -> None:
         raise Invalid("some variables cannot be set", code="invalid_variables", details=bad)
 
 
-def _check_intake_facts(rt: Runtime, model: ProcessInstance, changes: dict[str, Any]) -> None:
+def _check_intake_facts(rt: Runtime, session: Session, model: ProcessInstance, changes: dict[str, Any]) -> None:
     """Complaint facts keep the intake form's schema: the record as it would be after the edit
-    is validated like a new intake (422 naming each field)."""
-    schema = rt.forms.start_schema(model.process_key)
+    is validated like a new intake (422 naming each field), against the instance's version's form."""
+    schema = rt.forms.of(session, model.definition).start_schema(model.process_key)
     fields = (schema or {}).get("properties") or {}
     if schema is None or not set(changes) & set(fields):
         return
@@ -158,7 +158,7 @@ def edit_variables(
     if model.status in ("completed", "terminated"):
         raise Conflict(f"cannot edit the variables of an instance that is {model.status}", code="instance_state")
     _check_names(changes)
-    _check_intake_facts(rt, model, changes)
+    _check_intake_facts(rt, session, model, changes)
     before = model.variables or {}
     inst = instances.load(rt, model)
     inst.set_variables(changes)

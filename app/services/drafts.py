@@ -18,11 +18,12 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.clock import utcnow
 from app.engine import parse_untrusted
-from app.engine.draft_documents import executable_process_ids, form_keys
+from app.engine.draft_documents import executable_process_ids
 from app.errors import Conflict, Forbidden, Invalid, NotFound, PreconditionRequired
 from app.models import Draft, DraftFile, ProcessDefinition, User
+from app.models.definition_files import DMN, FORM
 from app.runtime import Runtime
-from app.services import deployments, publishing
+from app.services import definition_files, deployments, publishing
 from app.services.bundles import Bundle, BundleFile
 from app.services.deployments import Deployed
 from app.services.draft_files import MAX_FILES, check_name, checked_content, kind_of
@@ -211,22 +212,20 @@ def create_from_version(rt: Runtime, session: Session, user: User, key: str, ver
     """A draft holding a copy of a deployed version: its diagram and the files that go with it."""
     definition = deployments.get_version(session, key, version)
     draft = _new(session, user, name or f"{definition.name[: MAX_NAME - 12]} v{version}", key, version)
-    for file in version_files(rt, definition):
+    for file in version_files(session, definition):
         _add_file(session, draft, file.name, file.content.decode("utf-8"))
     session.flush()
     return draft
 
 
-def version_files(rt: Runtime, definition: ProcessDefinition) -> list[BundleFile]:
-    """The files a deployed version is edited from: its diagram and the forms its user tasks (and
-    its start) use. Until versions store their own files, the forms come from the forms folder."""
-    xml = definition.xml.encode("utf-8")
-    files = [BundleFile(f"{definition.key}.bpmn", xml)]
-    keys = form_keys(parse_untrusted(xml, max(len(xml), rt.settings.max_bpmn_bytes)))
-    for form_key in [f"{definition.key}.start", *keys]:
-        if check_name_ok(f"forms/{form_key}.json") and rt.forms.has(form_key):
-            path = rt.forms.folder / f"{form_key}.json"
-            files.append(BundleFile(f"forms/{form_key}.json", path.read_bytes()))
+def version_files(session: Session, definition: ProcessDefinition) -> list[BundleFile]:
+    """The files a deployed version is edited from: its diagram and the forms and decision tables
+    the version owns (a version deployed before bundles owns none: its forms come from the
+    ``forms/`` folder when it is deployed again)."""
+    files = [BundleFile(f"{definition.key}.bpmn", definition.xml.encode("utf-8"))]
+    for kind in (DMN, FORM):
+        owned = definition_files.contents(session, definition.id, kind)
+        files += [BundleFile(name, text.encode("utf-8")) for name, text in sorted(owned.items()) if check_name_ok(name)]
     return files[:MAX_FILES]
 
 
@@ -328,9 +327,5 @@ def deploy(rt: Runtime, session: Session, draft: Draft, note: str | None, *, act
 
 
 def publish_bundle(rt: Runtime, session: Session, bundle: Bundle, *, actor: str) -> list[Deployed]:
-    """The one call that deploys a draft's bundle. Until bundles are stored per version, each
-    diagram is deployed as the API's deploy does (the note and forms are not stored yet)."""
-    deployed: list[Deployed] = []
-    for diagram in bundle.diagrams:
-        deployed += publishing.publish(rt, session, diagram.content, actor=actor)
-    return deployed
+    """The one call that deploys a draft's bundle: its diagrams, decision tables, forms and note."""
+    return publishing.publish_bundle(rt, session, bundle, actor=actor)

@@ -1,10 +1,13 @@
-"""User-task forms: JSON Schema files in ``forms/``, validated with ``jsonschema``."""
+"""User-task forms: JSON Schemas owned by each process definition version, validated with ``jsonschema``."""
 
 from __future__ import annotations
 
 import json
 import math
 import re
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -13,9 +16,14 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from jsonschema.validators import extend
+from sqlalchemy.orm import Session
 
 from app.clock import business_today, utcnow
 from app.errors import Invalid
+from app.models import ProcessDefinition
+from app.models.definition_files import FORM
+from app.services import definition_files
+from app.services.bundles import form_key_of
 from app.services.form_checks import FORMAT_CHECKER, detail_of
 
 # A form-less task (e.g. a diagram from another modeler) accepts any object.
@@ -61,35 +69,68 @@ def _non_finite_numbers(value: Any, path: str = "") -> list[str]:
 FormValidator = extend(Draft202012Validator, {"x-not-future": _not_future, "pattern": _pattern})
 
 
-class FormStore:
-    """Loads form schemas once; ``validate`` raises ``Invalid`` with one detail per field."""
+class VersionForms:
+    """The forms of one process definition version; ``validate`` raises ``Invalid`` with one
+    detail per field. A key the version has no form for is an open form."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self._cache: dict[str, dict[str, Any]] = {}
+    def __init__(self, schemas: Mapping[str, dict[str, Any]]) -> None:
+        self._schemas = dict(schemas)
 
     def schema(self, form_key: str | None) -> dict[str, Any]:
-        if not form_key:
-            return OPEN_FORM
-        if form_key not in self._cache:
-            path = self.folder / f"{form_key}.json"
-            if not path.is_file() or "/" in form_key or ".." in form_key:
-                return OPEN_FORM
-            self._cache[form_key] = json.loads(path.read_text(encoding="utf-8"))
-        return self._cache[form_key]
+        return self._schemas.get(form_key or "", OPEN_FORM)
 
     def start_schema(self, process_key: str) -> dict[str, Any] | None:
-        """The start form of a process (``forms/<key>.start.json``), if it has one."""
-        key = f"{process_key}.start"
-        return self.schema(key) if self.has(key) else None
+        """The start form of a process (``forms/<key>.start.json``), if the version has one."""
+        return self._schemas.get(f"{process_key}.start")
 
     def has(self, form_key: str) -> bool:
-        if "/" in form_key or ".." in form_key:
-            return False
-        return (self.folder / f"{form_key}.json").is_file()
+        return form_key in self._schemas
+
+    def form_keys(self) -> list[str]:
+        return sorted(self._schemas)
 
     def validate(self, form_key: str | None, data: Any) -> None:
         validate_against(self.schema(form_key), data)
+
+
+class FormStore:
+    """Every version's forms, read from the version's own files (``definition_files``) once and
+    kept in a bounded LRU: a version's files never change, so a running instance keeps its forms.
+    A version deployed before versions owned their forms (it has none) reads the ``forms/`` folder."""
+
+    def __init__(self, folder: Path, *, cache_size: int = 256) -> None:
+        self.folder = folder
+        self._cache: OrderedDict[tuple[int, str], VersionForms] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+        self._folder_forms: VersionForms | None = None
+
+    def of(self, session: Session, definition: ProcessDefinition) -> VersionForms:
+        """The forms of ``definition`` (keyed by id and content hash: ids can be reused after a rollback)."""
+        key = (definition.id, definition.content_hash)
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        files = definition_files.contents(session, definition.id, FORM)
+        forms = (
+            VersionForms({form_key_of(name): json.loads(text) for name, text in files.items()})
+            if files
+            else self.folder_forms()
+        )
+        with self._lock:
+            self._cache[key] = forms
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return forms
+
+    def folder_forms(self) -> VersionForms:
+        """The ``forms/`` folder's forms (the seed of version 1)."""
+        if self._folder_forms is None:
+            self._folder_forms = VersionForms(
+                {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(self.folder.glob("*.json"))}
+            )
+        return self._folder_forms
 
 
 def validate_against(schema: dict[str, Any], data: Any) -> None:

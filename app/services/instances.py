@@ -47,7 +47,7 @@ def start(
     assert definition is not None
     if not system:
         process_rights.require_start_right(session, definition, actor)
-    start_form = rt.forms.start_schema(process_key)
+    start_form = rt.forms.of(session, definition).start_schema(process_key)
     evidence: list[Attachment] = []
     if start_form is not None:
         validate_against(start_form, variables)

@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session, object_session
 
 from app.engine import compile_diagram, parse_untrusted
 from app.errors import Invalid
-from app.models import DraftFile, SimulationRun, User
+from app.models import DraftFile, ProcessDefinition, SimulationRun, User
 from app.runtime import Runtime
 from app.services import deployments, drafts
+from app.services.forms import VersionForms
 
 
 def from_version(session: Session, run: SimulationRun, body: dict[str, Any]) -> None:
@@ -86,14 +87,26 @@ def form_schema(rt: Runtime, run: SimulationRun, form_key: str | None) -> dict[s
     """The form a task of the run asks for (the one place a run reads its forms): a draft's own
     ``forms/<key>.json`` when it has one, else the product's."""
     own = _draft_form(run, form_key)
-    return own if own is not None else rt.forms.schema(form_key)
+    return own if own is not None else _product_forms(rt, run).schema(form_key)
 
 
 def start_form(rt: Runtime, run: SimulationRun) -> dict[str, Any] | None:
     """The start form of the run's process, if it has one."""
     key = f"{run.process_key}.start"
     own = _draft_form(run, key)
-    return own if own is not None else rt.forms.start_schema(run.process_key)
+    return own if own is not None else _product_forms(rt, run).start_schema(run.process_key)
+
+
+def _product_forms(rt: Runtime, run: SimulationRun) -> VersionForms:
+    """A version's run reads the forms that version owns; a draft's or a diagram's, the newest
+    version's of its process (else the ``forms/`` folder)."""
+    session = object_session(run)
+    if session is None:
+        return rt.forms.folder_forms()
+    definition = session.get(ProcessDefinition, run.definition_id) if run.definition_id else None
+    if definition is None and run.process_key:
+        definition = deployments.latest_definition(session, run.process_key, required=False)
+    return rt.forms.of(session, definition) if definition is not None else rt.forms.folder_forms()
 
 
 def _draft_form(run: SimulationRun, form_key: str | None) -> dict[str, Any] | None:

@@ -126,9 +126,10 @@ def complete(rt: Runtime, session: Session, user: User, task_id: str, data: dict
     model = instances.get(session, row.instance_id)
     if model.status == "suspended":
         raise Conflict("the instance is suspended", code="instance_suspended")
-    schema = rt.forms.schema(row.form_key)
+    forms = rt.forms.of(session, model.definition)  # the instance's version's form
+    schema = forms.schema(row.form_key)
     data = with_read_only_values(schema, data, model.variables or {})
-    rt.forms.validate(row.form_key, data)
+    forms.validate(row.form_key, data)
     attachments.check_form_fields(session, schema, data, instance_id=model.id, actor=user.username)
     inst = instances.load(rt, model)
     try:

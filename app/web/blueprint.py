@@ -116,7 +116,7 @@ def start(process_key: str) -> Any:
     definition = deployments.latest_definition(db(), process_key)
     assert definition is not None  # required=True: an unknown key is a 404
     process_rights.require_start_right(db(), definition, user.username)  # 403 before the form
-    schema = runtime().forms.start_schema(process_key)
+    schema = runtime().forms.of(db(), definition).start_schema(process_key)
     if request.method == "GET":
         return pages.start_page(schema, process_key, definition.name)
     try:
@@ -147,9 +147,9 @@ def task(task_id: str) -> str:
 def complete(task_id: str) -> Any:
     user = signed_in_user()
     row = tasks.get_visible(db(), user, task_id)
-    schema = runtime().forms.schema(row.form_key)
+    instance = instances.get(db(), row.instance_id)
+    schema = runtime().forms.of(db(), instance.definition).schema(row.form_key)
     try:
-        instance = instances.get(db(), row.instance_id)
         posted = attachment_input.with_uploads(schema, user, instance=instance, task=row)  # without the script
         data = form_input.parse(schema, posted)
         model = tasks.complete(runtime(), db(), user, task_id, data)

@@ -13,7 +13,7 @@ from app.models import ProcessInstance
 from app.services.complaints import CHANNELS
 from app.services.complaints import COMPLAINT_PROCESS as COMPLAINT_PROCESS
 from app.services.complaints import is_complaint as is_complaint
-from app.services.forms import FormStore
+from app.services.forms import VersionForms
 from app.web.forms_render import enum_label
 from app.web.template_helpers import error_text
 
@@ -84,7 +84,7 @@ def severity_of(variables: Mapping[str, Any]) -> Severity | None:
     return Severity(level, LEVEL_COLOURS[level], reasons)
 
 
-def channel_options(forms: FormStore, lang: str) -> list[tuple[str, str]]:
+def channel_options(forms: VersionForms, lang: str) -> list[tuple[str, str]]:
     """The intake form's channel names (value, label in the page's language)."""
     schema = forms.start_schema(COMPLAINT_PROCESS) or {}
     node = (schema.get("properties") or {}).get("channel", {})
@@ -93,7 +93,7 @@ def channel_options(forms: FormStore, lang: str) -> list[tuple[str, str]]:
 
 def contact_panel(
     model: ProcessInstance,
-    forms: FormStore,
+    forms: VersionForms,
     lang: str,
     *,
     may_view: bool,

@@ -12,7 +12,7 @@ from flask_babel import gettext
 from sqlalchemy.orm import Session
 
 from app.services.decision_context import Step, context_forms, earlier_steps
-from app.services.forms import FormStore
+from app.services.forms import VersionForms
 from app.web.forms_render import localized, schema_type
 from app.web.presenters import bilingual, local_time
 from app.web.variables_view import display_value
@@ -39,14 +39,14 @@ class DecisionContext:
 
 
 def decision_context(
-    session: Session, forms: FormStore, instance_id: int, form_key: str | None, lang: str
+    session: Session, forms: VersionForms, instance_id: int, form_key: str | None, lang: str
 ) -> DecisionContext:
     """The earlier steps of the case, newest first, those the task's form declares marked."""
     steps, more = earlier_steps(session, instance_id, focus_forms=context_forms(forms.schema(form_key)))
     return DecisionContext([_step_view(s, forms, lang) for s in steps], more)
 
 
-def _step_view(step: Step, forms: FormStore, lang: str) -> StepView:
+def _step_view(step: Step, forms: VersionForms, lang: str) -> StepView:
     schema = forms.schema(step.form_key)
     return StepView(
         title=bilingual(step.name, lang),

@@ -88,8 +88,9 @@ def overlays(
 def element_history_panel(rt: Runtime, session: Session, model: ProcessInstance, element_id: str) -> str:
     """The panel's HTML: the element's history, newest first; submitted form data as labelled rows."""
     lang = current_lang()
-    index = property_index(rt.forms)
-    channels = dict(complaint_view.channel_options(rt.forms, lang)) if complaint_view.is_complaint(model) else {}
+    forms = rt.forms.of(session, model.definition)
+    index = property_index(forms)
+    channels = dict(complaint_view.channel_options(forms, lang)) if complaint_view.is_complaint(model) else {}
     items = []
     for entry in diagrams.element_history(session, model, element_id):
         detail: dict[str, Any] = dict(entry.detail or {})

@@ -48,7 +48,8 @@ def form_editor() -> str:
     if draft:
         text = _draft_form(draft, name)
     else:
-        schema = runtime().forms.schema(key) if key and runtime().forms.has(key) else BLANK_FORM
+        forms = runtime().forms.folder_forms()
+        schema = forms.schema(key) if key and forms.has(key) else BLANK_FORM
         text = json.dumps(schema, ensure_ascii=False, indent=2)
     return _page(text, key=key, draft=draft, name=name, report=None)
 

@@ -67,8 +67,9 @@ def task_page(
     """The task with its complaint's key facts, the earlier steps it decides on, its own deadline
     and its form (prefilled, or as the user typed it); read-only while the case is suspended.
     Reads rows only: no engine state is loaded to show a task."""
-    schema = rt.forms.schema(row.form_key)
     model = queries.instance_for_page(session, row.instance_id)
+    forms = rt.forms.of(session, model.definition)  # the instance's version's forms
+    schema = forms.schema(row.form_key)
     variables = model.variables or {}
     values = (
         posted if posted is not None else display_values(schema, tasks.prefill_for(session, row, schema, variables))
@@ -83,9 +84,9 @@ def task_page(
         attachments=[attachment_view.item(a) for a in files],
         upload_url=url_for("web.upload_attachment", instance_id=model.id),
         upload_task_id=row.id,
-        facts=key_facts(model.business_key, variables, property_index(rt.forms), lang),
+        facts=key_facts(model.business_key, variables, property_index(forms), lang),
         instructions=queries.task_instructions(rt, session, row),
-        context=decision_context(session, rt.forms, model.id, row.form_key, lang),
+        context=decision_context(session, forms, model.id, row.form_key, lang),
         deadline=timing.deadline(row, utcnow()),
         suspended=suspended,
         may_act=tasks.may_act(user, row) and row.state == "ready" and not suspended,
@@ -145,11 +146,12 @@ def instance_page(
     """The instance with its timers, history and, for complaints, severity and the repeat-contact form."""
     details = describe(rt, session, model)
     variables = model.variables or {}
-    index = property_index(rt.forms)
+    forms = rt.forms.of(session, model.definition)
+    index = property_index(forms)
     lang = current_lang()
     panel = complaint_view.contact_panel(
         model,
-        rt.forms,
+        forms,
         lang,
         may_view=complaint_view.is_complaint(model) and visibility.may_view(session, user, model),
         error=contact_error,
@@ -160,7 +162,7 @@ def instance_page(
         "instance.html",
         instance=model,
         facts=key_facts(model.business_key, variables, index, lang),
-        variables=describe_variables(variables, index, lang, required=required_fields(rt.forms)),
+        variables=describe_variables(variables, index, lang, required=required_fields(forms)),
         raw_variables=json.dumps(variables, ensure_ascii=False, indent=2, sort_keys=True),
         tasks=details.tasks,
         timers=timing.timer_views(details.timers, utcnow()),

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask_babel import gettext, lazy_gettext
 
-from app.services.forms import FormStore
+from app.services.forms import VersionForms
 from app.web.code_words import word_for
 from app.web.forms_render import enum_label, localized
 from app.web.presenters import group_name, local_time, yes_no
@@ -82,20 +82,20 @@ class VariableRow:
     children: list[VariableRow] = field(default_factory=list)
 
 
-def property_index(forms: FormStore) -> dict[str, Schema]:
-    """Field name -> its schema, from every form file (start forms first, first definition wins)."""
-    paths = sorted(forms.folder.glob("*.json"), key=lambda p: (not p.stem.endswith(".start"), p.stem))
+def property_index(forms: VersionForms) -> dict[str, Schema]:
+    """Field name -> its schema, from every form of the version (start forms first, first definition wins)."""
+    form_keys = sorted(forms.form_keys(), key=lambda k: (not k.endswith(".start"), k))
     index: dict[str, Schema] = {}
-    for path in paths:
-        for key, prop in (forms.schema(path.stem).get("properties") or {}).items():
+    for form_key in form_keys:
+        for key, prop in (forms.schema(form_key).get("properties") or {}).items():
             if isinstance(prop, Mapping):
                 index.setdefault(key, prop)
     return index
 
 
-def required_fields(forms: FormStore) -> set[str]:
+def required_fields(forms: VersionForms) -> set[str]:
     """Field names some form requires (an unticked optional box is not worth a line; these are)."""
-    return {key for path in forms.folder.glob("*.json") for key in forms.schema(path.stem).get("required") or []}
+    return {key for form_key in forms.form_keys() for key in forms.schema(form_key).get("required") or []}
 
 
 def describe_variables(

@@ -52,6 +52,7 @@ def world(login, rt: Runtime) -> dict[str, Any]:
         "action": "suspend",
         "element_id": "Task_ConfirmRecord",
         "draft_id": 1,
+        "name": "forms/no_such_form.json",  # a version's file (404 here; served in test_bundle_deploy)
     }
 
 

@@ -1,0 +1,68 @@
+"""What a deployment bundle reads from its XML besides compiling it: decision tables parsed as
+safely as diagrams, the processes of a diagram and the forms its user tasks use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lxml import etree
+
+from app.engine.xml_input import _DOCTYPE, CAMUNDA_NS, NS, _parser
+from app.errors import Invalid
+
+# DMN 1.1 to 1.5: the namespaces of a decision table's <definitions>
+_DMN_NAMESPACES = (
+    "http://www.omg.org/spec/DMN/20151101/dmn.xsd",
+    "http://www.omg.org/spec/DMN/20180521/MODEL/",
+    "https://www.omg.org/spec/DMN/20191111/MODEL/",
+    "https://www.omg.org/spec/DMN/20211108/MODEL/",
+    "https://www.omg.org/spec/DMN/20230324/MODEL/",
+)
+
+
+def parse_untrusted_decisions(data: bytes) -> etree._ElementTree:
+    """Parse an uploaded ``.dmn`` file (no DTD, no entities, no network) or raise ``Invalid``."""
+    if _DOCTYPE.search(data):
+        raise Invalid("DOCTYPE and ENTITY declarations are not allowed", code="forbidden_xml")
+    try:
+        root = etree.fromstring(data, parser=_parser())
+    except etree.XMLSyntaxError as exc:
+        raise Invalid(f"not well-formed XML: {exc.msg} (line {exc.lineno})", code="malformed_xml") from None
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        raise Invalid("DOCTYPE and ENTITY declarations are not allowed", code="forbidden_xml")
+    if not isinstance(root.tag, str) or root.tag not in {f"{{{ns}}}definitions" for ns in _DMN_NAMESPACES}:
+        raise Invalid("not a DMN <definitions> document", code="invalid_dmn")
+    return root.getroottree()
+
+
+def executable_process_keys(tree: etree._ElementTree) -> list[str]:
+    """The ids of the executable processes of a parsed diagram (the keys its versions get)."""
+    return [
+        str(p.get("id"))
+        for p in tree.getroot().iterfind("bpmn:process", NS)
+        if p.get("isExecutable", "").lower() == "true" and p.get("id")
+    ]
+
+
+def calls_decisions(tree: etree._ElementTree) -> bool:
+    """Whether a business-rule task of the diagram may call a decision table."""
+    return tree.getroot().find(".//bpmn:businessRuleTask", NS) is not None
+
+
+def form_keys(tree: etree._ElementTree) -> set[str]:
+    """The form keys the diagram's user tasks use (as the engine reads them: the ``formKey``
+    property or ``camunda:formKey``, else the task's id)."""
+    keys: set[str] = set()
+    for task in tree.getroot().iterfind(".//bpmn:userTask", NS):
+        keys.add(_form_key(task) or str(task.get("id") or ""))
+    keys.discard("")
+    return keys
+
+
+def _form_key(task: Any) -> str | None:
+    for prop in task.iterfind("bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NS):
+        if prop.get("name") == "formKey" and prop.get("value"):
+            return str(prop.get("value"))
+    value = task.get(f"{{{CAMUNDA_NS}}}formKey")
+    return str(value) if value else None
