@@ -3,28 +3,26 @@
 Each handler is a pure function ``(params: dict) -> dict``: ``params`` maps the
 service task's parameter ids to their evaluated values and the returned dict is
 stored in the task's result variable. Handlers raise ``ValueError`` on bad input.
+
+The rules analysts own (approval authority, severity criteria, handling time per grade,
+routing of subjects) are decision tables in processes/*.dmn, not handlers.
 """
 
 from collections.abc import Callable
 from typing import Any
 
-from handlers.routing import approval_level_for, route_by_subject
-from handlers.severity import classify_severity
+from handlers.severity import severity_from_criteria
 from handlers.sla import escalate_severity, sla_deadlines
 
 REGISTRY: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
-    "classify_severity": classify_severity,
-    "route_by_subject": route_by_subject,
-    "approval_level_for": approval_level_for,
+    "severity_from_criteria": severity_from_criteria,
     "sla_deadlines": sla_deadlines,
     "escalate_severity": escalate_severity,
 }
 
 __all__ = [
     "REGISTRY",
-    "approval_level_for",
-    "classify_severity",
     "escalate_severity",
-    "route_by_subject",
+    "severity_from_criteria",
     "sla_deadlines",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -27,10 +28,15 @@ def deploy(
     handlers: dict[str, Handler],
     max_bytes: int,
     actor: str | None,
+    decisions: Sequence[bytes] = (),
 ) -> list[Deployed]:
-    """Deploy every executable process in ``raw``; unchanged ones return their existing version."""
+    """Deploy every executable process in ``raw``; unchanged ones return their existing version.
+
+    ``decisions``: the DMN documents its business-rule tasks may call; a version's spec keeps
+    the tables it calls, so changing a table is a new version."""
     tree = parse_untrusted(raw, max_bytes)
-    compiled = compile_diagram(tree, handlers, raw)
+    tables = [parse_untrusted(d, max_bytes, document="dmn") for d in decisions]
+    compiled = compile_diagram(tree, handlers, raw, tables)
     xml_text = raw.decode("utf-8", errors="replace")
     results = []
     for item in compiled:
