@@ -207,7 +207,8 @@ def check_decisions(
 ) -> list[etree._ElementTree]:
     """Check the business-rule tasks of a diagram and the tables they call; returns the DMN
     documents the diagram uses (the ones its specs will carry)."""
-    documents = _check_documents(decisions, errors)
+    broken: set[str] = set()
+    documents = _check_documents(decisions, errors, broken)
     available = decision_elements(documents)
     used: list[etree._ElementTree] = []
     for task in root.iterfind(".//bpmn:businessRuleTask", NS):
@@ -216,6 +217,8 @@ def check_decisions(
             errors.append(
                 _detail(task.get("id"), "business rule task names no decision (spiffworkflow:calledDecisionId)")
             )
+        elif ref in broken:
+            continue  # its table's own errors say what to fix
         elif ref not in available:
             known = ", ".join(sorted(available)) or "none"
             errors.append(
@@ -232,7 +235,10 @@ def check_decisions(
     return used
 
 
-def _check_documents(decisions: Sequence[etree._ElementTree], errors: list[dict[str, Any]]) -> list[Any]:
+def _check_documents(
+    decisions: Sequence[etree._ElementTree], errors: list[dict[str, Any]], broken: set[str]
+) -> list[Any]:
+    """The documents without errors; ``broken`` gets the ids of decisions with errors."""
     documents = []
     seen: set[str] = set()
     for tree in decisions:
@@ -269,6 +275,8 @@ def _check_documents(decisions: Sequence[etree._ElementTree], errors: list[dict[
         _check_table(decision, namespace, errors)
         if len(errors) == before:
             documents.append(tree)
+        else:
+            broken.add(did)
     return documents
 
 
