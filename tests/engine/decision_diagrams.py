@@ -17,7 +17,9 @@ DMN_NS = "https://www.omg.org/spec/DMN/20191111/MODEL/"
 def rule_diagram(key: str, decision: str, *, camunda: bool = False) -> bytes:
     """start -> business-rule task ``rule`` calling ``decision`` -> user task ``after`` -> end."""
     if camunda:
-        head = HEAD.replace("<bpmn:definitions ", '<bpmn:definitions xmlns:camunda="http://camunda.org/schema/1.0/bpmn" ')
+        head = HEAD.replace(
+            "<bpmn:definitions ", '<bpmn:definitions xmlns:camunda="http://camunda.org/schema/1.0/bpmn" '
+        )
         task = f'<bpmn:businessRuleTask id="rule" name="Decide" camunda:decisionRef="{decision}"/>'
     else:
         head = HEAD

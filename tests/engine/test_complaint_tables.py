@@ -146,6 +146,4 @@ def test_each_subject_goes_to_its_department(subject, group):
 def test_an_unknown_subject_is_an_incident_naming_the_task_and_the_subject():
     run = decide("subject_department", subject="nonsense")
     assert run.result.incident.element_id == "rule"
-    assert "no rule of decision 'subject_department' matches (subject = 'nonsense')" in (
-        run.result.incident.message
-    )
+    assert "no rule of decision 'subject_department' matches (subject = 'nonsense')" in (run.result.incident.message)
