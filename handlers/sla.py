@@ -94,7 +94,7 @@ def sla_deadlines(params: dict[str, Any]) -> dict[str, Any]:
 
 
 def escalate_severity(params: dict[str, Any]) -> dict[str, Any]:
-    """Raise ``params["severity"]`` (a ``classify_severity`` result) to ``to_level`` for ``reason``.
+    """Raise ``params["severity"]`` (a ``severity_from_criteria`` result) to ``to_level`` for ``reason``.
 
     A level already as severe or more stays; either way ``reason`` is added to ``reasons``
     (once) as ``{"criterion": reason, "level": to_level}``, most severe first, in place of
