@@ -31,7 +31,7 @@ from SpiffWorkflow.dmn.serializer.task_spec import BaseBusinessRuleTaskConverter
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.task_spec import BusinessRuleTaskConverter
 
-from app.engine import sandbox
+from app.engine import data_codec, sandbox
 from app.engine.xml_input import DMN_NAMESPACES, NS
 
 HIT_POLICIES = ("UNIQUE", "FIRST", "COLLECT")
@@ -65,6 +65,14 @@ class DecisionEngine(DMNEngine):
     """SpiffWorkflow's table runner with the product's entry tests and hit-policy checks."""
 
     def result(self, task: Any) -> dict[str, Any]:
+        result = self._decide(task)
+        try:
+            data_codec.check_variables(result)
+        except data_codec.UnstorableValue as exc:
+            raise DecisionFailed(f"decision '{self.decision_table.name}': {exc}") from None
+        return result
+
+    def _decide(self, task: Any) -> dict[str, Any]:
         table = self.decision_table
         policy = str(table.hit_policy).upper()
         matched = []

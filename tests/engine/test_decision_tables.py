@@ -126,6 +126,11 @@ def test_cells_run_in_the_sandbox_at_run_time():
     run = decide([bomb], "bomb", n=1)
     assert run.result.incident.element_id == "rule"
     assert "decision 'bomb', rule 1 (r1), output 'x'" in run.result.incident.message
+    # a value an instance cannot keep is refused at the task, not when the instance is saved
+    unstorable = table("unstorable", ["n"], ["x"], [(["-"], ["float('nan')"])])
+    run = decide([unstorable], "unstorable", n=1)
+    assert run.result.incident.element_id == "rule"
+    assert "decision 'unstorable'" in run.result.incident.message
     # the product's diagram helpers are there, as for any expression
     helpers = table("helpers", ["n"], ["later"], [(["-"], ["working_days(1, now_iso()) > now_iso()"])])
     assert decide([helpers], "helpers", n=1).inst.variables()["later"] is True
