@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from app.errors import Invalid
 from app.models import ProcessDefinition
 from app.services import publishing
+from tests.engine.decision_diagrams import rule_diagram
 from tests.scenario.conftest import HEAD, PROCESS
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
@@ -107,3 +108,22 @@ def test_a_bundle_without_the_table_a_task_calls_is_refused_naming_the_task(rt):
     assert detail["element_id"] == "Service_RouteBySubject"
     assert "calls decision 'subject_department', which is not among the decision tables" in detail["message"]
     assert versions(rt) == 1
+
+
+def test_a_table_where_no_rule_matches_is_an_incident_at_the_task_through_the_api(rt, login):
+    routing = (PROCESSES / "subject_department.dmn").read_bytes()
+    diagram = rule_diagram("dmn_no_match", "subject_department")
+    with rt.sessions() as s:
+        publishing.publish(rt, s, diagram, actor="analyst", decisions=[routing])
+        s.commit()
+    admin = login("admin")
+    body = {"process_key": "dmn_no_match", "variables": {"subject": "weather"}}
+    inst = admin.post("/process-instances", json=body, expect=201)
+    assert inst["status"] == "error"
+    full = admin.get(f"/process-instances/{inst['id']}", expect=200)
+    [incident] = full["incidents"]
+    assert incident["element_id"] == "rule"
+    assert "no rule of decision 'subject_department' matches (subject = 'weather')" in incident["message"]
+    assert full["tasks"] == []
+    again = admin.post(f"/process-instances/{inst['id']}/retry", expect=200)
+    assert again["status"] == "error" and len(again["incidents"]) == 2
