@@ -8,7 +8,8 @@ task runs (``DecisionEngine``), never by a plain ``eval``.
 An input entry is a test of the input's value, built the same way for the check and the run
 (``entry_test``): ``-`` or empty matches anything; an entry containing ``?`` is that
 expression with ``?`` standing for the value (``500 < ? <= 1000``); a complete expression is
-compared for equality (``"sales"``, ``True``); otherwise the entry continues the value
+compared for equality (``"sales"``, ``True``), a list of values for membership
+(``"sales", "after_sales"``); otherwise the entry continues the value
 (``<= 500``, ``in ("a", "b")``).
 
 Hit policies: ``UNIQUE`` (exactly one rule must match), ``FIRST`` (the first matching rule, in
@@ -55,9 +56,11 @@ def entry_test(input_expression: str, entry: str) -> str:
     if _PLACEHOLDER.search(text):
         return _PLACEHOLDER.sub(lambda _: value, text)
     try:
-        ast.parse(text, mode="eval")
+        parsed = ast.parse(text, mode="eval")
     except SyntaxError:
         return f"{value} {text}"  # a continuation such as "<= 500"
+    if isinstance(parsed.body, ast.Tuple):  # "a", "b": one of them, as a modeler means it
+        return f"{value} in ({text})"
     return f"{value} == ({text})"
 
 
@@ -305,6 +308,15 @@ def _check_table(decision: Any, namespace: str, errors: list[dict[str, Any]]) ->
                 f" is not supported; use {', '.join(HIT_POLICIES)} (COLLECT without aggregation)",
             )
         )
+    for node in table:
+        if isinstance(node.tag, str) and etree.QName(node).localname not in ("input", "output", "rule"):
+            errors.append(
+                _detail(
+                    node.get("id") or did,
+                    f"decision '{did}': <{etree.QName(node).localname}> columns are not supported; "
+                    "write notes in a rule's description",
+                )
+            )
     inputs = table.findall("dmn:input", ns)
     outputs = table.findall("dmn:output", ns)
     expressions = []

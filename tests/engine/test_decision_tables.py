@@ -106,6 +106,7 @@ def test_entry_forms_dash_equality_continuation_and_placeholder():
         [
             (['"a"', "-"], ['"equal"']),
             (['in ("b", "c")', "-"], ['"membership"']),
+            (['"d", "e"', "-"], ['"one of"']),
             (["-", "0 < ? < 10"], ['"range"']),
             (["-", ""], ['"any"']),
         ],
@@ -113,6 +114,7 @@ def test_entry_forms_dash_equality_continuation_and_placeholder():
     )
     hits = [decide([forms], "forms", subject=s, n=n).inst.variables()["hit"] for s, n in [("a", 0), ("c", 0)]]
     assert hits == ["equal", "membership"]
+    assert decide([forms], "forms", subject="e", n=0).inst.variables()["hit"] == "one of"
     assert decide([forms], "forms", subject="z", n=5).inst.variables()["hit"] == "range"
     assert decide([forms], "forms", subject="z", n=50).inst.variables()["hit"] == "any"
 
@@ -237,6 +239,14 @@ def test_bad_output_names_and_missing_cells_are_refused():
     short = table("short", ["n", "m"], ["x"], [(["-"], ["1"])])
     [detail] = refused(rule_diagram("short_p", "short"), [short])
     assert detail["element_id"] == "r1" and "one cell per input and output" in str(detail["message"])
+
+
+def test_annotation_columns_are_refused_naming_the_column():
+    annotated = table("annotated", ["n"], ["x"], [(["-"], ["1"])]).replace(
+        b'<output id="out1"', b'<annotation id="notes" name="Notes"/><output id="out1"'
+    )
+    [detail] = refused(rule_diagram("annotated_p", "annotated"), [annotated])
+    assert detail["element_id"] == "notes" and "<annotation> columns are not supported" in str(detail["message"])
 
 
 def test_a_dmn_document_is_parsed_as_untrusted_xml():
