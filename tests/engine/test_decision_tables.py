@@ -8,6 +8,7 @@ refused at deploy when the sandbox refuses it, naming the rule or input.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -152,6 +153,19 @@ def test_the_stored_spec_carries_the_table_and_a_reloaded_instance_decides_with_
     again = engine.load(9001, process.content_hash, process.spec_json, state)
     assert again.decide("amount_band", {"amount": 50}) == {"band": "medium"}
     assert again.decide("no_such_decision", {"amount": 50}) is None
+
+
+def test_a_hostile_cell_edited_into_a_stored_spec_is_refused_again_at_run_time():
+    process = compiled(rule_diagram("edited", "amount_band"), [AMOUNT_TABLE])
+    spec = json.loads(process.spec_json)
+    rules = spec["spec"]["task_specs"]["rule"]["decision_table"]["rules"]
+    rules[0]["input_entries"][0]["lhs"] = ["== __import__('os').getcwd()"]
+    edited = replace(process, spec_json=json.dumps(spec), content_hash="edited-in-the-database")
+    run = Run(edited, {"amount": 5})
+    assert run.result.incident.element_id == "rule"
+    assert "decision 'amount_band', rule 1 (r1)" in run.result.incident.message
+    assert "__import__" in run.result.incident.message
+    assert run.ready() == []
 
 
 def test_a_new_table_is_a_new_content_hash_and_an_unused_table_is_not():
