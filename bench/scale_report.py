@@ -57,7 +57,7 @@ def _shape(results: dict[str, Any]) -> list[str]:
         "`fired` / `cancelled`). 30 % open (`running`, 1 % `error` with an incident, 1 % `suspended`): the",
         "tasks before the current one completed and exactly **one ready task**, at a step drawn so that",
         "customer service's, the supervisors' and the departments' inboxes are all large (the department",
-        "from the subject as `route_by_subject` maps it: 40 % quality); element ids, names, lanes, form keys",
+        "from the subject by the `subject_department` table: 40 % quality); element ids, names, lanes, form keys",
         "and candidate groups read from the deployed diagram; 10 % of ready tasks assigned, 85 % with a due",
         "time (some overdue); one or two pending timers per open case due over the next four weeks.",
         "History: `instance_started`, `task_created` / `task_completed` per task, `instance_completed`.",

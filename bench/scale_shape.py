@@ -4,6 +4,7 @@ random generator. ``bench.scale_data`` turns them into rows in bulk SQL."""
 
 from __future__ import annotations
 
+import ast
 import bisect
 import itertools
 import random
@@ -11,9 +12,31 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TypeVar
+from pathlib import Path
+from typing import Any, TypeVar
 
-from handlers.routing import SUBJECT_GROUPS, approval_level_for
+from app.engine import decide_alone, parse_untrusted
+from app.engine.xml_input import DMN_NAMESPACES
+
+PROCESSES = Path(__file__).resolve().parent.parent / "processes"
+
+
+def _decide(table: str, data: dict[str, object]) -> dict[str, Any]:
+    """The product's decision table ``processes/<table>.dmn`` over ``data``."""
+    raw = (PROCESSES / f"{table}.dmn").read_bytes()
+    return decide_alone(parse_untrusted(raw, len(raw), document="dmn"), dict(data))
+
+
+def _subjects() -> list[str]:
+    root = ET.parse(PROCESSES / "subject_department.dmn").getroot()
+    ns = {"dmn": next(n for n in DMN_NAMESPACES if root.tag.startswith(f"{{{n}}}"))}
+    return [ast.literal_eval(t.text or "") for t in root.iterfind(".//dmn:rule/dmn:inputEntry/dmn:text", ns)]
+
+
+# the responsible department per subject, as the subject_department table routes it
+SUBJECT_GROUPS: dict[str, str] = {
+    s: _decide("subject_department", {"subject": s})["routing"]["responsible_group"] for s in _subjects()
+}
 
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 SPIFF = "{http://spiffworkflow.org/bpmn/schema/1.0/core}"
@@ -175,7 +198,10 @@ def cases(
     subject_cum = list(itertools.accumulate(SUBJECT_WEIGHTS.values()))
     step_cum = list(itertools.accumulate(READY_STEP_WEIGHTS))
     steps = range(1, len(PATH) + 1)
-    approvers = {a: approval_level_for({"amount": a})["approver_group"] for a in AMOUNTS}
+    approvers = {
+        a: _decide("approval_authority", {"compensation_amount": a})["approval_level"]["approver_group"]
+        for a in AMOUNTS
+    }
     day_keys: dict[int, str] = {}
     for i in range(n):
         instance_id = first_id + i

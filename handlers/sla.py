@@ -1,6 +1,7 @@
 """Time limits (SLA) of the complaint procedures (domain.md §2) and escalation on a breach (§3).
 
-``sla_deadlines`` turns the intake time, the severity grade and the subject into the due
+``sla_deadlines`` turns the intake time, the handling hours of the severity grade (the
+``handling_time_limit`` decision table, processes/handling_time_limit.dmn) and the subject into the due
 times the diagram's timers wait for (``timeDate`` expressions such as ``sla["contact_due"]``);
 ``escalate_severity`` raises a severity level when a time limit is missed. Working days come
 from the product's business calendar (``app.business_calendar``, pure: no Flask, no database),
@@ -19,9 +20,6 @@ from handlers.severity import LEVELS
 
 CONTACT_HOURS = 12  # contact the consumer, or it becomes a secondary complaint (level D)
 FIRST_REPLY_HOURS = 24  # first reply to every complaint
-# Handling deadline by severity grade, hours from intake (crisis is this product's choice:
-# the emergency plan of §4 leaves no time to wait for the 6 h of an important complaint).
-HANDLING_HOURS: dict[str, int] = {"crisis": 2, "important": 6, "major": 12, "general": 24}
 SITE_VISIT_WORKING_DAYS = 2  # the salesperson visits the customer on site
 SITE_VISIT_SUBJECTS = ("sales", "after_sales")
 # Sales complaints are solved by the end of the n-th working day, by source.
@@ -30,6 +28,7 @@ UNRESOLVED_MONTHS = 1  # unresolved after a month: counts as a major complaint
 REMINDER_SHARE = 0.75  # reminders go out when this share of the time allowed has passed
 
 GRADES = ("general", "important", "major", "crisis")  # least to most severe
+MAX_HANDLING_HOURS = 24 * 366  # a table value beyond a year is a typo, not a time limit
 
 
 def sla_deadlines(params: dict[str, Any]) -> dict[str, Any]:
@@ -37,14 +36,15 @@ def sla_deadlines(params: dict[str, Any]) -> dict[str, Any]:
 
     ``params``: ``received_at`` (ISO date-time with offset, required), ``start`` (when the
     handling clock starts, default ``received_at``; a reopened case starts it again),
-    ``severity_grade`` (general/important/major/crisis), ``subject`` and
+    ``severity_grade`` (general/important/major/crisis), ``handling_hours`` (the hours the
+    ``handling_time_limit`` table allows that grade, > 0), ``subject`` and
     ``sales_complaint_source`` (internal/external, for subject ``sales``; may be None).
 
     Returns ``contact_due``/``contact_reminder`` (12 h), ``first_reply_due``/``…_reminder``
     (24 h) and ``site_visit_due``/``…_reminder`` (2 working days) from ``received_at``;
     ``handling_due``/``…_reminder`` from ``start`` with ``handling_rule`` naming the rule
     applied: the sales department's limit (end of the 3rd / 7th working day) for a sales
-    complaint whose source is known, else the hours of the grade; ``unresolved_due``/``…_reminder``
+    complaint whose source is known, else ``handling_hours``; ``unresolved_due``/``…_reminder``
     (one calendar month after ``received_at``). Every reminder is at 75 % of its time allowed
     (working time for working-day limits).
     """
@@ -54,8 +54,11 @@ def sla_deadlines(params: dict[str, Any]) -> dict[str, Any]:
     received = _moment(params.get("received_at"), "received_at").astimezone(cal.tz)
     start = received if params.get("start") is None else _moment(params["start"], "start").astimezone(cal.tz)
     grade = params.get("severity_grade")
-    if grade not in HANDLING_HOURS:
-        raise ValueError(f"severity_grade must be one of {', '.join(HANDLING_HOURS)}, got {grade!r}")
+    if grade not in GRADES:
+        raise ValueError(f"severity_grade must be one of {', '.join(GRADES)}, got {grade!r}")
+    hours = params.get("handling_hours")
+    if isinstance(hours, bool) or not isinstance(hours, int | float) or not 0 < hours <= MAX_HANDLING_HOURS:
+        raise ValueError(f"handling_hours must be a number of hours > 0 and <= {MAX_HANDLING_HOURS}, got {hours!r}")
     subject = params.get("subject")
     source = params.get("sales_complaint_source")
     if source is not None and source not in SALES_WORKING_DAYS:
@@ -70,7 +73,6 @@ def sla_deadlines(params: dict[str, Any]) -> dict[str, Any]:
         handling_reminder = _working_time_share(cal, start, handling_due)
         rule = f"sales_{source}_{days}_working_days"
     else:
-        hours = HANDLING_HOURS[grade]
         handling_due = start + timedelta(hours=hours)
         handling_reminder = _share(start, handling_due)
         rule = f"{grade}_{hours}h"
@@ -106,6 +108,13 @@ SLA_DEADLINES = HandlerDeclaration(
             "等级: general/important/major/crisis",
             "grade: general/important/major/crisis",
         ),
+        Parameter(
+            "handling_hours",
+            "number",
+            True,
+            "处理时限 (小时, 来自决策表 handling_time_limit)",
+            "handling time limit in hours (from the handling_time_limit decision table)",
+        ),
         Parameter("subject", "string", False, "投诉主题", "complaint subject"),
         Parameter(
             "sales_complaint_source",
@@ -127,7 +136,7 @@ SLA_DEADLINES = HandlerDeclaration(
 
 
 def escalate_severity(params: dict[str, Any]) -> dict[str, Any]:
-    """Raise ``params["severity"]`` (a ``classify_severity`` result) to ``to_level`` for ``reason``.
+    """Raise ``params["severity"]`` (a ``severity_from_criteria`` result) to ``to_level`` for ``reason``.
 
     A level already as severe or more stays; either way ``reason`` is added to ``reasons``
     (once) as ``{"criterion": reason, "level": to_level}``, most severe first, in place of

@@ -2,18 +2,21 @@
 
 Public interface:
 - ``parse_untrusted(bytes, max_bytes)`` -> hardened lxml tree
-- ``compile_diagram(tree, handlers, raw)`` -> ``CompiledProcess`` per executable process
 - ``parse_untrusted_decisions(bytes)``, ``executable_process_keys``, ``form_keys``, ``calls_decisions``:
   what a deployment bundle reads besides compiling (``bundle_parts``)
+- ``parse_untrusted(bytes, max_bytes, document="dmn")`` -> a decision-table document
+- ``compile_diagram(tree, handlers, raw, decisions)`` -> ``CompiledProcess`` per executable
+  process; business-rule tasks call the decision tables of ``decisions`` (app.engine.decisions)
 - ``Engine(handlers)``: ``new_instance``, ``load``, ``dump``; ``Instance`` exposes
   ``ready_user_tasks``, ``complete_task``, ``run_steps``, ``variables``, ``cancel``,
-  ``send_message``, ``waiting_messages``, ``thrown_events``, ``waiting_timers``.
+  ``send_message``, ``waiting_messages``, ``thrown_events``, ``waiting_timers``, ``decide``.
 - ``instance_diagram(instance, ...)`` -> ``DiagramState``: per element its state and count, flows taken.
 """
 
 from app.engine.bundle_parts import calls_decisions, executable_process_keys, form_keys, parse_untrusted_decisions
 from app.engine.clock_seam import TimerLimits
 from app.engine.compiler import CompiledProcess, compile_diagram
+from app.engine.decisions import DecisionFailed, decide_alone
 from app.engine.diagram_state import DiagramState, ElementState, instance_diagram
 from app.engine.runtime import (
     Engine,
@@ -31,6 +34,7 @@ from app.engine.xml_input import parse_untrusted
 __all__ = [
     "RESERVED_NAMES",
     "CompiledProcess",
+    "DecisionFailed",
     "DiagramState",
     "ElementState",
     "Engine",
@@ -45,6 +49,7 @@ __all__ = [
     "UserTaskView",
     "calls_decisions",
     "compile_diagram",
+    "decide_alone",
     "executable_process_keys",
     "form_keys",
     "instance_diagram",

@@ -1,7 +1,7 @@
 """The Camunda dialect: the ``camunda:`` attributes this product reads as its own.
 
-Diagrams drawn in Camunda Modeler keep working: user-task ``formKey``, ``candidateGroups`` and
-``assignee``, message payloads and result variables, and who may start a process
+Diagrams drawn in Camunda Modeler keep working: business-rule task ``decisionRef``, user-task
+``formKey``, ``candidateGroups`` and ``assignee``, message payloads and result variables, and who may start a process
 (``candidateStarterGroups`` / ``candidateStarterUsers`` on ``<bpmn:process>``).
 """
 
@@ -22,6 +22,7 @@ _THROWING_EVENTS = {"intermediateThrowEvent", "endEvent"}
 def read_camunda_dialect(root: Any, errors: list[dict[str, Any]]) -> None:
     """Read the Camunda attributes this product understands as their Spiff equivalents.
 
+    Business-rule tasks: ``camunda:decisionRef`` names the decision they call.
     User tasks: ``camunda:formKey``, ``camunda:candidateGroups`` and a literal ``camunda:assignee``
     become task properties. Messages: a thrower's ``camunda:expression`` becomes its payload and
     the catchers of that message in this file store it in the thrower's ``camunda:resultVariable``
@@ -38,6 +39,10 @@ def read_camunda_dialect(root: Any, errors: list[dict[str, Any]]) -> None:
                 _set_property(task, prop, repr(value))
             else:
                 _set_property(task, prop, value)
+    for task in root.iterfind(".//bpmn:businessRuleTask", NS):
+        ref = task.get(f"{{{CAMUNDA_NS}}}decisionRef")
+        if ref and task.find("bpmn:extensionElements/spiffworkflow:calledDecisionId", NS) is None:
+            _extension(task, "calledDecisionId").text = ref.strip()
     result_vars: dict[str, str | None] = {}
     for definition in root.iterfind(".//bpmn:messageEventDefinition", NS):
         expression = definition.get(f"{{{CAMUNDA_NS}}}expression")

@@ -4,7 +4,8 @@ Checks that would otherwise fail at run time are made here, with the id of the
 BPMN element at fault: scripts and every kind of expression the sandbox refuses,
 non-Python script languages, Camunda JUEL, service tasks without a registered
 handler, unsupported elements, call activities that leave the file, call a
-non-executable process or recurse. Whatever the engine's own parser still
+non-executable process or recurse, business-rule tasks calling a decision table the bundle
+lacks, and every cell of the tables they call (``decisions``). Whatever the engine's own parser still
 objects to is reported the same way; nothing a client sends becomes a 500.
 """
 
@@ -20,10 +21,10 @@ from typing import Any
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from app.engine import clock_seam, sandbox
 from app.engine.camunda_dialect import check_starters, read_camunda_dialect, starter_rights
+from app.engine.decisions import DecisionParser, check_decisions
 from app.engine.scripting import EFFECTS
 from app.engine.serialization import serialize_specs
 from app.engine.xml_input import BPMN_MODEL_NS, NS
@@ -44,7 +45,6 @@ NOT_EXECUTABLE = "executable-process"
 ENGINE_PARSE = "engine-parse"
 
 UNSUPPORTED = {
-    "businessRuleTask": "business rule tasks (DMN) are not supported",
     "complexGateway": "complex gateways are not supported",
     "adHocSubProcess": "ad-hoc subprocesses are not supported",
 }
@@ -185,7 +185,6 @@ def _ruled(errors: list[dict[str, Any]], start: int, rule: str) -> int:
 
 def _static_checks(root: Any, handlers: Mapping[str, Any]) -> list[dict[str, Any]]:
     errors: list[dict[str, Any]] = []
-    read_camunda_dialect(root, errors)
     check_starters(root, errors)
     done = _ruled(errors, 0, "camunda-dialect")
     for tag, message in UNSUPPORTED.items():
@@ -299,13 +298,18 @@ def compile_diagram(
             ]
             or [_detail(None, "no bpmn:process element", rule=NOT_EXECUTABLE)],
         )
-    errors = _static_checks(root, handlers)
+    errors: list[dict[str, Any]] = []
+    read_camunda_dialect(root, errors)
+    used = check_decisions(root, decisions, errors)
+    errors += _static_checks(root, handlers)
     if errors:
         raise Invalid("the diagram cannot run", code="invalid_bpmn", details=errors)
-    parser = SpiffBpmnParser()
-    content_hash = hashlib.sha256(raw).hexdigest()
+    parser = DecisionParser()
+    content_hash = _content_hash(raw, used)
     compiled = []
     try:
+        for index, document in enumerate(used):
+            parser.add_dmn_xml(document.getroot(), filename=f"decisions-{index}.dmn")
         parser.add_bpmn_xml(root, filename="diagram.bpmn")
         for process in processes:
             key = process.get("id")
@@ -343,6 +347,15 @@ def compile_diagram(
             ],
         ) from None
     return compiled
+
+
+def _content_hash(raw: bytes, decisions: Sequence[etree._ElementTree]) -> str:
+    """The diagram's hash, and with the decision tables it calls when it calls any (a new
+    table is a new version; a diagram without business-rule tasks keeps its hash)."""
+    digest = hashlib.sha256(raw)
+    for document in sorted(etree.tostring(d, method="c14n") for d in decisions):
+        digest.update(b"\0dmn\0" + document)
+    return digest.hexdigest()
 
 
 def _validation_message(exc: ValidationException) -> str:

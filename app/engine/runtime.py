@@ -18,6 +18,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from app.engine import clock_seam
 from app.engine.clock_seam import TimerLimits
+from app.engine.decisions import DecisionEngine
 from app.engine.script_pool import ScriptLimits, shared_pool
 from app.engine.scripting import Handler, SandboxScriptEngine, ScriptRunner, take_effects
 from app.engine.serialization import SpecCache, dump_state, load_state
@@ -202,6 +203,18 @@ class Instance:
             )
             for e in self.workflow.get_events()
         ]
+
+    def decide(self, decision_id: str, data: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The result of this instance's version of decision table ``decision_id`` over ``data``
+        (as a business-rule task calling it would merge it), or None if no task of the version
+        calls that decision."""
+        specs = [self.workflow.spec, *self.workflow.subprocess_specs.values()]
+        for process in specs:
+            for spec in process.task_specs.values():
+                engine = getattr(spec, "dmnEngine", None)
+                if isinstance(engine, DecisionEngine) and engine.decision_table.name == decision_id:
+                    return engine.decide_data(self.workflow, dict(data))
+        return None
 
     # --- changing ------------------------------------------------------------------------
     def send_message(self, name: str, payload: Any = None, correlations: Mapping[str, Any] | None = None) -> int:

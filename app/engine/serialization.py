@@ -17,6 +17,9 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.spiff.specs.defaults import BusinessRuleTask
+
+from app.engine.decisions import DecisionTaskConverter
 
 
 class _SpecByReferenceConverter(BpmnWorkflowConverter):
@@ -47,11 +50,12 @@ def _uuid(value: str) -> Any:
     return UUID(value)
 
 
-_config = dict(SPIFF_CONFIG)
-_config[BpmnWorkflow] = _SpecByReferenceConverter
+# a business-rule task's spec carries its decision table, restored into the sandboxed runner
+_spec_config = {**SPIFF_CONFIG, BusinessRuleTask: DecisionTaskConverter}
+_config = {**_spec_config, BpmnWorkflow: _SpecByReferenceConverter}
 _registry = BpmnWorkflowSerializer.configure(_config)
 _serializer = BpmnWorkflowSerializer(_registry)
-_full_registry = BpmnWorkflowSerializer.configure(SPIFF_CONFIG)
+_full_registry = BpmnWorkflowSerializer.configure(_spec_config)
 
 
 def serialize_specs(spec: Any, subprocess_specs: dict[str, Any]) -> str:

@@ -13,6 +13,12 @@ BPMN_MODEL_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 NS = {"bpmn": BPMN_MODEL_NS, "spiffworkflow": SPIFF_NS, "camunda": CAMUNDA_NS}
+# DMN 1.3 (dmn-js, Camunda Modeler), 1.2 and 1.1: the decision tables business-rule tasks call
+DMN_NAMESPACES = (
+    "https://www.omg.org/spec/DMN/20191111/MODEL/",
+    "http://www.omg.org/spec/DMN/20180521/MODEL/",
+    "http://www.omg.org/spec/DMN/20151101/dmn.xsd",
+)
 
 
 def element_detail(element: Any, message: str, *, rule: str | None = None) -> dict[str, Any]:
@@ -38,8 +44,9 @@ def _parser() -> etree.XMLParser:
     )
 
 
-def parse_untrusted(data: bytes, max_bytes: int) -> etree._ElementTree:
-    """Parse an uploaded diagram or raise ``Invalid``/``PayloadTooLarge`` naming the problem."""
+def parse_untrusted(data: bytes, max_bytes: int, document: str = "bpmn") -> etree._ElementTree:
+    """Parse an uploaded diagram (``document="dmn"``: a decision table) or raise
+    ``Invalid``/``PayloadTooLarge`` naming the problem."""
     if len(data) > max_bytes:
         raise PayloadTooLarge(
             f"diagram is {len(data)} bytes; the limit is {max_bytes}",
@@ -76,7 +83,14 @@ def parse_untrusted(data: bytes, max_bytes: int) -> etree._ElementTree:
             code="invalid_bpmn",
             details=[_detail(None, "diagrams are stored as UTF-8 text; re-save the file as UTF-8")],
         ) from None
-    if not isinstance(root.tag, str) or root.tag != f"{{{BPMN_MODEL_NS}}}definitions":
+    if document == "dmn":
+        if not isinstance(root.tag, str) or root.tag not in {f"{{{ns}}}definitions" for ns in DMN_NAMESPACES}:
+            raise Invalid(
+                "the document is not a DMN <definitions> element",
+                code="invalid_dmn",
+                details=[_detail(None, f"root element is {etree.QName(root).localname!r}")],
+            )
+    elif not isinstance(root.tag, str) or root.tag != f"{{{BPMN_MODEL_NS}}}definitions":
         raise Invalid(
             "the document is not a BPMN 2.0 <definitions> element",
             code="invalid_bpmn",

@@ -2,23 +2,28 @@
 
 A repeat contact counts toward the secondary-complaint rule (2 contacts → level D) and the
 "called 3 or more times" rule (→ level C) of shared/domain.md §3: the severity is
-recomputed with the same handler the diagram uses at intake; when the level rises the
-new level's responsible and informed people are notified.
+recomputed with the same decision table (of the instance's version) and handler the diagram
+uses at intake; when the level rises the new level's responsible and informed people are
+notified.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.engine import StepResult
+from app.engine import DecisionFailed, Instance, StepResult
 from app.errors import Conflict, Invalid, NotFound
 from app.models import ProcessInstance
 from app.runtime import Runtime
 from app.services import audit, instances, notifications
 
+log = logging.getLogger(__name__)
+
 COMPLAINT_PROCESS = "complaint_handling"
+SEVERITY_DECISION = "severity_criteria"
 LEVELS = "EDCBA"  # least to most severe
 CHANNELS = ("phone", "email", "online", "walk_in", "letter", "third_party")
 
@@ -61,7 +66,7 @@ def record_repeat_contact(
         detail={"contact_count": count, "channel": channel, "note": note},
     )
     old = variables.get("severity") or {}
-    new = _reclassify({**variables, **changes}, rt)
+    new = _reclassify({**variables, **changes}, rt, inst)
     if new is not None and _rank(new.get("level")) > _rank(old.get("level")):
         changes["severity"] = new
         audit.record(
@@ -103,27 +108,18 @@ def _rank(level: Any) -> int:
     return LEVELS.index(level) if isinstance(level, str) and level in LEVELS else -1
 
 
-def _reclassify(variables: dict[str, Any], rt: Runtime) -> dict[str, Any] | None:
-    classify = rt.engine.handlers.get("classify_severity")
-    if classify is None:
+def _reclassify(variables: dict[str, Any], rt: Runtime, inst: Instance) -> dict[str, Any] | None:
+    """The severity the intake rules give with the new facts, or None if the version has no
+    severity table (or it cannot decide: the case keeps its level, the log says why)."""
+    assemble = rt.engine.handlers.get("severity_from_criteria")
+    try:
+        criteria = inst.decide(SEVERITY_DECISION, variables)
+        if assemble is None or criteria is None:
+            return None
+        return assemble({**variables, "reasons": criteria.get("severity_reasons", [])})
+    except (DecisionFailed, ValueError) as exc:
+        log.warning("repeat contact: severity not recomputed: %s", exc)
         return None
-    fields = (
-        "channel",
-        "forwarded_by",
-        "claim_amount",
-        "contact_count",
-        "medical_proof",
-        "failed_inspection",
-        "media_exposed",
-        "sued",
-        "media_threat",
-        "legal_action",
-        "health_symptoms",
-        "uncooperative",
-        "distributor_batch_feedback",
-        "written_liability_requested",
-    )
-    return classify({f: variables.get(f) for f in fields})
 
 
 def _now_iso() -> str:

@@ -16,24 +16,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.engine import lint, parse_untrusted
+from app.engine import lint, parse_untrusted, parse_untrusted_decisions
 from app.engine.lint import LintContext, LintReport, lint_diagram
 from app.errors import Invalid, PayloadTooLarge
 from app.models import Group, User, user_groups
 from app.runtime import Runtime
 from app.services import handler_catalogue
 from app.services.bundles import Bundle, BundleFile
+from app.services.deployments import carried_decisions
 
-DMN_NS = (
-    "http://www.omg.org/spec/DMN/20151101/dmn.xsd",  # 1.1
-    "http://www.omg.org/spec/DMN/20180521/MODEL/",  # 1.2
-    "https://www.omg.org/spec/DMN/20191111/MODEL/",  # 1.3
-    "https://www.omg.org/spec/DMN/20211108/MODEL/",  # 1.4
-)
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _FORM_NAME = re.compile(r"^forms/([A-Za-z0-9_.-]+)\.json$")
 
@@ -105,22 +99,19 @@ def decision_ids(bundle: Bundle) -> tuple[set[str], list[dict[str, Any]]]:
 
 
 def _read_dmn(item: BundleFile) -> Any:
-    if _DOCTYPE.search(item.content):
-        return None
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     try:
-        root = etree.fromstring(item.content, parser=parser)
-    except etree.XMLSyntaxError:
+        return parse_untrusted_decisions(item.content).getroot()
+    except Invalid:
         return None
-    if not isinstance(root.tag, str) or etree.QName(root).namespace not in DMN_NS:
-        return None
-    return root
 
 
-def lint_raw(raw: bytes, *, handlers: Mapping[str, Any], max_bytes: int, context: LintContext) -> LintReport:
-    """Parse (``Invalid``/``PayloadTooLarge`` when the parser refuses) and lint one diagram."""
-    tree = parse_untrusted(raw, max_bytes)
-    return lint_diagram(tree, raw, handlers, context)
+def lint_raw(rt: Runtime, session: Session, bundle: Bundle, raw: bytes, *, context: LintContext) -> LintReport:
+    """Parse (``Invalid``/``PayloadTooLarge`` when the parser refuses) and lint one diagram of the
+    bundle with the decision tables a deploy would give it (the bundle's, else its process's
+    previous version's)."""
+    tree = parse_untrusted(raw, rt.settings.max_bpmn_bytes)
+    tables = [parse_untrusted_decisions(content) for content in carried_decisions(session, bundle, tree).values()]
+    return lint_diagram(tree, raw, rt.engine.handlers, context, tables)
 
 
 def validate(rt: Runtime, session: Session, bundle: Bundle) -> Validation:
@@ -137,9 +128,7 @@ def validate(rt: Runtime, session: Session, bundle: Bundle) -> Validation:
     several = len(bundle.diagrams) > 1
     for item in bundle.diagrams:
         try:
-            report = lint_raw(
-                item.content, handlers=rt.engine.handlers, max_bytes=rt.settings.max_bpmn_bytes, context=context
-            )
+            report = lint_raw(rt, session, bundle, item.content, context=context)
         except PayloadTooLarge:
             raise
         except Invalid as exc:  # the parser's refusal: one document-level finding per detail

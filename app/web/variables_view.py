@@ -41,6 +41,9 @@ PROCESS_LABELS = {
     "by": lazy_gettext("By"),
     "note": lazy_gettext("Note"),
     "sla": lazy_gettext("Time limits"),
+    # results of the decision tables (processes/*.dmn)
+    "handling_hours": lazy_gettext("Handling time limit (hours)"),
+    "severity_reasons": lazy_gettext("Severity criteria met"),
     # the time limits (handlers/sla.sla_deadlines)
     "start": lazy_gettext("Handling clock started"),
     "contact_due": lazy_gettext("Contact due"),

@@ -147,7 +147,7 @@ def test_admin_suspend_resume_terminate(login, flow):
 
 def test_handler_error_becomes_incident_then_retry(login):
     admin = login("admin")
-    admin.deploy(with_service("svc_flow", "route_by_subject", {"subject": "subject"}))
+    admin.deploy(with_service("svc_flow", "sla_deadlines", {"received_at": "subject"}))
     inst = start(admin, key="svc_flow", variables={"subject": "nonsense"})
     full = admin.get(f"/process-instances/{inst['id']}", expect=200)
     assert full["status"] == "error"

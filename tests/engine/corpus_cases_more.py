@@ -270,7 +270,9 @@ CASES: dict[str, Runs | Refused] = {
         "no process is executable (and the call activity's target is missing)",
     ),
     "bpmn/data/Invalid-Workflows/Unsupported-Task.bpmn20.xml": Refused(
-        ("sid-75EEAB28-3B69-4282-B91A-0F3C97931834",), "DMN", "business rule task (DMN)"
+        ("sid-75EEAB28-3B69-4282-B91A-0F3C97931834",),
+        "business rule task",
+        "a business rule task naming no decision table",
     ),
     "bpmn/data/Invalid-Workflows/non-executable-process.bpmn": Refused(
         ("Process_14di7kj",), "not executable", "the only process is not executable"

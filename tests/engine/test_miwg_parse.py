@@ -21,7 +21,7 @@ DEPLOYS = "deploys"
 NOT_EXECUTABLE = "process is not executable"  # descriptive/analytic models, not meant to run
 JUEL = "JUEL"  # Camunda ${...} conditions
 NOT_PYTHON = "syntax error"  # FEEL / XPath / prose conditions
-DMN = "business rule tasks (DMN)"
+DMN = "business rule task"  # names no decision table of the bundle (none is deployed with these)
 NO_HANDLER = "serviceTaskOperator"  # service tasks without a product handler
 NOT_BPMN = "root element is 'schema'"  # the XML Schema support file
 

@@ -269,17 +269,20 @@ def test_unknown_service_handler_is_refused_naming_the_task(login):
 
 
 def test_service_parameter_escape_is_refused_naming_the_task(login):
-    xml = with_service("svc_param", "classify_severity", {"channel": "__import__('os').getcwd()"})
+    xml = with_service("svc_param", "escalate_severity", {"severity": "__import__('os').getcwd()"})
     error = assert_error(login("analyst").deploy(xml, expect=422), 422)
     assert [d["element_id"] for d in error["details"]] == ["svc"]
 
 
 def test_failing_handler_is_an_incident_with_its_message(login):
     admin = login("admin")
-    admin.deploy(with_service("svc_raises", "classify_severity", {"channel": "'carrier_pigeon'"}), expect=201)
+    xml = with_service(
+        "svc_raises", "escalate_severity", {"severity": "{'level': 'E'}", "to_level": "'carrier_pigeon'"}
+    )
+    admin.deploy(xml, expect=201)
     inst = admin.post("/process-instances", json={"process_key": "svc_raises", "variables": {}}, expect=201)
     assert inst["status"] == "error"
     full = admin.get(f"/process-instances/{inst['id']}", expect=200)
     [incident] = full["incidents"]
     assert incident["element_id"] == "svc"
-    assert "classify_severity" in incident["message"] and "carrier_pigeon" in incident["message"]
+    assert "escalate_severity" in incident["message"] and "carrier_pigeon" in incident["message"]

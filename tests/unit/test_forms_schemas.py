@@ -7,8 +7,7 @@ import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 from lxml import etree
 
-from handlers.routing import SUBJECT_GROUPS
-from handlers.severity import CHANNELS, FLAG_LEVELS
+from app.services.complaints import CHANNELS
 
 ROOT = Path(__file__).resolve().parents[2]
 FORMS = ROOT / "forms"
@@ -117,21 +116,29 @@ def test_every_task_form_is_used_by_the_diagram():
     assert {p.stem for p in FORM_FILES} - used == {START}
 
 
-def test_subject_and_channel_choices_match_the_handlers():
+def decision_table(name):
+    tree = etree.parse(str(ROOT / "processes" / f"{name}.dmn"))
+    return tree, {"dmn": tree.getroot().nsmap[None]}
+
+
+def test_subject_and_channel_choices_match_the_rules():
+    tree, dmn = decision_table("subject_department")
+    routed = [json.loads(t.text) for t in tree.iterfind(".//dmn:rule/dmn:inputEntry/dmn:text", dmn)]
     for key in (START, "classify_complaint", "investigate"):
-        assert load(key)["properties"]["subject"]["enum"] == list(SUBJECT_GROUPS), key
+        assert load(key)["properties"]["subject"]["enum"] == routed, key
     assert load(START)["properties"]["channel"]["enum"] == list(CHANNELS)
 
 
-def test_severity_parameters_are_intake_fields():
+def test_severity_inputs_are_intake_fields():
     intake = load(START)["properties"]
-    assert set(FLAG_LEVELS) <= set(intake)
-    tree = etree.parse(str(DIAGRAM))
-    params = tree.iterfind(
-        ".//spiffworkflow:serviceTaskOperator[@id='classify_severity']//spiffworkflow:parameter",
+    tree, dmn = decision_table("severity_criteria")
+    inputs = {t.text for t in tree.iterfind(".//dmn:input/dmn:inputExpression/dmn:text", dmn)}
+    assert len(inputs) == 13 and inputs <= set(intake)
+    params = etree.parse(str(DIAGRAM)).iterfind(
+        ".//spiffworkflow:serviceTaskOperator[@id='severity_from_criteria']//spiffworkflow:parameter",
         NS,
     )
-    assert {p.get("value") for p in params} <= set(intake)
+    assert {p.get("value") for p in params} - {"severity_reasons"} <= set(intake)
 
 
 # --- the intake record (contract) ------------------------------------------------

@@ -4,14 +4,13 @@ from datetime import datetime
 
 import pytest
 
-from handlers import REGISTRY, classify_severity, escalate_severity, sla_deadlines
-from handlers.sla import HANDLING_HOURS
+from handlers import REGISTRY, escalate_severity, severity_from_criteria, sla_deadlines
 
 FRIDAY_5PM = "2026-03-06T17:00:00+08:00"  # a Friday; Monday 03-09 and Tuesday 03-10 are working days
 
 
 def deadlines(**params):
-    return sla_deadlines({"received_at": FRIDAY_5PM, "severity_grade": "general", **params})
+    return sla_deadlines({"received_at": FRIDAY_5PM, "severity_grade": "general", "handling_hours": 24, **params})
 
 
 def test_registry_names_the_sla_handlers():
@@ -29,8 +28,8 @@ def test_contact_and_first_reply_in_clock_hours_with_reminders_at_75_percent():
 
 @pytest.mark.parametrize(("grade", "hours"), [("crisis", 2), ("important", 6), ("major", 12), ("general", 24)])
 def test_handling_deadline_by_grade(grade, hours):
-    sla = deadlines(severity_grade=grade, subject="product_quality")
-    assert HANDLING_HOURS[grade] == hours
+    # the hours come from the handling_time_limit table (tests/engine/test_complaint_tables.py)
+    sla = deadlines(severity_grade=grade, handling_hours=hours, subject="product_quality")
     received = datetime.fromisoformat(FRIDAY_5PM)
     due = datetime.fromisoformat(sla["handling_due"])
     reminder = datetime.fromisoformat(sla["handling_reminder"])
@@ -72,7 +71,7 @@ def test_sales_complaint_without_source_falls_back_to_the_grade():
 def test_holidays_and_make_up_days_count_for_working_days():
     # Fri 2026-02-13 10:00 + 2 working days: Sat 02-14 is a make-up working day, then the
     # Spring Festival holiday until 02-23
-    sla = sla_deadlines({"received_at": "2026-02-13T10:00:00+08:00", "severity_grade": "general"})
+    sla = sla_deadlines({"received_at": "2026-02-13T10:00:00+08:00", "severity_grade": "general", "handling_hours": 24})
     assert sla["site_visit_due"] == "2026-02-24T10:00:00+08:00"
 
 
@@ -80,7 +79,9 @@ def test_unresolved_after_one_calendar_month():
     sla = deadlines()
     assert sla["unresolved_due"] == "2026-04-06T17:00:00+08:00"
     assert sla["unresolved_reminder"] < sla["unresolved_due"]
-    end_of_january = sla_deadlines({"received_at": "2026-01-31T10:00:00+08:00", "severity_grade": "general"})
+    end_of_january = sla_deadlines(
+        {"received_at": "2026-01-31T10:00:00+08:00", "severity_grade": "general", "handling_hours": 24}
+    )
     assert end_of_january["unresolved_due"] == "2026-02-28T10:00:00+08:00"
 
 
@@ -93,7 +94,7 @@ def test_a_new_start_moves_only_the_handling_deadline():
 
 
 def test_times_are_given_in_the_business_time_zone():
-    sla = sla_deadlines({"received_at": "2026-03-06T09:00:00+00:00", "severity_grade": "major"})
+    sla = sla_deadlines({"received_at": "2026-03-06T09:00:00+00:00", "severity_grade": "major", "handling_hours": 12})
     assert sla["received_at"] == "2026-03-06T17:00:00+08:00"
     assert sla["handling_due"] == "2026-03-07T05:00:00+08:00"
 
@@ -106,6 +107,9 @@ def test_times_are_given_in_the_business_time_zone():
         {"received_at": "2026-03-06T17:00:00", "severity_grade": "general"},
         {"received_at": FRIDAY_5PM, "severity_grade": "urgent"},
         {"received_at": FRIDAY_5PM, "severity_grade": "general", "sales_complaint_source": "partner"},
+        {"received_at": FRIDAY_5PM, "severity_grade": "general"},
+        {"received_at": FRIDAY_5PM, "severity_grade": "general", "handling_hours": 0},
+        {"received_at": FRIDAY_5PM, "severity_grade": "general", "handling_hours": "6"},
     ],
 )
 def test_sla_deadlines_refuses_bad_input(params):
@@ -118,7 +122,7 @@ def test_sla_deadlines_refuses_bad_input(params):
 
 def test_escalates_a_general_complaint_to_level_d():
     result = escalate_severity(
-        {"severity": classify_severity({"channel": "phone"}), "to_level": "D", "reason": "not_contacted_within_12h"}
+        {"severity": severity_from_criteria({"reasons": []}), "to_level": "D", "reason": "not_contacted_within_12h"}
     )
     assert (result["level"], result["colour"], result["grade"]) == ("D", "blue", "important")
     assert result["responsible"] == ["provincial_manager"]
@@ -134,7 +138,7 @@ def test_escalates_a_general_complaint_to_level_d():
 
 
 def test_a_more_severe_level_stays_and_the_reason_is_added_once():
-    severity = classify_severity({"channel": "phone", "claim_amount": 10000})
+    severity = severity_from_criteria({"reasons": [{"criterion": "claim_amount_10000_or_more", "level": "C"}]})
     once = escalate_severity({"severity": severity, "to_level": "D", "reason": "not_contacted_within_12h"})
     twice = escalate_severity({"severity": once, "to_level": "D", "reason": "not_contacted_within_12h"})
     assert once["level"] == twice["level"] == "C"
@@ -146,7 +150,7 @@ def test_a_more_severe_level_stays_and_the_reason_is_added_once():
 
 
 def test_one_month_unresolved_becomes_major():
-    severity = classify_severity({"channel": "phone", "contact_count": 2})
+    severity = severity_from_criteria({"reasons": [{"criterion": "secondary_complaint", "level": "D"}]})
     result = escalate_severity({"severity": severity, "to_level": "B", "reason": "unresolved_one_month"})
     assert (result["level"], result["grade"]) == ("B", "major")
     assert result["responsible"] == ["regional_manager", "pr_legal"]
@@ -154,7 +158,7 @@ def test_one_month_unresolved_becomes_major():
 
 
 def test_grade_is_the_most_severe_of_current_classified_and_new():
-    severity = classify_severity({"channel": "phone"})
+    severity = severity_from_criteria({"reasons": []})
     assert escalate_severity({"severity": severity, "to_level": "D", "reason": "r", "grade": "crisis"})["grade"] == (
         "crisis"
     )
@@ -164,7 +168,7 @@ def test_grade_is_the_most_severe_of_current_classified_and_new():
 
 
 def test_escalation_waits_for_the_due_time_when_given():
-    severity = classify_severity({"channel": "phone"})
+    severity = severity_from_criteria({"reasons": []})
     params = {"severity": severity, "to_level": "B", "reason": "unresolved_one_month", "due": FRIDAY_5PM}
     early = escalate_severity({**params, "now": "2026-03-06T08:59:59+00:00"})
     late = escalate_severity({**params, "now": "2026-03-06T09:00:00+00:00"})

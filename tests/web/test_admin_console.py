@@ -111,7 +111,7 @@ def test_terminate_needs_a_confirmation_and_a_reason(rt, web_login, case):
 
 
 def test_a_retry_that_fails_again_is_said_in_red(web_login, login):
-    login("analyst").deploy(with_service("web_adm_svc", "route_by_subject", {"subject": "subject"}))
+    login("analyst").deploy(with_service("web_adm_svc", "sla_deadlines", {"received_at": "subject"}))
     case = start(login, "web_adm_svc", {"subject": "nonsense"}, who="admin")
     admin = web_login("admin", lang="en")
     r = admin.post(f"/instances/{case}/retry", expect=302)
