@@ -40,6 +40,8 @@ HIT_POLICIES = ("UNIQUE", "FIRST", "COLLECT")
 _PLACEHOLDER = re.compile(r"""\?(?=(?:[^'"]|'[^']*'|"[^"]*")*$)""")
 _OUTPUT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$")
 
+DECISION_MISSING = "decision-missing"  # the validation rule of a call to a table the bundle lacks
+
 
 class DecisionFailed(Exception):
     """A decision table could not decide: no rule matched, too many did, or a cell failed."""
@@ -226,7 +228,11 @@ def check_decisions(
         ref = called_decision(task)
         if ref is None:
             errors.append(
-                _detail(task.get("id"), "business rule task names no decision (spiffworkflow:calledDecisionId)")
+                _detail(
+                    task.get("id"),
+                    "business rule task names no decision (spiffworkflow:calledDecisionId)",
+                    rule=DECISION_MISSING,
+                )
             )
         elif ref in broken:
             continue  # its table's own errors say what to fix
@@ -237,6 +243,7 @@ def check_decisions(
                     task.get("id"),
                     f"business rule task calls decision '{ref}', which is not among the decision tables "
                     f"deployed with it (available: {known})",
+                    rule=DECISION_MISSING,
                 )
             )
         else:
@@ -367,5 +374,5 @@ def _check_code(element_id: str | None, source: str, where: str, errors: list[di
         errors.append(_detail(element_id, f"{where} refused: {exc} (cells are Python expressions, not FEEL)"))
 
 
-def _detail(element_id: str | None, message: str) -> dict[str, Any]:
-    return {"element_id": element_id, "message": message}
+def _detail(element_id: str | None, message: str, *, rule: str | None = None) -> dict[str, Any]:
+    return {"element_id": element_id, "message": message} | ({"rule": rule} if rule else {})

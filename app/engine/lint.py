@@ -295,21 +295,6 @@ def timers(root: Any, context: LintContext) -> list[Finding]:
     return out
 
 
-def decisions_called(root: Any, context: LintContext) -> list[Finding]:
-    """A business-rule task calls a decision of the bundle's decision tables."""
-    out = []
-    for task in root.iterfind(".//bpmn:businessRuleTask", NS):
-        called = task.find("bpmn:extensionElements/spiffworkflow:calledDecisionId", NS)
-        ref = (called.text or "").strip() if called is not None else (task.get(f"{{{CAMUNDA_NS}}}decisionRef") or "")
-        if not ref:
-            out.append(finding(task, "decision-missing", f"business-rule task {label(task)} names no decision"))
-        elif ref not in context.decisions:
-            out.append(
-                finding(task, "decision-missing", f"{label(task)} calls decision '{ref}', which is not in the bundle")
-            )
-    return out
-
-
 def event_definitions(root: Any, context: LintContext) -> list[Finding]:
     """Conditional events need a condition; an event takes one trigger; ad-hoc sub-processes
     have no start or end events; sub-process start events are blank, event sub-process ones typed."""
@@ -366,6 +351,5 @@ ELEMENT_RULES: tuple[Callable[[Any, LintContext], list[Finding]], ...] = (
     lane_groups,
     service_task_parameters,
     timers,
-    decisions_called,
     event_definitions,
 )

@@ -60,13 +60,14 @@ def test_a_timer_typo_is_an_error_at_the_event_and_deploy_refuses_exactly_it(log
 
 def test_handler_parameters_are_checked_against_the_declaration(login):
     analyst = login("analyst")
-    missing = validate(analyst, with_service("svc_missing", "route_by_subject", {}))
+    missing = validate(analyst, with_service("svc_missing", "severity_from_criteria", {}))
     assert [(e["element_id"], e["rule"]) for e in missing["errors"]] == [("svc", "service-task-parameters")]
-    assert "needs parameter 'subject'" in missing["errors"][0]["message"]
-    typo = with_service("svc_typo", "route_by_subject", {"subject": "subject", "subjcet": "subject"})
+    assert "needs parameter 'reasons'" in missing["errors"][0]["message"]
+    typo = with_service("svc_typo", "severity_from_criteria", {"reasons": "[]", "claim_amuont": "1"})
     body = validate(analyst, typo)
     assert [e["message"] for e in body["errors"]] == [
-        "'Call' (svc): route_by_subject takes no parameter 'subjcet' (it takes: subject)"
+        "'Call' (svc): severity_from_criteria takes no parameter 'claim_amuont' "
+        "(it takes: claim_amount, medical_proof, reasons)"
     ]
     assert analyst.deploy(typo, expect=422)["error"]["details"] == body["errors"]
     notify = with_service("svc_notify", "notify", {"groups": "['cs_agents']", "kind": "'info'"})

@@ -193,6 +193,7 @@ def test_a_task_calling_a_missing_decision_is_refused_naming_the_task_and_the_de
             "element_id": "rule",
             "message": "business rule task calls decision 'nowhere', which is not among the decision tables "
             "deployed with it (available: amount_band)",
+            "rule": "decision-missing",
         }
     ]
     no_ref = rule_diagram("no_ref", "x").replace(
