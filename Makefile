@@ -15,13 +15,14 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 
 venv: $(BIN)/.installed
 
-## the console's front-end packages (bpmn-js): pinned in package-lock.json, installed with `npm ci`,
+## the console's front-end packages (bpmn-js; dmn-js for the decision-table editor): pinned in package-lock.json, installed with `npm ci`,
 ## copied into Flask's static folder (git ignores both node_modules/ and the copy)
 VENDOR := app/web/static/vendor
 $(VENDOR)/.copied: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	rm -rf $(VENDOR) && mkdir -p $(VENDOR)
 	cp -R node_modules/bpmn-js/dist $(VENDOR)/bpmn-js
+	cp -R node_modules/dmn-js/dist $(VENDOR)/dmn-js
 	touch $@
 
 ## the analyst's modeler: our readable ES modules in app/web/static/src/modeler/ bundled by esbuild

@@ -83,3 +83,15 @@ def test_the_editor_opens_a_form_of_the_analysts_draft(web_login, login):
     analyst.get(f"/workbench/forms/edit?draft={draft['id']}&name=x.bpmn", expect=422)
     analyst.get("/workbench/forms/edit?draft=999999999&name=forms/a.json", expect=404)
     login("analyst").call("DELETE", f"/drafts/{draft['id']}", expect=204)
+
+
+def test_the_workbench_links_each_table_and_form_of_a_draft_to_its_editor(web_login, login):
+    source = {"process_key": "complaint_handling", "version": 1}
+    draft = login("analyst").post("/drafts", json={"from": source}, expect=201)
+    page = web_login("analyst").text("/workbench")
+    row = re.search(rf'<tr id="draft-{draft["id"]}".*?</tr>', page, re.S)
+    assert row, "no row for the draft"
+    links = html.unescape(row.group(0))
+    assert f"/workbench/decisions/edit?draft={draft['id']}&name=approval_authority.dmn" in links
+    assert f"/workbench/forms/edit?draft={draft['id']}&name=forms/approve_solution.json" in links
+    login("analyst").call("DELETE", f"/drafts/{draft['id']}", expect=204)

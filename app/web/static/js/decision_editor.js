@@ -9,7 +9,7 @@
   const status = document.getElementById("table-status");
   const views = document.getElementById("decision-views");
   const msg = (name) => root.dataset["msg" + name] || name;
-  const editor = new DmnJS({ container: "#dmn-canvas", common: { keyboard: { bindTo: window } } });
+  const editor = new DmnJS({ container: "#dmn-canvas" });
 
   function say(text, isError) {
     status.textContent = text;
