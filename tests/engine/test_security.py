@@ -269,7 +269,8 @@ def test_unknown_service_handler_is_refused_naming_the_task(login):
 
 
 def test_service_parameter_escape_is_refused_naming_the_task(login):
-    xml = with_service("svc_param", "escalate_severity", {"severity": "__import__('os').getcwd()"})
+    escape = {"severity": "__import__('os').getcwd()", "to_level": "'C'", "reason": "'r'"}
+    xml = with_service("svc_param", "escalate_severity", escape)
     error = assert_error(login("analyst").deploy(xml, expect=422), 422)
     assert [d["element_id"] for d in error["details"]] == ["svc"]
 
@@ -277,7 +278,9 @@ def test_service_parameter_escape_is_refused_naming_the_task(login):
 def test_failing_handler_is_an_incident_with_its_message(login):
     admin = login("admin")
     xml = with_service(
-        "svc_raises", "escalate_severity", {"severity": "{'level': 'E'}", "to_level": "'carrier_pigeon'"}
+        "svc_raises",
+        "escalate_severity",
+        {"severity": "{'level': 'E'}", "to_level": "'carrier_pigeon'", "reason": "'test'"},
     )
     admin.deploy(xml, expect=201)
     inst = admin.post("/process-instances", json={"process_key": "svc_raises", "variables": {}}, expect=201)

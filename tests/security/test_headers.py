@@ -52,6 +52,9 @@ def world(login, rt: Runtime) -> dict[str, Any]:
         "action": "suspend",
         "element_id": "Task_ConfirmRecord",
         "draft_id": 1,
+        "run_id": 1,
+        "a": 1,
+        "b": 1,
         "name": "forms/no_such_form.json",  # a version's file (404 here; served in test_bundle_deploy)
     }
 

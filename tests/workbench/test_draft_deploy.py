@@ -26,7 +26,9 @@ def test_deploying_a_draft_creates_the_next_version_and_keeps_the_draft(login, r
     draft = upload(analyst, two_step("draft_deploy", name="Two step, revised"), "draft_deploy.bpmn")
     answer = analyst.post(f"/drafts/{draft['id']}/deploy", json={"note": "改了名称 renamed"}, expect=201)
     assert answer["note"] == "改了名称 renamed" and answer["draft_id"] == draft["id"]
-    assert answer["versions"] == [{"key": "draft_deploy", "version": 2, "name": "Two step, revised", "created": True}]
+    assert answer["versions"] == [
+        {"key": "draft_deploy", "version": 2, "name": "Two step, revised", "created": True, "note": "改了名称 renamed"}
+    ]
     assert _versions(rt, "draft_deploy") == [(1, "analyst"), (2, "analyst")]
     assert analyst.get(f"/drafts/{draft['id']}", expect=200)["id"] == draft["id"]  # the analyst decides to delete
     again = analyst.post(f"/drafts/{draft['id']}/deploy", json={}, expect=200)

@@ -56,7 +56,7 @@ def test_a_blank_draft_is_a_laid_out_diagram_that_runs_and_is_listed_newest_firs
     text = analyst.last.get_data(as_text=True)
     assert "bpmndi:BPMNShape" in text and 'isExecutable="true"' in text and 'name="second"' in text
     deployed = analyst.post(f"/drafts/{second['id']}/deploy", json={"note": "new"}, expect=201)
-    assert deployed["versions"] == [{"key": name[:-5], "version": 1, "name": "second", "created": True}]
+    assert deployed["versions"] == [{"key": name[:-5], "version": 1, "name": "second", "created": True, "note": "new"}]
 
 
 def test_a_draft_from_a_deployed_version_copies_its_diagram_and_the_forms_it_uses(login, rt):
