@@ -86,7 +86,7 @@ def test_service_task_shows_its_handler_and_parameters(desk):
     page = open_modeler(analyst, "?key=complaint_handling&version=1")
     select(page, "Service_ClassifySeverity")
     handler = page.locator('[data-entry-id="product-handler"]')
-    expect(handler.locator("select, input")).to_have_value("classify_severity")
+    expect(handler.locator("select, input")).to_have_value("severity_from_criteria")
     expect(page.locator('[data-entry-id="product-result-variable"] input')).to_have_value("severity")
     expect(page.locator('[data-entry-id="product-parameter-claim_amount"] input')).to_have_value("claim_amount")
     screenshot(page, "modeler-service-task")

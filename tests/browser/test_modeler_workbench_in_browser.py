@@ -89,18 +89,18 @@ def test_the_handler_picker_writes_the_handlers_parameters(desk, app, login):
     handler = page.locator('[data-entry-id="product-handler"]')
     if catalogue is None:
         field = handler.locator("input")
-        expect(field).to_have_value("classify_severity")
+        expect(field).to_have_value("severity_from_criteria")
         field.fill("notify")
         field.blur()
         operator = operator_of(download(page), "Service_ClassifySeverity")
         assert operator is not None and operator.get("id") == "notify"
-        assert len(operator.findall(f".//{{{SPIFF_NS}}}parameter")) == 14  # kept: no catalogue to say otherwise
+        assert len(operator.findall(f".//{{{SPIFF_NS}}}parameter")) == 3  # kept: no catalogue to say otherwise
         assert analyst.errors == []
         return
     names = [h["name"] for h in catalogue]
-    expect(handler.locator("select")).to_have_value("classify_severity")
+    expect(handler.locator("select")).to_have_value("severity_from_criteria")
     expect(handler.locator("select option")).to_have_count(len(names) + 1)
-    other = next(h for h in catalogue if h["name"] != "classify_severity" and h["parameters"])
+    other = next(h for h in catalogue if h["name"] != "severity_from_criteria" and h["parameters"])
     handler.locator("select").select_option(other["name"])
     for parameter in other["parameters"]:
         expect(page.locator(f'[data-entry-id="product-parameter-{parameter["name"]}"] input')).to_have_count(1)
