@@ -133,8 +133,8 @@ def version_paths() -> dict[str, Any]:
         },
         "/process-definitions/{key}/versions/{version}/migrate": {
             "post": _op(
-                "Migrate the chosen cases of the version to to_version (admin): each all or nothing and audited; "
-                "per case migrated, refused (reason) or conflict (changed since the dry run, or meanwhile)",
+                "Migrate the chosen cases of the version to to_version (analyst, admin): each all or nothing and "
+                "audited; per case migrated, refused (reason) or conflict (changed since the dry run, or meanwhile)",
                 {
                     "200": _resp(
                         "Results", {"type": "object", "properties": {"results": {"type": "array", "items": _RESULT}}}

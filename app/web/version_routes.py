@@ -1,5 +1,5 @@
 """Pages of a process's versions: the diff of two versions (analysts, admins) and the migration of
-a version's cases (the dry run: analysts and admins; the move, after a confirmation: admins)."""
+a version's cases (the dry run and, after a confirmation, the move: analysts and admins)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from app.services import bulk_migrations, deployments
 from app.web import version_pages
 from app.web.blueprint import bp
 from app.web.console_routes import require_analyst_or_admin
-from app.web.security import login_required, require_admin
+from app.web.security import login_required
 
 
 def _number(raw: str | None) -> int | None:
@@ -58,7 +58,7 @@ def _chosen() -> list[tuple[int, int | None]]:
 @login_required
 def definition_migrate(key: str, version: int) -> str:
     """First a confirmation of the chosen cases; with ``confirm=yes`` the move, then its results."""
-    user = require_admin()
+    user = require_analyst_or_admin()
     source = deployments.get_version(db(), key, version)
     to_version = _number(request.form.get("to_version"))
     if to_version is None:

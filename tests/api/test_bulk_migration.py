@@ -216,7 +216,7 @@ def test_migrate_refuses_bad_requests_naming_the_field(rt, login):
     body = {"to_version": v2, "instance_ids": [inst["id"]]}
     assert admin.post(path, json={**body, "to_version": 99}, expect=404)["error"]["code"] == "unknown_version"
     assert admin.post(path, json={**body, "to_version": v1}, expect=409)["error"]["code"] == "same_version"
-    login("analyst").post(path, json=body, expect=403)
+    login("manager").post(path, json=body, expect=403)
     login("agent").post(path, json=body, expect=403)
     login(None).post(path, json=body, expect=401)
     admin.post(path, data="{", headers={"Content-Type": "application/json"}, expect=400)

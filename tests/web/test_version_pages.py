@@ -62,11 +62,12 @@ def test_the_migration_page_dry_run_confirmation_and_results(rt, login, web_logi
     blocked = at_second(agent, proc)
     v2 = proc.two()
     path = f"/definitions/{proc.key}/versions/{v1}/migration"
-    # analysts see the dry run, without anything to tick
+    # analysts (who own the procedure) see the dry run with the movable case ticked; managers see nothing
     page = web_login("analyst", lang="en").text(f"{path}?to_version={v2}")
     assert f'data-instance="{movable["id"]}" class="can"' in page
     assert f'data-instance="{blocked["id"]}" class="cannot"' in page
-    assert "Only administrators can migrate." in page and 'type="checkbox"' not in page
+    assert re.findall(r'name="instance" value="([0-9]+):', page) == [str(movable["id"])]
+    web_login("manager", lang="en").get(f"{path}?to_version={v2}", expect=403)
     assert f"<code>second</code>: the case is here and v{v2} has no such element" in html.unescape(page)
     # admins tick the movable cases (the blocked one has no box)
     admin = web_login("admin", lang="en")
@@ -109,5 +110,7 @@ def test_the_migration_page_refuses_bad_choices_and_other_roles(login, web_login
     admin.get(f"{path}?to_version=99", expect=404)
     analyst = web_login("analyst")
     analyst.get(path)
-    analyst.post(path, {"to_version": str(v2), "instance": str(inst["id"])}, expect=403)
+    confirm = analyst.post(path, {"to_version": str(v2), "instance": str(inst["id"])}, expect=200)
+    assert 'name="confirm" value="yes"' in confirm.get_data(as_text=True)  # analysts may move: asked to confirm
+    web_login("manager").post(path, {"to_version": str(v2), "instance": str(inst["id"])}, expect=403)
     web_login("agent").get(path, expect=403)
