@@ -1,7 +1,8 @@
 """Who may use which route: one table for every page and API endpoint, by role.
 
-Every (method, URL rule) of ``app.url_map`` must have a row in ``tests/role_rows.py``, or the coverage tests in
-``tests/web/test_role_refusals.py`` and ``tests/api/test_role_refusals.py`` fail and name it.
+Every (method, URL rule) of ``app.url_map`` must have a row in the lists ``tests/role_rows.py`` assembles (one
+module per area, named there), or the coverage tests in ``tests/web/test_role_refusals.py`` and
+``tests/api/test_role_refusals.py`` fail and name it.
 A row gives the expected outcome for each role, in the order of ``ROLES``:
 
     ok     let through: a 2xx, or a redirect that is not to the login page
@@ -43,6 +44,8 @@ from tests.conftest import Api
 ROLES = ("anonymous", "agent", "manager", "analyst", "admin")
 USERS = {"agent": "agent", "manager": "manager", "analyst": "analyst", "admin": "admin"}
 OUTCOMES = frozenset({"ok", "login", "401", "403", "404", "409", "422", "428"})
+
+V1 = "/api/v1"
 
 COMPLAINT = "complaint_handling"
 INTAKE = {"channel": "phone", "complainant": {"name": "张三", "phone": "13800138000"}, "description": "牛奶有异味"}
