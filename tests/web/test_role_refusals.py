@@ -1,37 +1,10 @@
-"""Every page and form action, refused for each role that must not use it (the table in
-``tests/role_table.py``); a page without a row in the table fails the coverage test."""
+"""Every page and form action, refused for each role that must not use it (the rows of ``WEB_ROWS``, the
+checks of ``tests/role_refusals.py``); a page without a row fails ``test_every_route_has_a_row``."""
 
 from __future__ import annotations
 
-import pytest
-from flask import Flask
-
-from app.runtime import Runtime
-from tests.role_rows import WEB_ROWS
-from tests.role_table import ROLES, Row, World, call, outcome, routes
+from tests.role_refusals import RoleRefusals
 
 
-def test_every_page_has_a_row(app: Flask) -> None:
-    listed = [r.key for r in WEB_ROWS]
-    assert len(listed) == len(set(listed)), "a page is listed twice"
-    missing = routes(app, api=False) - set(listed)
-    assert not missing, f"pages without a row in tests/role_rows.py WEB_ROWS: {sorted(missing)}"
-    stale = set(listed) - routes(app, api=False)
-    assert not stale, f"rows for pages that no longer exist: {sorted(stale)}"
-
-
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("item", WEB_ROWS, ids=str)
-def test_page_as_role(app: Flask, rt: Runtime, item: Row, role: str) -> None:
-    world = World(app.test_client(), rt)
-    path = world.path(item.path)  # makes what the path names
-    before = world.state()
-    with call(app, item, path, role) as response:
-        got = outcome(item, response)
-        body = response.get_data()[:300].decode(errors="replace")
-    assert got == item.expected[role], (
-        f"{item} as {role}: expected {item.expected[role]} ({item.reason}), got {response.status_code} "
-        f"{response.headers.get('Location', '')} {body}"
-    )
-    if got not in ("ok", "422"):
-        assert world.state() == before, f"{item} as {role}: refused ({got}) but something changed"
+class TestPages(RoleRefusals):
+    api = False
