@@ -7,12 +7,7 @@ A new page or form action of this area: a row at the end of ``PAGES``; a new API
 
 from __future__ import annotations
 
-from tests.role_table import (
-    V1,
-    any_user,
-    public,
-    row,
-)
+from tests.role_table import V1, any_user, public, row
 
 PAGES = [
     public("GET", "/login", reason="the way in"),

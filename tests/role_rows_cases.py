@@ -8,17 +8,7 @@ A new page or form action of this area: a row at the end of ``PAGES``; a new API
 
 from __future__ import annotations
 
-from tests.role_table import (
-    COMPLAINT,
-    CONFIRM,
-    CONFIRM_FORM,
-    INTAKE,
-    INTAKE_FORM,
-    PHOTO,
-    V1,
-    any_user,
-    row,
-)
+from tests.role_table import COMPLAINT, CONFIRM, CONFIRM_FORM, INTAKE, INTAKE_FORM, PHOTO, V1, any_user, row
 
 PAGES = [
     any_user("GET", "/", reason="everyone's inbox (or landing page) shows their own work"),

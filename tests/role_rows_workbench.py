@@ -7,15 +7,18 @@ A new page or form action of this area: a row at the end of ``PAGES``; a new API
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.diagrams import two_step
-from tests.role_table import (
-    COMPLAINT,
-    CONFIRM,
-    CONFIRM_FORM,
-    V1,
-    any_user,
-    row,
-)
+from tests.role_table import COMPLAINT, CONFIRM, CONFIRM_FORM, V1, Row, any_user, row
+
+
+def nobodys_draft(method: str, rule_tail: str = "", path_tail: str | None = None, **body: Any) -> Row:
+    """A drafts endpoint called on draft 999999, which is nobody's: analysts and admins get 404."""
+    rule = f"{V1}/drafts/<int:draft_id>{rule_tail}"
+    path = f"{V1}/drafts/999999{rule_tail if path_tail is None else path_tail}"
+    return row(method, rule, path, "401 403 403 404 404", "no such draft", **body)
+
 
 PAGES = [
     # process versions: their list, diff and migration
@@ -249,53 +252,14 @@ ENDPOINTS = [
         "analysts and admins start a draft (a blank diagram here)",
         json={"name": "role table draft"},
     ),
-    row("GET", f"{V1}/drafts/<int:draft_id>", f"{V1}/drafts/999999", "401 403 403 404 404", "no such draft"),
-    row(
-        "PATCH",
-        f"{V1}/drafts/<int:draft_id>",
-        f"{V1}/drafts/999999",
-        "401 403 403 404 404",
-        "no such draft",
-        json={"name": "x"},
-    ),
-    row("DELETE", f"{V1}/drafts/<int:draft_id>", f"{V1}/drafts/999999", "401 403 403 404 404", "no such draft"),
-    row(
-        "GET",
-        f"{V1}/drafts/<int:draft_id>/files/<path:name>",
-        f"{V1}/drafts/999999/files/forms/x.json",
-        "401 403 403 404 404",
-        "no such draft",
-    ),
-    row(
-        "PUT",
-        f"{V1}/drafts/<int:draft_id>/files/<path:name>",
-        f"{V1}/drafts/999999/files/forms/x.json",
-        "401 403 403 404 404",
-        "no such draft",
-        json={},
-    ),
-    row(
-        "DELETE",
-        f"{V1}/drafts/<int:draft_id>/files/<path:name>",
-        f"{V1}/drafts/999999/files/forms/x.json",
-        "401 403 403 404 404",
-        "no such draft",
-    ),
-    row(
-        "GET",
-        f"{V1}/drafts/<int:draft_id>/download",
-        f"{V1}/drafts/999999/download",
-        "401 403 403 404 404",
-        "no such draft",
-    ),
-    row(
-        "POST",
-        f"{V1}/drafts/<int:draft_id>/deploy",
-        f"{V1}/drafts/999999/deploy",
-        "401 403 403 404 404",
-        "no such draft",
-        json={"note": "x"},
-    ),
+    nobodys_draft("GET"),
+    nobodys_draft("PATCH", json={"name": "x"}),
+    nobodys_draft("DELETE"),
+    nobodys_draft("GET", "/files/<path:name>", "/files/forms/x.json"),
+    nobodys_draft("PUT", "/files/<path:name>", "/files/forms/x.json", json={}),
+    nobodys_draft("DELETE", "/files/<path:name>", "/files/forms/x.json"),
+    nobodys_draft("GET", "/download"),
+    nobodys_draft("POST", "/deploy", json={"note": "x"}),
     row(
         "POST",
         f"{V1}/timers/preview",
