@@ -73,6 +73,21 @@ _ATTRIBUTE_ASPECTS = {
     f"{_C}expression": "handler",
     f"{_C}decisionRef": "decision",
 }
+# BPMN's attribute defaults (the schema's): written or left out, they mean the same, as bpmn-js
+# leaves out what Camunda Modeler or a hand-written file may spell out
+_DEFAULTS = {
+    "cancelActivity": "true",
+    "isInterrupting": "true",
+    "isForCompensation": "false",
+    "parallelMultiple": "false",
+    "triggeredByEvent": "false",
+    "instantiate": "false",
+    "isClosed": "false",
+    "startQuantity": "1",
+    "completionQuantity": "1",
+    "gatewayDirection": "Unspecified",
+    "isImmediate": "false",
+}
 ASPECTS = (
     "type",
     "name",
@@ -153,7 +168,7 @@ def _aspects(element: Any, lane_of: dict[str, str]) -> dict[str, Any]:
     """What the element means, by aspect; two versions of it differ where these values differ."""
     out: dict[str, list[Any]] = {"type": [_local(element.tag)]}
     for attr, value in sorted(element.attrib.items()):
-        if attr == "id":
+        if attr == "id" or _DEFAULTS.get(attr) == value.strip():
             continue
         aspect = _ATTRIBUTE_ASPECTS.get(attr, "attributes")
         out.setdefault(aspect, []).append((attr, " ".join(value.split()) if attr == "name" else value))

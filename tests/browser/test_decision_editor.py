@@ -10,18 +10,11 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.desk import Desk, screenshot
+from tests.browser.modeler_kit import dmn_js_notice
 
 pytestmark = pytest.mark.browser
 
 TABLE = "approval_authority.dmn"
-
-
-def _vendor_notice(error: str) -> bool:
-    """What dmn-js's bundle says that is no fault of the page: Inferno's build notice, and the style
-    attributes it writes in its markup, which our CSP (no inline style) refuses without harm."""
-    return error.startswith("It looks like you're using a minified copy of the development build of Inferno") or (
-        error.startswith("Applying inline style violates") and "style-src 'self'" in error
-    )
 
 
 def test_an_analyst_changes_the_authority_table_in_a_draft(login: Any, desk: Callable[..., Desk]) -> None:
@@ -52,5 +45,5 @@ def test_an_analyst_changes_the_authority_table_in_a_draft(login: Any, desk: Cal
     screenshot(page, "decision-editor")
     saved = api.client.get(f"/api/v1/drafts/{draft['id']}/files/{TABLE}", headers=api.headers).get_data(as_text=True)
     assert "<text>800</text>" in saved and "0 &lt;= ? &lt;= 800" in saved
-    assert [e for e in analyst.errors if not _vendor_notice(e)] == []
+    assert [e for e in analyst.errors if not dmn_js_notice(e)] == []
     api.call("DELETE", f"/drafts/{draft['id']}", expect=204)

@@ -78,6 +78,18 @@ def test_the_same_diagram_and_a_new_layout_or_formatting_are_no_change():
     assert moved != BASE and diff_diagrams(BASE, reformatted, "proc").empty
 
 
+def test_an_attribute_spelled_out_at_its_bpmn_default_is_no_change():
+    """bpmn-js leaves out cancelActivity="true", startQuantity="1" and the like; a file may spell them out."""
+    spelled = BASE.replace(
+        '<bpmn:userTask id="review" name="Review"/>',
+        ('<bpmn:userTask id="review" name="Review" startQuantity="1" isForCompensation="false"/>'),
+    ).replace('<bpmn:startEvent id="start">', '<bpmn:startEvent id="start" isInterrupting="true">')
+    assert diff_diagrams(BASE, spelled, "proc").empty
+    interrupting = BASE.replace('cancelActivity="false"', 'cancelActivity="true"')
+    assert diff_diagrams(interrupting, interrupting.replace(' cancelActivity="true"', ""), "proc").empty
+    assert changed(BASE.replace(' cancelActivity="false"', "")) == {"late": ["interrupting"]}
+
+
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
