@@ -175,11 +175,11 @@ def test_an_analyst_changes_complaint_handling_in_the_browser_from_diagram_to_mi
     # 5. deploy the draft with a change note
     page.goto(f"{analyst.base}/workbench/drafts/{draft_id}")
     expect(page.locator("#modeler-canvas")).to_have_attribute("data-import-state", "done")
-    note = "分类两小时提醒；经理审批权限提高到800元；等待时间改称答复时限"
+    note = "分类两小时提醒；经理审批权限提高到800元；等待时间改称答复时限"  # noqa: RUF001  (Chinese semicolons)
     page.fill("#modeler-note", note)
     page.click("#modeler-deploy")
     v2 = v1 + 1
-    expect(page.locator("#modeler-status")).to_have_text(f"已部署：{PROCESS} v{v2}。")
+    expect(page.locator("#modeler-status")).to_have_text(f"已部署：{PROCESS} v{v2}。")  # noqa: RUF001
     screenshot(page, "journey-5-deployed")
     assert latest_version(api) == v2
     assert "<text>800</text>" in file_of(api, v2, TABLE) and "<text>800</text>" not in file_of(api, v1, TABLE)
