@@ -77,16 +77,17 @@ def _changes(diff: SpecDiff) -> list[dict[str, str]]:
     return [items[k] for k in sorted(items)]
 
 
-def _blocking(instance: Instance, diff: SpecDiff, to_version: int) -> list[dict[str, str]]:
-    """Each element that stops the move, with a ``kind``: ``subprocess``, ``at_removed`` (the
-    instance is there) or ``passed_removed`` (its history has it), and a message in words."""
-    workflow = instance.workflow
-    found: dict[str, tuple[str, str]] = {}
-    for sp_task_id in workflow.subprocesses:
-        task = workflow.get_task_from_id(sp_task_id)
-        eid = _element(task.task_spec) or task.task_spec.name
-        found[eid] = ("subprocess", "runs a subprocess: instances with subprocesses are not migrated")
-    for task in workflow.get_tasks(skip_subprocesses=True):
+def _parts(workflow: Any, spec: Any, subs: dict[str, Any]) -> list[tuple[Any, Any, Any | None]]:
+    """The workflow and each of its subprocess workflows (embedded, call activity, event
+    subprocess; nested ones too), with the target spec of each (``None``: the target has none)."""
+    parts: list[tuple[Any, Any, Any | None]] = [(None, workflow, spec)]
+    for sp_task_id, sub in workflow.subprocesses.items():
+        parts.append((sp_task_id, sub, subs.get(sub.spec.name)))
+    return parts
+
+
+def _blocking_in(part: Any, diff: SpecDiff, to_version: int, found: dict[str, tuple[str, str]]) -> None:
+    for task in part.get_tasks(skip_subprocesses=True):
         spec = task.task_spec
         if diff.alignment.get(spec) is not None:
             continue
@@ -102,6 +103,20 @@ def _blocking(instance: Instance, diff: SpecDiff, to_version: int) -> list[dict[
                     "(its history would be lost)",
                 ),
             )
+
+
+def _blocking(workflow: Any, parts: list[tuple[Any, Any, SpecDiff | None]], to_version: int) -> list[dict[str, str]]:
+    """Each element that stops the move, with a ``kind``: ``subprocess`` (the instance runs a
+    subprocess the target does not have), ``at_removed`` (the instance is there) or
+    ``passed_removed`` (its history has it), and a message in words."""
+    found: dict[str, tuple[str, str]] = {}
+    for sp_task_id, part, diff in parts:
+        if diff is None:
+            task = workflow.get_task_from_id(sp_task_id)
+            eid = _element(task.task_spec) or task.task_spec.name
+            found[eid] = ("subprocess", f"runs a subprocess that version {to_version} does not have")
+        else:
+            _blocking_in(part, diff, to_version, found)
     return [{"element_id": e, "kind": k, "message": m} for e, (k, m) in sorted(found.items())]
 
 
@@ -148,13 +163,24 @@ def plan_migration(
     instance, already checked to store and load under the target spec."""
     spec, subs = engine.specs.get(definition_id, content_hash, spec_json)
     workflow = instance.workflow
-    diff = spec_diff(workflow.spec, spec)
-    plan = MigrationPlan(_changes(diff), _blocking(instance, diff, to_version))
+    parts = _parts(workflow, spec, subs)
+    diffs = [
+        (sp_task_id, part, None if target is None else spec_diff(part.spec, target))
+        for sp_task_id, part, target in parts
+    ]
+    changes = {(c["element_id"], c["change"]): c for _, _, d in diffs if d is not None for c in _changes(d)}
+    plan = MigrationPlan([changes[k] for k in sorted(changes)], _blocking(workflow, diffs, to_version))
 
     def perform() -> Instance:
         assert not plan.blocking, "a blocked migration cannot run"
-        workflow_diff = WorkflowDiff(workflow, diff)
-        _migrate(workflow, workflow_diff, spec)
+        # every part's tasks are aligned before any is reset (a reset may drop a subprocess)
+        aligned = [
+            (part, WorkflowDiff(part, diff), target)
+            for (_, part, diff), (_, _, target) in zip(diffs, parts, strict=True)
+            if diff is not None
+        ]
+        for part, workflow_diff, target in aligned:
+            _migrate(part, workflow_diff, target)
         workflow.subprocess_specs = subs
         # the migrated state must load under the target spec, as every later step will
         reloaded = load_state(dump_state(workflow), spec, subs)

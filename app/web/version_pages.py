@@ -40,7 +40,7 @@ ASPECT_LABELS = {
 }
 PLAN_PAGE = 50
 BLOCKING_TEXT = {
-    "subprocess": _l("runs a subprocess: cases in a subprocess are not migrated"),
+    "subprocess": _l("the case runs this subprocess and v%(v)s does not have it"),
     "at_removed": _l("the case is here and v%(v)s has no such element"),
     "passed_removed": _l("the case passed here and v%(v)s has no such element (its history would be lost)"),
 }

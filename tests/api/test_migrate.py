@@ -322,16 +322,43 @@ def test_an_unchanged_step_and_timer_keep_their_ids_and_deadline(rt, login):
     assert [(t["element_id"], t["name"]) for t in fired["tasks"]] == [("escalated", "Escalated to a lead")]
 
 
-def test_a_case_running_a_subprocess_is_refused_naming_it(rt, login):
-    """Subprocesses are not migrated (see docs): the case is refused, naming the subprocess."""
+def test_a_case_inside_a_subprocess_moves_with_it_and_completes_on_the_new_version(rt, login):
+    """The subprocess's own steps are compared and moved like the process's: a renamed step
+    inside it becomes the new version's task, the changed deadline on the subprocess restarts."""
     key = f"mig_{secrets.token_hex(4)}"
     analyst, admin = login("analyst"), login("admin")
     analyst.deploy(subprocess_deadline(key))
     inst = admin.post("/process-instances", json={"process_key": key, "variables": {}}, expect=201)
-    v2 = int(analyst.deploy(subprocess_deadline(key).replace(b"P2D", b"P3D"))[0]["version"])
+    [before] = admin.get(f"/process-instances/{inst['id']}", expect=200)["tasks"]
+    assert before["element_id"] == "work"
+    changed = subprocess_deadline(key).replace(b"P2D", b"P3D").replace(b'name="Work"', b'name="Work it out"')
+    v2 = int(analyst.deploy(changed)[0]["version"])
+    plan = admin.post(f"/process-instances/{inst['id']}/migrate", json={"to_version": v2, "dry_run": True}, expect=200)
+    assert {c["element_id"] for c in plan["changes"]} >= {"work", "handling_late"}
+    assert admin.get(f"/process-instances/{inst['id']}", expect=200)["version"] == 1
+    admin.post(f"/process-instances/{inst['id']}/migrate", json={"to_version": v2}, expect=200)
+    moved = admin.get(f"/process-instances/{inst['id']}", expect=200)
+    assert moved["version"] == v2
+    [task] = moved["tasks"]
+    assert (task["element_id"], task["name"]) == ("work", "Work it out") and task["id"] != before["id"]
+    [timer] = [t for t in moved["timers"] if t["element_id"] == "handling_late"]
+    assert datetime.fromisoformat(timer["due_at"]) - datetime.fromisoformat(moved["updated_at"]) > timedelta(days=2)
+    login("quality").post(f"/tasks/{task['id']}/complete", json={}, expect=200)
+    assert admin.get(f"/process-instances/{inst['id']}", expect=200)["status"] == "completed"
+
+
+def test_a_case_at_a_step_its_subprocess_no_longer_has_is_refused_naming_the_step(rt, login):
+    key = f"mig_{secrets.token_hex(4)}"
+    analyst, admin = login("analyst"), login("admin")
+    analyst.deploy(subprocess_deadline(key))
+    inst = admin.post("/process-instances", json={"process_key": key, "variables": {}}, expect=201)
+    v1 = subprocess_deadline(key).decode()
+    work = v1[v1.index('<bpmn:sequenceFlow id="s1"') : v1.index('<bpmn:endEvent id="s_end"/>')]
+    without_work = v1.replace(work, '<bpmn:sequenceFlow id="s1" sourceRef="s_start" targetRef="s_end"/>')
+    v2 = int(analyst.deploy(without_work.encode())[0]["version"])
     err = admin.post(f"/process-instances/{inst['id']}/migrate", json={"to_version": v2}, expect=409)
     [detail] = err["error"]["details"]
-    assert detail["element_id"] == "handling" and "subprocess" in detail["message"]
+    assert detail["element_id"] == "work" and f"version {v2} has no such element" in detail["message"]
     assert admin.get(f"/process-instances/{inst['id']}", expect=200)["version"] == 1
 
 

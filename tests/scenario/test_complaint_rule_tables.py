@@ -135,3 +135,20 @@ def test_a_table_where_no_rule_matches_is_an_incident_at_the_task_through_the_ap
     assert full["tasks"] == []
     again = admin.post(f"/process-instances/{inst['id']}/retry", expect=200)
     assert again["status"] == "error" and len(again["incidents"]) == 2
+
+
+def test_a_case_in_the_handling_subprocess_migrated_to_the_800_table_goes_to_the_managers(rt, complaint, login):
+    """Migration reaches inside the handling subprocess: a case waiting for its solution on
+    version 1 moves to version 2, and its 700 yuan is then decided by version 2's table."""
+    case = complaint(overrides={"Task_ProposeSolution": {"compensation_amount": 700}})
+    case.drive(until="Task_ProposeSolution")
+    assert publish(rt, bundle(approval_authority=authority_800())) == (True, 2)
+    admin = login("admin")
+    path = f"/process-instances/{case.instance()['id']}/migrate"
+    plan = admin.post(path, json={"to_version": 2, "dry_run": True}, expect=200)
+    assert plan["migrated"] is False
+    admin.post(path, json={"to_version": 2}, expect=200)
+    assert case.instance()["version"] == 2
+    task = case.drive(until="Task_ApproveByManager")
+    assert task["candidate_groups"] == ["managers"]
+    assert case.instance()["variables"]["approval_level"] == {"approver_group": "managers", "limit": 800}
