@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.api.openapi_bundles import DEPLOY_BODY
+from app.api.openapi_operations import op, resp
+
 _FINDING = {
     "type": "object",
     "required": ["element_id", "rule", "message"],
@@ -55,8 +58,8 @@ GROUP = {
 }
 
 
-def validation_paths(op: Any, resp: Any, bpmn_body: dict[str, Any]) -> dict[str, Any]:
-    """The paths, built with openapi.py's own helpers (passed in: no import cycle)."""
+def validation_paths() -> dict[str, Any]:
+    """Validate a diagram or bundle; the handlers and groups a diagram may name."""
     return {
         "/process-definitions/validate": {
             "post": op(
@@ -67,7 +70,7 @@ def validation_paths(op: Any, resp: Any, bpmn_body: dict[str, Any]) -> dict[str,
                 401,
                 403,
                 413,
-                body=bpmn_body,
+                body=DEPLOY_BODY,
                 tag="definitions",
             )
         },
