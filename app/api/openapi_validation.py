@@ -14,7 +14,10 @@ _FINDING = {
         "element_id": {"type": ["string", "null"], "description": "null only for a document-level problem"},
         "rule": {"type": "string", "description": "rule id (bpmnlint's name where it is one); docs/validation.md"},
         "message": {"type": "string"},
-        "file": {"type": "string", "description": "the diagram's file, when a bundle holds several"},
+        "file": {
+            "type": "string",
+            "description": "the diagram's file, when a bundle holds several; the form's file for form-unused",
+        },
     },
 }
 VALIDATION = {
@@ -64,7 +67,8 @@ def validation_paths() -> dict[str, Any]:
         "/process-definitions/validate": {
             "post": op(
                 "Check a diagram before a deploy (analyst or admin): errors block a deploy, warnings do not; "
-                "a body that is not a diagram is an error with rule 'xml' and element_id null",
+                "a body that is not a diagram is an error with rule 'xml' and element_id null. Several file parts "
+                "are a bundle, read as a deploy reads it: a form no diagram uses is a form-unused warning",
                 {"200": resp("Findings", VALIDATION)},
                 400,
                 401,
