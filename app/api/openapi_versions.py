@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.api.openapi_operations import json_object, op, path_param, resp
+from app.engine.diagram_diff import ASPECTS
 
 _IDS = {"type": "array", "items": {"type": "string"}}
 _DIFF = {
@@ -20,12 +21,14 @@ _DIFF = {
         "details": {
             "type": "object",
             "additionalProperties": _IDS,
-            "description": "changed element id -> what changed: type, name, flows, condition, timer, event, form, "
-            "group, lane, members, assignee, handler, decision, script, called, attached_to, interrupting, "
-            "properties, documentation, attributes, content",
+            "description": f"changed element id -> what changed: {', '.join(ASPECTS)}",
         },
         "names": {"type": "object", "additionalProperties": {"type": "string"}},
-        "types": {"type": "object", "additionalProperties": {"type": "string"}, "description": "BPMN element type"},
+        "types": {
+            "type": "object",
+            "additionalProperties": {"type": "string"},
+            "description": "BPMN element type; the collaboration's are listed too (participant: a pool, messageFlow)",
+        },
     },
 }
 _CHANGES = {
