@@ -1,9 +1,12 @@
-"""OpenAPI of deployment bundles: the deploy's body forms and a version's own files
-(``app/api/bundle_input.py``, ``app/api/definition_files.py``)."""
+"""OpenAPI of process definitions: the list, the deploy of a diagram or a bundle (its body forms), and a
+version's XML, statistics and own files (``app/api/blueprint.py``, ``app/api/bundle_input.py``,
+``app/api/definitions.py``, ``app/api/definition_files.py``)."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from app.api.openapi_operations import XML, op, path_param, query_param, ref, resp
 
 # POST /process-definitions: a raw BPMN document, or a multipart bundle
 DEPLOY_BODY = {
@@ -40,10 +43,46 @@ _FILE = {
 }
 
 
-def bundle_paths(op: Any, resp: Any, path_param: Any) -> dict[str, Any]:
-    """The paths, built with openapi.py's own helpers (passed in: no import cycle)."""
+def definition_paths() -> dict[str, Any]:
+    """List and deploy definitions; a version's XML, statistics and files."""
     version = [path_param("key"), path_param("version", "integer")]
     return {
+        "/process-definitions": {
+            "get": op(
+                "Latest version of each process",
+                {"200": resp("Definitions", {"type": "array", "items": ref("Definition")})},
+                401,
+                params=[query_param("all", desc="1: every version")],
+                tag="definitions",
+            ),
+            "post": op(
+                "Deploy a BPMN diagram or a bundle of diagrams, decision tables and forms with a note (analyst, admin)",
+                {
+                    "201": resp("New versions", {"type": "array", "items": ref("Definition")}),
+                    "200": resp("Unchanged: existing versions"),
+                },
+                401,
+                403,
+                413,
+                422,
+                body=DEPLOY_BODY,
+                tag="definitions",
+            ),
+        },
+        "/process-definitions/{key}/versions/{version}/xml": {
+            "get": op("The BPMN XML of a version", {"200": XML}, 401, 404, params=version, tag="definitions")
+        },
+        "/process-definitions/{key}/versions/{version}/statistics": {
+            "get": op(
+                "A version's instances per status and live tokens per element (analyst, admin)",
+                {"200": resp("Statistics", ref("DefinitionStatistics"))},
+                401,
+                403,
+                404,
+                params=version,
+                tag="definitions",
+            )
+        },
         "/process-definitions/{key}/versions/{version}/files": {
             "get": op(
                 "The forms and decision tables a version owns (analyst, admin)",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.api.openapi_operations import op, path_param, resp
+
 _STATE = {"type": "string", "enum": ["completed", "active", "waiting", "failed", "cancelled"]}
 _ELEMENT = {
     "type": "object",
@@ -38,8 +40,8 @@ HISTORY = {
 }
 
 
-def diagram_paths(op: Any, resp: Any, path_param: Any) -> dict[str, Any]:
-    """The paths, built with openapi.py's own helpers (passed in: no import cycle)."""
+def diagram_paths() -> dict[str, Any]:
+    """The viewer's reads of an instance."""
     return {
         "/process-instances/{id}/diagram": {
             "get": op(

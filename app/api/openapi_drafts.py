@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.api.openapi import _op, _p, _resp
+from app.api.openapi_operations import json_object, op, path_param, resp
 from app.engine.timer_preview import KINDS
 from app.services.draft_files import MAX_FILES
 
@@ -27,7 +27,7 @@ DRAFT = {
         },
     },
 }
-_ID = _p("id", "integer")
+_ID = path_param("id", "integer")
 _NAME = {
     "name": "name",
     "in": "path",
@@ -89,25 +89,25 @@ PREVIEW = {
 }
 
 
-def _locked(op: dict[str, Any]) -> dict[str, Any]:
-    op["responses"].update(_LOCKED)
-    return op
+def _locked(operation: dict[str, Any]) -> dict[str, Any]:
+    operation["responses"].update(_LOCKED)
+    return operation
 
 
 def draft_paths() -> dict[str, Any]:
     """Drafts (analyst or admin; a draft is its owner's, an admin reads any) and the timer preview."""
-    draft = _resp("Draft (its ETag in the header)", DRAFT)
+    draft = resp("Draft (its ETag in the header)", DRAFT)
     file_body = {"*/*": {"schema": {"type": "string", "description": "the file's text (XML or JSON)"}}}
     return {
         "/drafts": {
-            "get": _op(
+            "get": op(
                 "My drafts, most recently changed first (at most 100)",
-                {"200": _resp("Drafts", {"type": "array", "items": DRAFT})},
+                {"200": resp("Drafts", {"type": "array", "items": DRAFT})},
                 401,
                 403,
                 tag="workbench",
             ),
-            "post": _op(
+            "post": op(
                 "New draft: from a deployed version (its diagram and forms), from XML, blank, or an uploaded .bpmn",
                 {"201": draft},
                 401,
@@ -120,20 +120,20 @@ def draft_paths() -> dict[str, Any]:
             ),
         },
         "/drafts/{id}": {
-            "get": _op("A draft and its files", {"200": draft}, 401, 403, 404, params=[_ID], tag="workbench"),
+            "get": op("A draft and its files", {"200": draft}, 401, 403, 404, params=[_ID], tag="workbench"),
             "patch": _locked(
-                _op(
+                op(
                     "Rename a draft",
                     {"200": draft},
                     401,
                     403,
                     404,
                     params=[_ID, _IF_MATCH],
-                    body={"application/json": {"schema": {"type": "object", "properties": {"name": {}}}}},
+                    body=json_object({"name": {}}),
                     tag="workbench",
                 )
             ),
-            "delete": _op(
+            "delete": op(
                 "Delete a draft and its files (If-Match optional: 409 when stale)",
                 {"204": {"description": "Deleted"}},
                 401,
@@ -145,7 +145,7 @@ def draft_paths() -> dict[str, Any]:
             ),
         },
         "/drafts/{id}/files/{name}": {
-            "get": _op(
+            "get": op(
                 "A file of the draft (as an attachment)",
                 {"200": {"description": "The file's text"}},
                 401,
@@ -156,7 +156,7 @@ def draft_paths() -> dict[str, Any]:
                 tag="workbench",
             ),
             "put": _locked(
-                _op(
+                op(
                     "Save a file of the draft (a diagram may not run yet, but must be BPMN XML; forms JSON objects)",
                     {"200": draft, "201": draft},
                     401,
@@ -170,7 +170,7 @@ def draft_paths() -> dict[str, Any]:
                 )
             ),
             "delete": _locked(
-                _op(
+                op(
                     "Remove a file from the draft",
                     {"200": draft},
                     401,
@@ -183,7 +183,7 @@ def draft_paths() -> dict[str, Any]:
             ),
         },
         "/drafts/{id}/download": {
-            "get": _op(
+            "get": op(
                 "The draft's diagram as a .bpmn attachment",
                 {"200": {"description": "BPMN XML", "content": {"application/xml": {"schema": {"type": "string"}}}}},
                 401,
@@ -194,39 +194,34 @@ def draft_paths() -> dict[str, Any]:
             )
         },
         "/drafts/{id}/deploy": {
-            "post": _op(
+            "post": op(
                 "Deploy the draft with a note; 422 with the deploy's details (element ids) when it cannot run",
                 {
-                    "201": _resp("New versions", {"type": "object"}),
-                    "200": _resp("Nothing changed: the existing versions", {"type": "object"}),
+                    "201": resp("New versions", {"type": "object"}),
+                    "200": resp("Nothing changed: the existing versions", {"type": "object"}),
                 },
                 401,
                 403,
                 404,
-                body={"application/json": {"schema": {"type": "object", "properties": {"note": {"type": "string"}}}}},
+                body=json_object({"note": {"type": "string"}}),
                 params=[_ID],
                 tag="workbench",
             )
         },
         "/timers/preview": {
-            "post": _op(
+            "post": op(
                 "When a timer would fall due if its element started now (product clock); a bad value: valid false",
-                {"200": _resp("Preview", PREVIEW)},
+                {"200": resp("Preview", PREVIEW)},
                 401,
                 403,
-                body={
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "required": ["kind", "expression"],
-                            "properties": {
-                                "kind": {"enum": list(KINDS)},
-                                "expression": {"type": "string", "maxLength": 2000},
-                                "variables": {"type": "object", "description": "sample process data"},
-                            },
-                        }
-                    }
-                },
+                body=json_object(
+                    {
+                        "kind": {"enum": list(KINDS)},
+                        "expression": {"type": "string", "maxLength": 2000},
+                        "variables": {"type": "object", "description": "sample process data"},
+                    },
+                    ["kind", "expression"],
+                ),
                 tag="workbench",
             )
         },

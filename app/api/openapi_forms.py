@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.api.openapi_operations import json_object, op, resp
+
 _PROBLEM = {"type": "object", "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}
 PREVIEW = {
     "type": "object",
@@ -21,9 +23,8 @@ PREVIEW = {
 }
 
 
-def form_paths(op: Any, resp: Any) -> dict[str, Any]:
-    """The paths, built with openapi.py's own helpers (passed in: no import cycle)."""
-    body = {"application/json": {"schema": {"type": "object", "required": ["schema"], "properties": {"schema": {}}}}}
+def form_paths() -> dict[str, Any]:
+    """The form editor's check and preview."""
     return {
         "/forms/preview": {
             "post": op(
@@ -31,7 +32,7 @@ def form_paths(op: Any, resp: Any) -> dict[str, Any]:
                 {"200": resp("Checks and preview", PREVIEW)},
                 401,
                 403,
-                body=body,
+                body=json_object({"schema": {}}, ["schema"]),
                 tag="definitions",
             )
         }

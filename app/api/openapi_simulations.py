@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.api.openapi import _op, _p, _resp
+from app.api.openapi_operations import XML, json_object, op, path_param, resp
+from app.services import simulation_log
 
 _TIMER = {
     "type": "object",
@@ -33,16 +34,7 @@ _EVENT = {
         "at": {"type": "string", "format": "date-time", "description": "the run's virtual time"},
         "kind": {
             "type": "string",
-            "enum": [
-                "started",
-                "task_ready",
-                "task_completed",
-                "timer_fired",
-                "would_notify",
-                "clock_moved",
-                "incident",
-                "completed",
-            ],
+            "enum": list(simulation_log.KINDS),
         },
         "element_id": {"type": ["string", "null"]},
         "message": {"type": "string"},
@@ -79,29 +71,22 @@ RUN = {
 _LOCK = {"lock_version": {"type": "integer", "description": "optional; 409 when the run changed since"}}
 
 
-def _json(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
-    schema: dict[str, Any] = {"type": "object", "properties": properties}
-    if required:
-        schema["required"] = required
-    return {"application/json": {"schema": schema}}
-
-
 def simulation_paths() -> dict[str, Any]:
     """Start, list, read, answer a task, move the clock, delete (analysts and admins)."""
-    run_id = _p("id", "integer")
+    run_id = path_param("id", "integer")
     return {
         "/simulations": {
-            "post": _op(
+            "post": op(
                 "Start a simulation run of a version (process_key, version), a draft (draft_id) or a diagram "
                 "(xml), on its own virtual clock (start_at, default now); variables default to a sample start record. "
                 "Never a "
                 "process instance: not in the inbox, lists, reports or counts",
-                {"201": _resp("Run", RUN)},
+                {"201": resp("Run", RUN)},
                 400,
                 401,
                 403,
                 404,
-                body=_json(
+                body=json_object(
                     {
                         "process_key": {"type": "string"},
                         "version": {"type": "integer"},
@@ -117,37 +102,33 @@ def simulation_paths() -> dict[str, Any]:
                 ),
                 tag="simulations",
             ),
-            "get": _op(
+            "get": op(
                 "My simulation runs, newest first (at most 50)",
-                {
-                    "200": _resp(
-                        "Runs", {"type": "object", "properties": {"items": {"type": "array", "items": SUMMARY}}}
-                    )
-                },
+                {"200": resp("Runs", {"type": "object", "properties": {"items": {"type": "array", "items": SUMMARY}}})},
                 401,
                 403,
                 tag="simulations",
             ),
         },
         "/simulations/{id}": {
-            "get": _op(
+            "get": op(
                 "A run: its virtual clock, ready tasks with a sample answer, waiting timers, diagram state, log "
                 "(404 for another analyst's run)",
-                {"200": _resp("Run", RUN)},
+                {"200": resp("Run", RUN)},
                 401,
                 403,
                 404,
                 params=[run_id],
                 tag="simulations",
             ),
-            "delete": _op(
-                "Delete a run", {"204": _resp("Deleted")}, 401, 403, 404, 409, params=[run_id], tag="simulations"
+            "delete": op(
+                "Delete a run", {"204": resp("Deleted")}, 401, 403, 404, 409, params=[run_id], tag="simulations"
             ),
         },
         "/simulations/{id}/xml": {
-            "get": _op(
+            "get": op(
                 "The BPMN XML the run executes",
-                {"200": {"description": "XML", "content": {"application/xml": {"schema": {"type": "string"}}}}},
+                {"200": XML},
                 401,
                 403,
                 404,
@@ -156,30 +137,30 @@ def simulation_paths() -> dict[str, Any]:
             )
         },
         "/simulations/{id}/tasks/{task_id}/complete": {
-            "post": _op(
+            "post": op(
                 "Answer a ready task of the run (checked against its form: 422 naming the fields)",
-                {"200": _resp("Run", RUN)},
+                {"200": resp("Run", RUN)},
                 401,
                 403,
                 404,
                 409,
-                params=[run_id, _p("task_id")],
-                body=_json({"data": {"type": "object"}, **_LOCK}, ["data"]),
+                params=[run_id, path_param("task_id")],
+                body=json_object({"data": {"type": "object"}, **_LOCK}, ["data"]),
                 tag="simulations",
             )
         },
         "/simulations/{id}/clock": {
-            "post": _op(
+            "post": op(
                 "Move the run's clock forward (one of advance_seconds, working_hours, to, next_weekday + time); "
                 "fires every timer due on the way, in order. The server's clock does not move",
-                {"200": _resp("Run", RUN)},
+                {"200": resp("Run", RUN)},
                 400,
                 401,
                 403,
                 404,
                 409,
                 params=[run_id],
-                body=_json(
+                body=json_object(
                     {
                         "advance_seconds": {"type": "number", "exclusiveMinimum": 0},
                         "working_hours": {"type": "number", "exclusiveMinimum": 0},

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.api.openapi_bundles import DEPLOY_BODY
+from app.api.openapi_operations import op, resp
+
 _FINDING = {
     "type": "object",
     "required": ["element_id", "rule", "message"],
@@ -11,7 +14,10 @@ _FINDING = {
         "element_id": {"type": ["string", "null"], "description": "null only for a document-level problem"},
         "rule": {"type": "string", "description": "rule id (bpmnlint's name where it is one); docs/validation.md"},
         "message": {"type": "string"},
-        "file": {"type": "string", "description": "the diagram's file, when a bundle holds several"},
+        "file": {
+            "type": "string",
+            "description": "the diagram's file, when a bundle holds several; the form's file for form-unused",
+        },
     },
 }
 VALIDATION = {
@@ -55,19 +61,20 @@ GROUP = {
 }
 
 
-def validation_paths(op: Any, resp: Any, bpmn_body: dict[str, Any]) -> dict[str, Any]:
-    """The paths, built with openapi.py's own helpers (passed in: no import cycle)."""
+def validation_paths() -> dict[str, Any]:
+    """Validate a diagram or bundle; the handlers and groups a diagram may name."""
     return {
         "/process-definitions/validate": {
             "post": op(
                 "Check a diagram before a deploy (analyst or admin): errors block a deploy, warnings do not; "
-                "a body that is not a diagram is an error with rule 'xml' and element_id null",
+                "a body that is not a diagram is an error with rule 'xml' and element_id null. Several file parts "
+                "are a bundle, read as a deploy reads it: a form no diagram uses is a form-unused warning",
                 {"200": resp("Findings", VALIDATION)},
                 400,
                 401,
                 403,
                 413,
-                body=bpmn_body,
+                body=DEPLOY_BODY,
                 tag="definitions",
             )
         },

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.api.openapi import _op, _p, _resp
+from app.api.openapi_operations import json_object, op, path_param, resp
+from app.engine.diagram_diff import ASPECTS
 
 _IDS = {"type": "array", "items": {"type": "string"}}
 _DIFF = {
@@ -20,12 +21,14 @@ _DIFF = {
         "details": {
             "type": "object",
             "additionalProperties": _IDS,
-            "description": "changed element id -> what changed: type, name, flows, condition, timer, event, form, "
-            "group, lane, members, assignee, handler, decision, script, called, attached_to, interrupting, "
-            "properties, documentation, attributes, content",
+            "description": f"changed element id -> what changed: {', '.join(ASPECTS)}",
         },
         "names": {"type": "object", "additionalProperties": {"type": "string"}},
-        "types": {"type": "object", "additionalProperties": {"type": "string"}, "description": "BPMN element type"},
+        "types": {
+            "type": "object",
+            "additionalProperties": {"type": "string"},
+            "description": "BPMN element type; the collaboration's are listed too (participant: a pool, messageFlow)",
+        },
     },
 }
 _CHANGES = {
@@ -91,37 +94,33 @@ _ID_OR_LOCKED = {
 }
 
 
-def _json(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
-    return {"application/json": {"schema": {"type": "object", "properties": properties, "required": required}}}
+def _version_op(
+    summary: str, ok: dict[str, Any], *errors: int, params: list[dict[str, Any]], body: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """An analyst's or admin's operation on a process's versions: 401, 403 and 404 besides ``errors``."""
+    return op(summary, ok, *sorted({401, 403, 404, *errors}), tag="definitions", params=params, body=body)
 
 
 def version_paths() -> dict[str, Any]:
-    version = [_p("key"), _p("version", "integer")]
+    """The diff of two versions; the dry run and the bulk migration of a version's cases."""
+    version = [path_param("key"), path_param("version", "integer")]
     return {
         "/process-definitions/{key}/versions/{a}/diff/{b}": {
-            "get": _op(
+            "get": _version_op(
                 "What changed from version a to version b, element by element (analyst, admin); a == b: empty",
-                {"200": _resp("Diff", _DIFF)},
-                401,
-                403,
-                404,
-                tag="definitions",
-                params=[_p("key"), _p("a", "integer"), _p("b", "integer")],
+                {"200": resp("Diff", _DIFF)},
+                params=[path_param("key"), path_param("a", "integer"), path_param("b", "integer")],
             )
         },
         "/process-definitions/{key}/versions/{version}/migration-plan": {
-            "post": _op(
+            "post": _version_op(
                 "Dry run of a bulk migration (analyst, admin): one page of the version's running, suspended "
                 "and in-error cases (oldest first), each with whether it can move to to_version and why not",
-                {"200": _resp("Plan page", _PLAN)},
+                {"200": resp("Plan page", _PLAN)},
                 400,
-                401,
-                403,
-                404,
                 409,
-                tag="definitions",
                 params=version,
-                body=_json(
+                body=json_object(
                     {
                         "to_version": {"type": "integer", "minimum": 1},
                         "limit": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50},
@@ -132,21 +131,17 @@ def version_paths() -> dict[str, Any]:
             )
         },
         "/process-definitions/{key}/versions/{version}/migrate": {
-            "post": _op(
+            "post": _version_op(
                 "Migrate the chosen cases of the version to to_version (analyst, admin): each all or nothing and "
                 "audited; per case migrated, refused (reason) or conflict (changed since the dry run, or meanwhile)",
                 {
-                    "200": _resp(
+                    "200": resp(
                         "Results", {"type": "object", "properties": {"results": {"type": "array", "items": _RESULT}}}
                     )
                 },
-                401,
-                403,
-                404,
                 409,
-                tag="definitions",
                 params=version,
-                body=_json(
+                body=json_object(
                     {
                         "to_version": {"type": "integer", "minimum": 1},
                         "instance_ids": {"type": "array", "minItems": 1, "maxItems": 200, "items": _ID_OR_LOCKED},

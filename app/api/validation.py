@@ -7,6 +7,7 @@ from typing import Any
 from flask import jsonify, request
 from flask_babel import get_locale
 
+from app.api import bundle_input
 from app.api.blueprint import bp, require_role
 from app.errors import BadRequest
 from app.http import db, runtime
@@ -21,17 +22,21 @@ def validate_diagram() -> Any:
 
 
 def _bundle() -> Bundle:
-    """The diagram as a deploy takes it: the raw XML body, or a multipart ``file``."""
-    if request.mimetype == "multipart/form-data":
-        upload = request.files.get("file")
-        if upload is None:
-            raise BadRequest(
-                "multipart upload needs a 'file' field",
-                code="missing_file",
-                details=[{"field": "file", "message": "required"}],
-            )
-        return Bundle(diagrams=(BundleFile(upload.filename or "diagram.bpmn", upload.read()),))
-    return Bundle(diagrams=(BundleFile("diagram.bpmn", request.get_data()),))
+    """The diagram or bundle as a deploy takes it: the raw XML body, one multipart ``file`` (the
+    diagram, whatever its name), or several ``file`` parts read as deploy reads a bundle (422
+    naming each file it refuses)."""
+    if request.mimetype != "multipart/form-data":
+        return Bundle(diagrams=(BundleFile("diagram.bpmn", request.get_data()),))
+    if len(request.files.getlist("file")) > 1:
+        return bundle_input.bundle_from_request()
+    upload = request.files.get("file")
+    if upload is None:
+        raise BadRequest(
+            "multipart upload needs a 'file' field",
+            code="missing_file",
+            details=[{"field": "file", "message": "required"}],
+        )
+    return Bundle(diagrams=(BundleFile(upload.filename or "diagram.bpmn", upload.read()),))
 
 
 @bp.get("/handlers")

@@ -1,9 +1,11 @@
 """Element-level comparison of two versions of one process, read from their stored BPMN XML.
 
 Elements are matched by id: every flow node, sequence flow, boundary event and lane of the process
-(subprocesses' contents included) and the process itself. What is compared is what the element
+(subprocesses' contents included) and the process itself, and the document's collaboration: the
+collaboration, its participants (pools) and message flows. What is compared is what the element
 means when it runs, grouped by aspect ("name", "type", "condition", "timer", "form", "handler",
-"script", "flows", "lane", ...); the layout (BPMN DI) and XML formatting are ignored.
+"script", "flows", "lane", "process" of a pool, ...); the layout (BPMN DI) and XML formatting are
+ignored.
 """
 
 from __future__ import annotations
@@ -52,6 +54,9 @@ _FLOW = {
     "association",
 }
 _CONTAINERS = {"subProcess", "transaction", "adHocSubProcess"}
+# children of a collaboration that are elements of their own (besides its artifacts, in _FLOW)
+_COLLABORATION = {"participant", "messageFlow"}
+_LANE_SETS = {"laneSet", "childLaneSet"}
 _SCRIPT_TAGS = {f"{_B}script", f"{_S}preScript", f"{_S}postScript", f"{_C}script"}
 _FORM_PROPERTIES = {"formKey", "formJsonSchemaFilename", "formUiSchemaFilename"}
 # attributes by aspect; any other attribute is "attributes"
@@ -63,6 +68,7 @@ _ATTRIBUTE_ASPECTS = {
     "attachedToRef": "attached_to",
     "cancelActivity": "interrupting",
     "calledElement": "called",
+    "processRef": "process",
     f"{_C}formKey": "form",
     f"{_C}candidateGroups": "group",
     f"{_C}candidateUsers": "group",
@@ -104,6 +110,7 @@ ASPECTS = (
     "decision",
     "script",
     "called",
+    "process",
     "attached_to",
     "interrupting",
     "properties",
@@ -178,7 +185,7 @@ def _aspects(element: Any, lane_of: dict[str, str]) -> dict[str, Any]:
         if not isinstance(child.tag, str):
             continue
         local = _local(child.tag)
-        if child.tag.startswith(_B) and (local in _FLOW or local in ("laneSet", "childLaneSet")):
+        if child.tag.startswith(_B) and (local in _FLOW or local in _COLLABORATION or local in _LANE_SETS):
             continue  # an element of its own
         if local in ("incoming", "outgoing"):
             out.setdefault("flows", []).append((local, (child.text or "").strip()))
@@ -245,9 +252,26 @@ def _elements(process: Any) -> tuple[dict[str, Any], dict[str, str]]:
     return found, lane_of
 
 
+def _collaborations(root: Any) -> dict[str, Any]:
+    """The document's collaborations, their participants (pools), message flows and artifacts, by id."""
+    found: dict[str, Any] = {}
+    for collaboration in root.findall(f"{_B}collaboration"):
+        if collaboration.get("id"):
+            found.setdefault(collaboration.get("id"), collaboration)
+        for child in collaboration:
+            local = _local(child.tag)
+            if child.tag.startswith(_B) and (local in _COLLABORATION or local in _FLOW) and child.get("id"):
+                found.setdefault(child.get("id"), child)
+    return found
+
+
 def _read(xml: str, key: str) -> tuple[dict[str, Any], dict[str, str]]:
     raw = xml.encode("utf-8")
-    return _elements(_process(parse_untrusted(raw, len(raw) + 1), key))
+    root = parse_untrusted(raw, len(raw) + 1).getroot()
+    elements, lane_of = _elements(_process(root, key))
+    for eid, element in _collaborations(root).items():
+        elements.setdefault(eid, element)
+    return elements, lane_of
 
 
 def diff_diagrams(xml_a: str, xml_b: str, key: str) -> DiagramDiff:

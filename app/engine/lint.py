@@ -55,6 +55,7 @@ RULES: dict[str, tuple[str, str]] = {
     "end-event-required": (WARNING, "a process without an end event (it ends where its paths stop)"),
     "form-missing": (WARNING, "a user task's form key names a form that exists nowhere"),
     "user-task-form": (WARNING, "a user task without a form: it accepts any answer"),
+    "form-unused": (WARNING, "a form of the bundle that no user task or start of its diagrams uses (not stored)"),
     "lane-group": (WARNING, "a lane or candidate group that no active user belongs to"),
     "no-default-flow": (WARNING, "a gateway whose flows are all conditional, without a default"),
     "unreachable": (WARNING, "an element no path from a start event reaches"),

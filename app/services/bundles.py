@@ -56,6 +56,11 @@ def form_file_name(key: str) -> str:
     return f"{FORMS_FOLDER}{key}.json"
 
 
+def start_form_key(process_key: str) -> str:
+    """The key of a process's start form (``forms/<process key>.start.json``)."""
+    return f"{process_key}.start"
+
+
 def is_key(key: str) -> bool:
     """Whether ``key`` is a name a bundle's file may have (no folders, no '..')."""
     return _KEY.fullmatch(key) is not None

@@ -31,7 +31,7 @@ from app.errors import AppError, Invalid, NotFound
 from app.models import ProcessDefinition
 from app.models.definition_files import DMN, FORM
 from app.services import definition_files, handler_catalogue
-from app.services.bundles import Bundle, BundleFile, form_file_name, is_key
+from app.services.bundles import Bundle, BundleFile, form_file_name, is_key, start_form_key
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ def deploy_bundle(
         xml_text = diagram.content.decode("utf-8", errors="replace")
         for item in compiled:
             previous = latest.get(item.key)
-            files = _forms_for(session, bundle, needed | {f"{item.key}.start"}, previous, forms_dir) | decisions
+            files = _forms_for(session, bundle, needed | {start_form_key(item.key)}, previous, forms_dir) | decisions
             content_hash = definition_files.bundle_hash(item.content_hash, files)
             if previous is not None and previous.content_hash == content_hash:
                 results.append(Deployed(previous, created=False))

@@ -6,7 +6,9 @@ product as plain data: the handler declarations, the forms that exist (the bundl
 
 A body the hardened parser refuses (malformed XML, DOCTYPE/ENTITY, not UTF-8, not BPMN) is a
 finding like any other: rule ``xml``, no element id; only a diagram over the size limit is
-refused outright (413, as a deploy does). Errors block a deploy; warnings never do.
+refused outright (413, as a deploy does). Errors block a deploy; warnings never do. A form of
+the bundle that none of its diagrams uses is a ``form-unused`` warning naming the file: the
+deploy goes on without storing it.
 """
 
 from __future__ import annotations
@@ -19,13 +21,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.engine import lint, parse_untrusted, parse_untrusted_decisions
+from app.engine import executable_process_keys, form_keys, lint, parse_untrusted, parse_untrusted_decisions
 from app.engine.lint import LintContext, LintReport, lint_diagram
 from app.errors import Invalid, PayloadTooLarge
 from app.models import Group, User, user_groups
 from app.runtime import Runtime
 from app.services import handler_catalogue
-from app.services.bundles import Bundle, BundleFile
+from app.services.bundles import Bundle, BundleFile, form_key_of, start_form_key
 from app.services.deployments import carried_decisions
 
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -105,17 +107,36 @@ def _read_dmn(item: BundleFile) -> Any:
         return None
 
 
-def lint_raw(rt: Runtime, session: Session, bundle: Bundle, raw: bytes, *, context: LintContext) -> LintReport:
-    """Parse (``Invalid``/``PayloadTooLarge`` when the parser refuses) and lint one diagram of the
-    bundle with the decision tables a deploy would give it (the bundle's, else its process's
-    previous version's)."""
-    tree = parse_untrusted(raw, rt.settings.max_bpmn_bytes)
+def lint_tree(
+    rt: Runtime, session: Session, bundle: Bundle, tree: Any, raw: bytes, *, context: LintContext
+) -> LintReport:
+    """Lint one parsed diagram of the bundle with the decision tables a deploy would give it (the
+    bundle's, else its process's previous version's)."""
     tables = [parse_untrusted_decisions(content) for content in carried_decisions(session, bundle, tree).values()]
     return lint_diagram(tree, raw, rt.engine.handlers, context, tables)
 
 
+def unused_forms(bundle: Bundle, trees: list[Any]) -> list[dict[str, Any]]:
+    """A ``form-unused`` warning per form of the bundle that none of its diagrams (``trees``) uses:
+    no user task names it and it is no executable process's start form, so no version stores it."""
+    used = {key for tree in trees for key in form_keys(tree)}
+    used |= {start_form_key(key) for tree in trees for key in executable_process_keys(tree)}
+    return [
+        {
+            "element_id": None,
+            "rule": "form-unused",
+            "file": item.name,
+            "message": f"{item.name}: no user task or start event of the bundle's diagrams uses this form; "
+            "the deploy does not store it",
+        }
+        for item in bundle.forms
+        if form_key_of(item.name) not in used
+    ]
+
+
 def validate(rt: Runtime, session: Session, bundle: Bundle) -> Validation:
-    """Every finding of every diagram of ``bundle``; a refused body is an ``xml`` error."""
+    """Every finding of every diagram of ``bundle``, and of its forms no diagram uses; a refused
+    body is an ``xml`` error."""
     if not bundle.diagrams:
         raise Invalid(
             "nothing to validate: send a BPMN diagram",
@@ -126,9 +147,12 @@ def validate(rt: Runtime, session: Session, bundle: Bundle) -> Validation:
     errors, warnings = [], []
     errors += decision_ids(bundle)[1]
     several = len(bundle.diagrams) > 1
+    trees = []
     for item in bundle.diagrams:
         try:
-            report = lint_raw(rt, session, bundle, item.content, context=context)
+            tree = parse_untrusted(item.content, rt.settings.max_bpmn_bytes)
+            trees.append(tree)
+            report = lint_tree(rt, session, bundle, tree, item.content, context=context)
         except PayloadTooLarge:
             raise
         except Invalid as exc:  # the parser's refusal: one document-level finding per detail
@@ -137,4 +161,6 @@ def validate(rt: Runtime, session: Session, bundle: Bundle) -> Validation:
             continue
         errors += [f | {"file": item.name} for f in report.errors] if several else report.errors
         warnings += [f | {"file": item.name} for f in report.warnings] if several else report.warnings
+    if len(trees) == len(bundle.diagrams):  # a diagram that cannot be read may use any form
+        warnings += unused_forms(bundle, trees)
     return Validation(errors=errors, warnings=warnings)

@@ -31,6 +31,7 @@ ASPECT_LABELS = {
     "decision": _l("decision table"),
     "script": _l("script"),
     "called": _l("called process"),
+    "process": _l("process of the pool"),
     "attached_to": _l("attached to"),
     "interrupting": _l("interrupting"),
     "properties": _l("properties"),

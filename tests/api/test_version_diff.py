@@ -4,6 +4,7 @@ elements added, removed and changed between two versions, with what changed, nam
 from __future__ import annotations
 
 from tests.api.test_migrate import Process
+from tests.pools import before_and_after, two_pools
 
 COMPLAINT = "complaint_handling"
 
@@ -56,3 +57,36 @@ def test_openapi_documents_the_diff(client):
     assert {"200", "401", "403", "404"} <= set(op["responses"])
     schema = op["responses"]["200"]["content"]["application/json"]["schema"]
     assert {"added", "removed", "changed", "details", "names"} <= set(schema["properties"])
+    assert "participant" in schema["properties"]["types"]["description"]
+    assert ", process," in schema["properties"]["details"]["description"]  # a pool's process (diagram_diff.ASPECTS)
+
+
+def test_the_diff_covers_the_collaboration_pools_and_message_flows(login):
+    key = "diff_pools"
+    analyst = login("analyst")
+    v1, v2 = before_and_after(key)
+    first = analyst.deploy(v1)[0]["version"]
+    second = analyst.deploy(v2)[0]["version"]
+    diff = analyst.get(f"/process-definitions/{key}/versions/{first}/diff/{second}", expect=200)
+    assert (diff["added"], diff["removed"], diff["changed"]) == (
+        ["mf_result"],
+        ["mf_answer"],
+        ["mf_letter", "p_customer"],
+    )
+    assert diff["details"] == {"mf_letter": ["name"], "p_customer": ["name"]}
+    assert diff["types"] == {
+        "mf_result": "messageFlow",
+        "mf_answer": "messageFlow",
+        "mf_letter": "messageFlow",
+        "p_customer": "participant",
+    }
+    assert diff["names"]["p_customer"] == "Client" and diff["names"]["mf_answer"] == "Answer"
+    # a message flow that moves to another task changed its flows
+    v3 = two_pools(key, customer="Client", message_flows={"mf_letter": ("Complaint letter", "p_customer", "check")})
+    third = analyst.deploy(v3)[0]["version"]
+    diff = analyst.get(f"/process-definitions/{key}/versions/{second}/diff/{third}", expect=200)
+    assert (diff["removed"], diff["changed"], diff["details"]) == (
+        ["mf_result"],
+        ["mf_letter"],
+        {"mf_letter": ["flows"]},
+    )

@@ -180,3 +180,23 @@ CAMUNDA = (
 def test_camunda_modeler_attributes_are_named_by_what_they_mean(old, new, aspect):
     diff = diff_diagrams(CAMUNDA, CAMUNDA.replace(old, new), "proc")
     assert diff.details == {"reply": [aspect]}
+
+
+def test_the_collaboration_its_pools_and_message_flows_are_elements_too():
+    pool = '<bpmn:participant id="pool" processRef="proc"/>'
+    customer = '<bpmn:participant id="customer" name="Customer"/>'
+    letter = '<bpmn:messageFlow id="letter" name="Letter" sourceRef="customer" targetRef="reply"/>'
+    with_customer = BASE.replace(pool, pool + customer + letter)
+    diff = diff_diagrams(BASE, with_customer, "proc")
+    assert (diff.added, diff.removed, diff.changed) == (["customer", "letter"], [], [])
+    assert diff.types == {"customer": "participant", "letter": "messageFlow"}
+    assert diff.names == {"customer": "Customer", "letter": "Letter"}
+    moved = with_customer.replace(letter, letter.replace('"reply"', '"review"')).replace('"Customer"', '"Client"')
+    diff = diff_diagrams(with_customer, moved, "proc")
+    assert diff.details == {"customer": ["name"], "letter": ["flows"]}
+    repointed = with_customer.replace(customer, '<bpmn:participant id="customer" name="Customer" processRef="c"/>')
+    assert diff_diagrams(with_customer, repointed, "proc").details == {"customer": ["process"]}
+    # a diagram without a collaboration: the collaboration and its pool were added
+    alone = re.sub(r"<bpmn:collaboration.*?</bpmn:collaboration>", "", BASE)
+    diff = diff_diagrams(alone, BASE, "proc")
+    assert (diff.added, diff.types) == (["collab", "pool"], {"collab": "collaboration", "pool": "participant"})

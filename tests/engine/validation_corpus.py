@@ -116,11 +116,15 @@ _INTRO = """
      PYTHONPATH=. .venv/bin/python -m tests.engine.validation_corpus -->
 
 `POST /api/v1/process-definitions/validate` takes a diagram the way a deploy does (the raw XML
-body, or a multipart `file`) and answers `200 {"valid", "errors", "warnings"}`; each finding is
-`{"element_id", "rule", "message"}` (plus `file` when a bundle holds several diagrams). Errors
-block a deploy: `POST /api/v1/process-definitions` runs the same checks and refuses with `422`
-(`code` `invalid_bpmn`) whose `details` are exactly the errors `validate` reports. Warnings never
-block. Analysts and admins only.
+body, or a multipart `file`), or a whole bundle (several `file` parts: diagrams, decision tables,
+forms, read as a deploy reads them, `422` naming a file it refuses; see docs/bundles.md), and
+answers `200 {"valid", "errors", "warnings"}`; each finding is `{"element_id", "rule", "message"}`
+(plus `file` when a bundle holds several diagrams). A form of the bundle that no diagram of it
+uses (no user task names it, it is no executable process's start form `<key>.start`) is a
+`form-unused` warning with `element_id` null and the form's `file`: the deploy goes on and
+stores no copy of it. Errors block a deploy: `POST /api/v1/process-definitions` runs the same
+checks and refuses with `422` (`code` `invalid_bpmn`) whose `details` are exactly the errors
+`validate` reports. Warnings never block. Analysts and admins only.
 
 A body that is not a diagram at all (not well-formed, a DOCTYPE or ENTITY declaration, not UTF-8,
 not a BPMN `<definitions>`, empty) is still a `200`: one error with rule `xml` and `element_id`

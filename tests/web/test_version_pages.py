@@ -9,6 +9,7 @@ import re
 
 from tests.api.test_bulk_migration import at_second
 from tests.api.test_migrate import Process, audit_rows, row
+from tests.pools import two_pools
 
 ROW = re.compile(r'<tr class="diff-row diff-(\w+)" data-element="([^"]+)"')
 
@@ -43,6 +44,22 @@ def test_the_diff_page_lists_each_change_with_names_in_both_languages(login, web
     assert "新增" in zh and "删除" in zh and "修改" in zh and "脚本" in zh
     same = web_login("analyst", lang="en").text(f"/definitions/{proc.key}/diff/{v1}/{v1}")
     assert "The two versions do not differ." in same and not ROW.findall(same)
+
+
+def test_the_diff_page_lists_pools_and_message_flows(login, web_login):
+    key = "web_diff_pools"
+    analyst = login("analyst")
+    letter = {"mf_letter": ("Complaint", "p_customer", "reply")}
+    v1 = analyst.deploy(two_pools(key, customer="Customer", message_flows=letter))[0]["version"]
+    later = two_pools(key, customer="Client", message_flows={"mf_result": ("Result", "check", "p_customer")})
+    v2 = analyst.deploy(later.replace(b'id="p_customer"', b'id="p_customer" processRef="none"'))[0]["version"]
+    path = f"/definitions/{key}/diff/{v1}/{v2}"
+    page = web_login("analyst", lang="en").text(path)
+    rows = ROW.findall(page)
+    assert sorted(rows) == [("added", "mf_result"), ("changed", "p_customer"), ("removed", "mf_letter")]
+    assert "messageFlow" in page and "participant" in page and "Client" in page
+    assert "name, process of the pool" in html.unescape(page)
+    assert "池对应的流程" in web_login("admin").text(path)
 
 
 def test_the_diff_page_refuses_unknown_versions_and_other_roles(login, web_login):
