@@ -1,5 +1,7 @@
-"""The modeler's "Simulate this draft" (issue 8 §5) in Chromium: the analyst simulates the draft on
-the page and lands on the run's page; a broken draft is refused on the status line naming its element."""
+"""The modeler's "Simulate this draft" (issue 8 §5) and its timer preview in the page's language,
+in Chromium: the analyst simulates the draft on the page and lands on the run's page, a broken draft
+is refused on the status line naming its element, and a timer typo is explained in Chinese (or
+English on an English page)."""
 
 from __future__ import annotations
 
@@ -76,3 +78,21 @@ def test_a_draft_that_cannot_run_is_refused_on_the_status_line(desk: Any, login:
     assert login("analyst").get("/simulations", expect=200)["items"] == []
     screenshot(page, "modeler-simulate-refused")
     assert [e for e in analyst.errors if "422" not in e] == []
+
+
+@pytest.mark.parametrize(
+    ("query", "says"),
+    [("", "表达式运行出错：NameError"), ("?lang=en", "The expression failed: NameError")],  # noqa: RUF001
+)
+def test_a_timer_typo_is_explained_in_the_pages_language(desk: Any, query: str, says: str) -> None:
+    analyst = desk("analyst")
+    page = open_modeler(analyst, query)
+    upload(page, TYPO)
+    page.locator("#modeler-canvas").click(position={"x": 5, "y": 5})
+    page.locator('.djs-element[data-element-id="Timer_Reminder"]').click()
+    preview = page.locator('[data-entry-id="product-timer-preview"] .timer-preview-text')
+    expect(preview).to_have_class("timer-preview-text invalid")
+    expect(preview).to_contain_text(says)
+    expect(preview).to_contain_text("name 'PT12HH' is not defined")
+    screenshot(page, f"modeler-timer-typo-{'en' if query else 'zh'}")
+    assert analyst.errors == []
