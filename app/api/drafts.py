@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from app.api import views
 from app.api.blueprint import bp, require_role
 from app.api.request_input import json_body
+from app.api.timer_preview_words import with_localized_message
 from app.api.upload_input import one_upload
 from app.errors import Invalid
 from app.http import db, runtime, uploaded_content
@@ -188,4 +189,4 @@ def deploy_draft(draft_id: int) -> Any:
 @bp.post("/timers/preview")
 def preview_timer() -> Any:
     require_role("analyst", "admin")
-    return timer_previews.preview(runtime(), json_body())
+    return with_localized_message(timer_previews.preview(runtime(), json_body()))

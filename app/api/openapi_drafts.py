@@ -85,6 +85,9 @@ PREVIEW = {
         "message": {"type": "string", "description": "'due … if it started now', or why the value is refused"},
         "cycles": {"type": "integer", "description": "timeCycle: how many times it repeats"},
         "interval_seconds": {"type": "number"},
+        "reason": {"type": "string", "description": "due, first_due, or why it is refused (empty, failed, ...)"},
+        "params": {"type": "object", "description": "the values the message names (due, value, kind, error, ...)"},
+        "localized_message": {"type": "string", "description": "the message in the request's language"},
     },
 }
 

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
+from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
-from app.engine import compile_diagram, parse_untrusted
+from app.engine import parse_untrusted, parse_untrusted_decisions
+from app.engine.lint import lint_diagram
 from app.errors import Invalid
-from app.models import DraftFile, ProcessDefinition, SimulationRun, User
+from app.models import Draft, DraftFile, ProcessDefinition, SimulationRun, User
 from app.runtime import Runtime
-from app.services import deployments, drafts
+from app.services import deployments, drafts, validation
+from app.services.bundles import Bundle, BundleFile
 from app.services.forms import VersionForms
 
 
@@ -56,11 +60,26 @@ def from_draft(rt: Runtime, session: Session, user: User, run: SimulationRun, bo
     xml = body.get("xml")
     if xml is None:
         xml = drafts.diagram_file(session, draft).content
-    from_diagram(rt, run, {**body, "xml": xml})
+    from_diagram(rt, run, {**body, "xml": xml}, decisions=lambda tree: _draft_decisions(session, draft, tree))
     run.draft_id = draft.id
 
 
-def from_diagram(rt: Runtime, run: SimulationRun, body: dict[str, Any]) -> None:
+def _draft_decisions(session: Session, draft: Draft, tree: etree._ElementTree) -> list[bytes]:
+    """The decision tables the draft would be deployed with (deploy's rule): its own ``.dmn``
+    files, else, when its diagram calls decision tables, its process's latest version's."""
+    own = session.scalars(select(DraftFile).where(DraftFile.draft_id == draft.id, DraftFile.name.like("%.dmn")))
+    bundle = Bundle((), tuple(BundleFile(f.name, f.content.encode("utf-8")) for f in own))
+    return list(deployments.carried_decisions(session, bundle, tree).values())
+
+
+def from_diagram(
+    rt: Runtime,
+    run: SimulationRun,
+    body: dict[str, Any],
+    decisions: Callable[[etree._ElementTree], list[bytes]] | None = None,
+) -> None:
+    """A run of the diagram ``body["xml"]`` (its ``process_key``, default the first), compiled with
+    the decision tables ``decisions(tree)`` answers for it (none by default)."""
     xml = body["xml"]
     if not isinstance(xml, str) or not xml.strip():
         raise Invalid(
@@ -69,7 +88,13 @@ def from_diagram(rt: Runtime, run: SimulationRun, body: dict[str, Any]) -> None:
             details=[{"field": "xml", "message": "BPMN XML text"}],
         )
     raw = xml.encode("utf-8")
-    compiled = compile_diagram(parse_untrusted(raw, rt.settings.max_bpmn_bytes), rt.engine.handlers, raw)
+    tree = parse_untrusted(raw, rt.settings.max_bpmn_bytes)
+    tables = [parse_untrusted_decisions(content) for content in decisions(tree)] if decisions else []
+    # deploy's error rules: a diagram that would be refused there (a timer typo) is refused here
+    report = lint_diagram(tree, raw, rt.engine.handlers, validation.base_context(rt.engine.handlers), tables)
+    if report.errors:
+        raise Invalid("the diagram cannot run", code="invalid_bpmn", details=report.errors)
+    compiled = report.compiled
     wanted = body.get("process_key")
     chosen = next((c for c in compiled if c.key == wanted), None) if wanted else compiled[0]
     if chosen is None:

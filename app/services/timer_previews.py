@@ -36,16 +36,34 @@ def check_request(body: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
 
 
 def preview(rt: Runtime, body: dict[str, Any]) -> dict[str, Any]:
-    """When a timer of this kind and value would fall due if its element started now."""
+    """When a timer of this kind and value would fall due if its element started now. ``message``
+    says it in English; ``reason`` (``due``, ``first_due`` or why it is refused) and ``params``
+    are what a translation of it needs."""
     kind, expression, variables = check_request(body)
     result = preview_timer(rt.engine, kind, expression, variables, clock.now())
     if result.due is None:
-        return {"valid": False, "due": None, "due_local": None, "message": result.message}
+        return {
+            "valid": False,
+            "due": None,
+            "due_local": None,
+            "message": result.message,
+            "reason": result.reason,
+            "params": result.params,
+        }
     local = result.due.astimezone(clock.business_tz).strftime("%Y-%m-%d %H:%M")
     message = f"due {local} if it started now"
-    answer: dict[str, Any] = {"valid": True, "due": result.due.isoformat(), "due_local": local, "message": message}
+    answer: dict[str, Any] = {
+        "valid": True,
+        "due": result.due.isoformat(),
+        "due_local": local,
+        "message": message,
+        "reason": "due",
+        "params": {"due": local},
+    }
     if result.cycles is not None and result.interval is not None:
         answer["cycles"] = result.cycles
         answer["interval_seconds"] = result.interval.total_seconds()
         answer["message"] = f"first due {local} if it started now, then every {result.interval}"
+        answer["reason"] = "first_due"
+        answer["params"] = {"due": local, "interval": str(result.interval)}
     return answer

@@ -40,6 +40,8 @@ def workbench_urls() -> dict[str, str]:
         "draft_files_pattern": drafts + "/{id}/files",
         "draft_deploy_pattern": drafts + "/{id}/deploy",
         "draft_page_pattern": url_for("web.modeler_draft", draft_id=0).replace("/0", "/{id}"),
+        "simulations": routed(f"{API}/simulations", "POST"),
+        "simulation_page_pattern": url_for("web.simulation", run_id=0).replace("/0", "/{id}"),
     }
 
 
@@ -66,6 +68,8 @@ def labels() -> dict[str, str]:
         "deployed": gettext("Deployed: {versions}."),
         "deploy_failed": gettext("Not deployed: {error}"),
         "deploy_needs_draft": gettext("Save the diagram as a draft first; a draft is what gets deployed."),
+        "simulating": gettext("Saving the draft and starting a simulation run…"),
+        "simulate_failed": gettext("No simulation run: {error}"),
         "lint_busy": gettext("Validating…"),
         "lint_clean": gettext("No errors, no warnings."),
         "lint_counts": gettext("{errors} errors, {warnings} warnings"),

@@ -294,7 +294,9 @@ def test_the_openapi_document_lists_the_simulation_endpoints(client: Any) -> Non
 
 def test_a_failing_handler_is_the_runs_incident_and_notify_is_only_logged(login: Any, rt: Runtime) -> None:
     api = login("analyst")
-    broken = with_service("sim_bad_handler", "sla_deadlines", {"received_at": "'not a date'"}).decode()
+    # every parameter it needs (a run is refused like a deploy otherwise), received_at not a date: fails at run time
+    call = {"received_at": "'not a date'", "severity_grade": "'general'", "handling_hours": "24"}
+    broken = with_service("sim_bad_handler", "sla_deadlines", call).decode()
     run = api.post("/simulations", json={"xml": broken}, expect=201)
     assert run["status"] == "error" and run["incident"]["element_id"] == "svc"
     assert "sla_deadlines" in run["incident"]["message"]

@@ -80,3 +80,31 @@ def test_a_wrong_body_is_refused_naming_the_field(login):
     login("agent").post("/timers/preview", json={"kind": "timeDate", "expression": "PT1H"}, expect=403)
     login(None).post("/timers/preview", json={"kind": "timeDate", "expression": "PT1H"}, expect=401)
     assert _preview(login("admin"), kind="timeDuration", expression="P1D")["valid"] is True
+
+
+@pytest.mark.parametrize(
+    ("language", "failed", "not_a_duration"),
+    [
+        ("zh", "表达式运行出错：NameError: ", "'P1D' 是时长而不是日期时间；时长请用 timeDuration。"),  # noqa: RUF001
+        ("en", "The expression failed: NameError: ", "'P1D' is a duration, not a date-time; use timeDuration."),
+    ],
+)
+def test_a_refusal_is_also_said_in_the_requests_language(login, language, failed, not_a_duration):
+    analyst = login("analyst")
+    said = {"Accept": "application/json", "Accept-Language": language}
+    typo = analyst.post(
+        "/timers/preview", json={"kind": "timeDuration", "expression": "PT12HH"}, headers=said, expect=200
+    )
+    assert typo["valid"] is False and typo["reason"] == "failed"
+    assert typo["message"] == "the expression failed: NameError: name 'PT12HH' is not defined"  # English, as before
+    assert typo["localized_message"] == failed + "name 'PT12HH' is not defined"
+    assert typo["params"] == {"error": "NameError: name 'PT12HH' is not defined"}
+    date = analyst.post("/timers/preview", json={"kind": "timeDate", "expression": "P1D"}, headers=said, expect=200)
+    assert date["reason"] == "not_date" and date["localized_message"] == not_a_duration
+    with stopped_clock():
+        due = analyst.post(
+            "/timers/preview", json={"kind": "timeDuration", "expression": "PT1H"}, headers=said, expect=200
+        )
+    assert due["reason"] == "due" and due["params"] == {"due": due["due_local"]}
+    sentence = "若现在开始，将于 {} 到期" if language == "zh" else "due {} if it started now"  # noqa: RUF001
+    assert due["localized_message"] == sentence.format(due["due_local"])

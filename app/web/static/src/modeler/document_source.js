@@ -144,4 +144,12 @@ export class DocumentSource {
     }
     return answer;
   }
+
+  /** Start a simulation run of the saved draft; answers the run (its ``id``) or the refusal. */
+  simulate() {
+    if (!this.draft) {
+      return { ok: false, status: 0, message: "" };
+    }
+    return postJson(this.urls.simulations, { draft_id: this.draft.id });
+  }
 }

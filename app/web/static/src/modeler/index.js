@@ -1,5 +1,6 @@
 // The analyst's modeler page: bpmn-js modeler + properties panel (BPMN, Camunda platform and our
-// own provider) + lint panel, and a toolbar to save a draft, download, upload, validate and deploy.
+// own provider) + lint panel, and a toolbar to save a draft, download, upload, validate, simulate
+// the draft and deploy.
 // Everything it says comes translated from the page's JSON block (inert data, allowed by the CSP).
 
 import BpmnModeler from "bpmn-js/lib/Modeler";
@@ -167,27 +168,45 @@ async function boot() {
       window.location.assign(config.urls.draft_page_pattern.replace("{id}", String(answer.draftId)));
     }
   });
+  // Save the diagram into the draft, then `action()`; a refusal of either is said with `failed`
+  // (a 422 also marks the elements it names). Answers the action's answer, or null when refused.
+  async function saveThen(busy, failed, action) {
+    say(busy, "busy");
+    const xml = await currentXml();
+    if (xml === null) return null;
+    const saved = await source.save(xml);
+    const answer = saved.ok ? await action() : saved;
+    if (!answer.ok) {
+      say(fill(failed, { error: refusal(answer) }), "error");
+      if (answer.status === 422 && answer.error) {
+        lint.showRefusal(answer.error.details || []);
+      }
+      return null;
+    }
+    return answer;
+  }
   button("modeler-deploy", async () => {
     const note = document.getElementById("modeler-note").value.trim();
     if (!source.draft) {
       say(labels.deploy_needs_draft, "error");
       return;
     }
-    say(labels.deploying, "busy");
-    const xml = await currentXml();
-    if (xml === null) return;
-    const saved = await source.save(xml);
-    const answer = saved.ok ? await source.deploy(note) : saved;
-    if (!answer.ok) {
-      say(fill(labels.deploy_failed, { error: refusal(answer) }), "error");
-      if (answer.status === 422 && answer.error) {
-        lint.showRefusal(answer.error.details || []);
-      }
-      return;
-    }
+    const answer = await saveThen(labels.deploying, labels.deploy_failed, () => source.deploy(note));
+    if (answer === null) return;
     const versions = (answer.data && answer.data.versions) || [];
     say(fill(labels.deployed, { versions: versions.map((v) => `${v.key} v${v.version}`).join(", ") }), "ok");
   });
+  const simulate = document.getElementById("modeler-simulate");
+  if (simulate && !config.urls.simulations) {
+    simulate.hidden = true; // this server runs no simulations
+  } else if (simulate) {
+    simulate.addEventListener("click", async () => {
+      const answer = await saveThen(labels.simulating, labels.simulate_failed, () => source.simulate());
+      if (answer !== null) {
+        window.location.assign(config.urls.simulation_page_pattern.replace("{id}", String(answer.data.id)));
+      }
+    });
+  }
 }
 
 boot().catch((error) => say(fill(labels.load_failed, { error: error.message }), "error"));

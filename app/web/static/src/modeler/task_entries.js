@@ -42,55 +42,46 @@ function stored(labels, where) {
   return fill(labels.stored_as, { where });
 }
 
+/** A value picked from `choice.known` (free text when nothing is known), keeping an unknown current value. */
+function pickerEntry(props, choice) {
+  const debounce = useService("debounceInput");
+  const { known, none, unknown, ...entry } = choice;
+  const common = { element: props.element, id: props.id, ...entry };
+  if (!known) {
+    return h(TextFieldEntry, { ...common, debounce });
+  }
+  return h(SelectEntry, { ...common, getOptions: () => pickerOptions(known, common.getValue(), { none, unknown }) });
+}
+
 function FormEntry(props) {
-  const { element, id } = props;
+  const { element } = props;
   const data = useService("workbenchData");
   const commandStack = useService("commandStack");
-  const debounce = useService("debounceInput");
   const labels = data.labels;
-  const common = {
-    element,
-    id,
+  return pickerEntry(props, {
     label: labels.form,
     description: stored(labels, FORM.where(element)),
     getValue: () => FORM.get(element),
     setValue: (value) => run(commandStack, FORM.commands(element, value || "")),
-  };
-  if (!data.forms.length) {
-    return h(TextFieldEntry, { ...common, debounce });
-  }
-  const known = data.forms.map((name) => ({ value: name }));
-  return h(SelectEntry, {
-    ...common,
-    getOptions: () => pickerOptions(known, FORM.get(element), { none: labels.form_none, unknown: labels.form_unknown }),
+    known: data.forms.length ? data.forms.map((name) => ({ value: name })) : null,
+    none: labels.form_none,
+    unknown: labels.form_unknown,
   });
 }
 
-function groupChoices(data) {
-  return (data.groups || []).map((group) => ({ value: group.name, label: group.label }));
-}
-
 function LaneGroupEntry(props) {
-  const { element, id } = props;
+  const { element } = props;
   const data = useService("workbenchData");
   const modeling = useService("modeling");
-  const debounce = useService("debounceInput");
   const labels = data.labels;
-  const common = {
-    element,
-    id,
+  return pickerEntry(props, {
     label: labels.lane_group,
     description: labels.lane_group_help,
     getValue: () => getBusinessObject(element).get("name") || "",
     setValue: (value) => modeling.updateProperties(element, { name: value || undefined }),
-  };
-  if (!data.groups) {
-    return h(TextFieldEntry, { ...common, debounce });
-  }
-  return h(SelectEntry, {
-    ...common,
-    getOptions: () =>
-      pickerOptions(groupChoices(data), common.getValue(), { none: labels.group_none, unknown: labels.group_unknown }),
+    known: data.groups ? data.groups.map((group) => ({ value: group.name, label: group.label })) : null,
+    none: labels.group_none,
+    unknown: labels.group_unknown,
   });
 }
 

@@ -55,7 +55,8 @@ function TimerPreview(props) {
         const due = reply.data.due_local || reply.data.due;
         setAnswer({ state: "valid", text: labels.timer_due.replace("{due}", due) });
       } else {
-        setAnswer({ state: "invalid", text: (reply.data && reply.data.message) || labels.timer_invalid });
+        const said = reply.data && (reply.data.localized_message || reply.data.message); // in the page's language
+        setAnswer({ state: "invalid", text: said || labels.timer_invalid });
       }
     }, WAIT_MS);
     return () => {
