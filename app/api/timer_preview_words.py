@@ -17,6 +17,7 @@ SENTENCES = {
     "failed": lazy_gettext("The expression failed: %(error)s"),
     "not_text": lazy_gettext("The expression gave %(type)s, not ISO 8601 text."),
     "not_valid": lazy_gettext("%(value)s is not a valid %(kind)s value: %(error)s"),
+    "not_iso": lazy_gettext("%(value)s is not a valid ISO 8601 duration, date or cycle (e.g. PT24H, P2D, R3/PT1H)."),
     "not_duration": lazy_gettext("%(value)s is not an ISO 8601 duration (PT24H, P2D); use timeDate."),
     "not_repetition": lazy_gettext("%(value)s is not an ISO 8601 repetition (R3/PT1H)."),
     "not_date": lazy_gettext("%(value)s is a duration, not a date-time; use timeDuration."),

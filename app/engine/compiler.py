@@ -114,6 +114,17 @@ class CompiledProcess:
     starter_users: tuple[str, ...] = ()
 
 
+# An ISO 8601 value with a typo reads as a Python name ("PT24", "P1DT") or does not compile.
+_ISO_ATTEMPT = re.compile(r"^(R\d*/)?P(T?\d|\d)|^\d{4}-\d{2}", re.IGNORECASE)
+
+
+def is_iso_typo(text: str) -> bool:
+    """Whether ``text`` was meant as an ISO 8601 timer value but is not one (it would be read as an
+    expression and fail only when the timer starts)."""
+    stripped = text.strip()
+    return bool(_ISO_ATTEMPT.match(stripped)) and not _ISO_TIMER.match(stripped)
+
+
 def normalize_timer_text(text: str) -> str:
     """Quote a plain ISO 8601 timer value so the engine evaluates it as a string."""
     stripped = text.strip()

@@ -11,7 +11,6 @@ as plain data in ``LintContext``. The rule ids are bpmnlint's where the rule is 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -268,19 +267,13 @@ def service_task_parameters(root: Any, context: LintContext) -> list[Finding]:
     return out
 
 
-# An ISO 8601 value with a typo reads as a Python name ("PT24", "P1DT") or does not compile.
-_ISO_ATTEMPT = re.compile(r"^(R\d*/)?P(T?\d|\d)|^\d{4}-\d{2}", re.IGNORECASE)
-
-
 def timers(root: Any, context: LintContext) -> list[Finding]:
     """A timer value that looks like an ISO 8601 literal must be one (a typo would otherwise be
     read as an expression and fail only when the timer starts)."""
     out = []
     for node in root.iterfind(".//bpmn:timerEventDefinition/*", NS):
         text = (node.text or "").strip()
-        if not text or not _ISO_ATTEMPT.match(text):
-            continue
-        if compiler.normalize_timer_text(text) == text:  # not recognised as a literal
+        if compiler.is_iso_typo(text):
             out.append(
                 finding(
                     node.getparent().getparent(),

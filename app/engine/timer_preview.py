@@ -16,7 +16,7 @@ from typing import Any
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
 from app.engine import sandbox
-from app.engine.compiler import normalize_timer_text
+from app.engine.compiler import is_iso_typo, normalize_timer_text
 from app.engine.runtime import Engine
 
 KINDS = ("timeDate", "timeDuration", "timeCycle")
@@ -28,6 +28,7 @@ REFUSALS = {
     "failed": "the expression failed: {error}",
     "not_text": "the expression gave {type}, not ISO 8601 text",
     "not_valid": "{value} is not a valid {kind} value: {error}",
+    "not_iso": "{value} is not a valid ISO 8601 duration, date or cycle (e.g. PT24H, P2D, R3/PT1H)",
     "not_duration": "{value} is not an ISO 8601 duration (PT24H, P2D); use timeDate",
     "not_repetition": "{value} is not an ISO 8601 repetition (R3/PT1H)",
     "not_date": "{value} is a duration, not a date-time; use timeDuration",
@@ -56,6 +57,8 @@ def preview_timer(engine: Engine, kind: str, expression: str, variables: dict[st
     """The due time of a ``kind`` timer whose text is ``expression``, started at ``now``."""
     if kind not in KINDS:
         raise ValueError(f"unknown timer kind {kind!r}")
+    if is_iso_typo(expression):
+        return _refused("not_iso", value=repr(expression.strip()))
     text = normalize_timer_text(expression)
     if not text:
         return _refused("empty")

@@ -48,7 +48,8 @@ def test_business_calendar_helpers_and_sample_variables_are_evaluated_like_the_e
 @pytest.mark.parametrize(
     ("kind", "expression", "variables", "says"),
     [
-        ("timeDuration", "PT24", {}, "name 'PT24' is not defined"),
+        ("timeDuration", "PT24", {}, "'PT24' is not a valid ISO 8601 duration, date or cycle"),
+        ("timeDuration", "PT12HH", {}, "'PT12HH' is not a valid ISO 8601 duration, date or cycle"),
         ("timeDuration", "'P1X'", {}, "not a valid timeDuration"),
         ("timeDuration", "end_of_working_dy(7)", {}, "NameError"),
         ("timeDate", "working_days(2", {}, "refused"),
@@ -83,22 +84,36 @@ def test_a_wrong_body_is_refused_naming_the_field(login):
 
 
 @pytest.mark.parametrize(
-    ("language", "failed", "not_a_duration"),
+    ("language", "failed", "not_a_duration", "not_iso"),
     [
-        ("zh", "表达式运行出错：NameError: ", "'P1D' 是时长而不是日期时间；时长请用 timeDuration。"),  # noqa: RUF001
-        ("en", "The expression failed: NameError: ", "'P1D' is a duration, not a date-time; use timeDuration."),
+        (
+            "zh",
+            "表达式运行出错：NameError: ",  # noqa: RUF001
+            "'P1D' 是时长而不是日期时间；时长请用 timeDuration。",  # noqa: RUF001
+            "'PT12HH' 不是有效的 ISO 8601 时长、日期或周期（例如 PT24H、P2D、R3/PT1H）。",  # noqa: RUF001
+        ),
+        (
+            "en",
+            "The expression failed: NameError: ",
+            "'P1D' is a duration, not a date-time; use timeDuration.",
+            "'PT12HH' is not a valid ISO 8601 duration, date or cycle (e.g. PT24H, P2D, R3/PT1H).",
+        ),
     ],
 )
-def test_a_refusal_is_also_said_in_the_requests_language(login, language, failed, not_a_duration):
+def test_a_refusal_is_also_said_in_the_requests_language(login, language, failed, not_a_duration, not_iso):
     analyst = login("analyst")
     said = {"Accept": "application/json", "Accept-Language": language}
+    wrong = analyst.post(
+        "/timers/preview", json={"kind": "timeDate", "expression": "due_dat"}, headers=said, expect=200
+    )
+    assert wrong["valid"] is False and wrong["reason"] == "failed"
+    assert wrong["message"] == "the expression failed: NameError: name 'due_dat' is not defined"
+    assert wrong["localized_message"] == failed + "name 'due_dat' is not defined"
+    assert wrong["params"] == {"error": "NameError: name 'due_dat' is not defined"}
     typo = analyst.post(
         "/timers/preview", json={"kind": "timeDuration", "expression": "PT12HH"}, headers=said, expect=200
     )
-    assert typo["valid"] is False and typo["reason"] == "failed"
-    assert typo["message"] == "the expression failed: NameError: name 'PT12HH' is not defined"  # English, as before
-    assert typo["localized_message"] == failed + "name 'PT12HH' is not defined"
-    assert typo["params"] == {"error": "NameError: name 'PT12HH' is not defined"}
+    assert typo["reason"] == "not_iso" and typo["localized_message"] == not_iso  # as the lint says, not a NameError
     date = analyst.post("/timers/preview", json={"kind": "timeDate", "expression": "P1D"}, headers=said, expect=200)
     assert date["reason"] == "not_date" and date["localized_message"] == not_a_duration
     with stopped_clock():
