@@ -101,9 +101,9 @@ PAGES = [
     row(
         "GET",
         "/workbench/drafts/<int:draft_id>",
-        "/workbench/drafts/1",
-        "login 403 403 ok ok",
-        "the modeler on a draft (the page; the drafts API checks whose draft it is)",
+        "/workbench/drafts/999999",
+        "login 403 403 404 404",
+        "the modeler on a draft: the owner's (an admin reads any); no such draft",
     ),
     row(
         "POST",

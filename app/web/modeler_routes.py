@@ -7,7 +7,7 @@ from flask_babel import gettext
 
 from app.errors import BadRequest
 from app.http import db
-from app.services import deployments
+from app.services import deployments, drafts
 from app.web.blueprint import bp
 from app.web.console_routes import require_analyst_or_admin
 from app.web.modeler_view import modeler_page
@@ -44,7 +44,10 @@ def modeler_model() -> str:
 @bp.get("/workbench/drafts/<int:draft_id>")
 @login_required
 def modeler_draft(draft_id: int) -> str:
-    """A draft of the analyst's; the page reads and saves it through the drafts API."""
-    require_analyst_or_admin()
-    title = gettext("Draft %(id)s", id=draft_id)
-    return modeler_page(mode="draft", title=title, process_key=None, version=None, draft_id=draft_id)
+    """A draft of the analyst's (404 for anyone else's; an admin may read any); the page reads and
+    saves it through the drafts API and links the draft's decision tables and forms to their editors."""
+    user = require_analyst_or_admin()
+    draft = drafts.get(db(), user, draft_id)
+    files = drafts.file_names(db(), [draft.id]).get(draft.id, [])
+    title = gettext("Draft %(id)s", id=draft_id) + f" · {draft.name}"
+    return modeler_page(mode="draft", title=title, process_key=None, version=None, draft_id=draft_id, draft_files=files)

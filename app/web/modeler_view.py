@@ -161,8 +161,17 @@ def panel_words() -> dict[str, str]:
     return {english: said for english, said in words.items() if said != english}
 
 
-def modeler_page(*, mode: str, title: str, process_key: str | None, version: int | None, draft_id: int | None) -> str:
-    """The modeler for a deployed version (``mode="version"``), a draft, or a new diagram."""
+def modeler_page(
+    *,
+    mode: str,
+    title: str,
+    process_key: str | None,
+    version: int | None,
+    draft_id: int | None,
+    draft_files: list[str] | None = None,
+) -> str:
+    """The modeler for a deployed version (``mode="version"``), a draft (with its files' names),
+    or a new diagram."""
     urls = workbench_urls()
     if mode == "version" and process_key is not None and version is not None:
         urls["xml"] = url_for("api.definition_xml", key=process_key, version=version)
@@ -181,4 +190,11 @@ def modeler_page(*, mode: str, title: str, process_key: str | None, version: int
         "panel_words": panel_words(),
         "csrf_token": session_csrf_token(),  # sent as X-CSRF-Token with every change
     }
-    return render_template("modeler.html", modeler_config=config, title=title, mode=mode)
+    editors = [
+        (name, url_for("web.decision_editor", draft=draft_id, name=name))
+        if name.endswith(".dmn")
+        else (name.removeprefix("forms/"), url_for("web.form_editor", draft=draft_id, name=name))
+        for name in draft_files or []
+        if name.endswith(".dmn") or name.startswith("forms/")
+    ]
+    return render_template("modeler.html", modeler_config=config, title=title, mode=mode, editors=editors)

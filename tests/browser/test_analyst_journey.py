@@ -144,11 +144,22 @@ def test_an_analyst_changes_complaint_handling_in_the_browser_from_diagram_to_mi
     draft_id = int(page.url.rstrip("/").rsplit("/", 1)[-1])
     expect(shape(page, REMINDER)).to_have_count(1)
 
-    # 3. the authority table, from the workbench's list of the draft's files
-    page.goto(f"{analyst.base}/workbench")
-    page.locator(f"#draft-{draft_id} details.draft-file-list summary").click()
-    page.locator(f'#draft-{draft_id} a.edit-table[href*="{TABLE}"]').click()
+    # 3. the authority table, from the draft's list of tables and forms; leaving with a change not
+    # saved asks first (the analyst stays), once saved the editor opens
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+    select(page, REMINDER)
+    set_entry(page, "name", "分类提醒（两小时） Classification reminder (2 h)")  # noqa: RUF001
+    page.locator("#modeler-files summary").click()
+    table_link = page.locator("#modeler-files a", has_text=TABLE)
+    table_link.click(no_wait_after=True)
+    expect(page.locator("#modeler-canvas")).to_have_attribute("data-import-state", "done")
+    assert asked == ["beforeunload"] and page.url.endswith(f"/workbench/drafts/{draft_id}")
+    page.click("#modeler-save")
+    expect(page.locator("#modeler-status")).to_have_text("草稿已保存。")
+    table_link.click()
     expect(page.locator("#decision-editor[data-loaded=true]")).to_be_attached()
+    assert asked == ["beforeunload"]
     for entry, text in (("OutputEntry_Managers_2", "800"), ("InputEntry_Managers_1", "0 <= ? <= 800")):
         page.locator(f'[data-element-id="{entry}"] [contenteditable]').click()
         page.keyboard.press("Control+A")
@@ -158,7 +169,8 @@ def test_an_analyst_changes_complaint_handling_in_the_browser_from_diagram_to_mi
     expect(page.locator("#table-status")).to_have_text("已保存到草稿。")
     screenshot(page, "journey-3-authority-table")
 
-    # 4. a label of the confirmation form, both languages, previewed, saved in the draft
+    # 4. a label of the confirmation form, both languages, previewed, saved in the draft (this time
+    # from the workbench's list of drafts)
     page.goto(f"{analyst.base}/workbench")
     page.locator(f"#draft-{draft_id} details.draft-file-list summary").click()
     page.locator(f'#draft-{draft_id} a.edit-form[href*="confirm_record"]').click()
@@ -196,7 +208,7 @@ def test_an_analyst_changes_complaint_handling_in_the_browser_from_diagram_to_mi
     expect(page.locator("#version-diff")).to_have_attribute("data-state", "ready")
     added = page.locator(f'.diff-side[data-side="b"] g.djs-element[data-element-id="{REMINDER}"]')
     expect(added).to_have_class(has("diff-added"))
-    expect(page.locator(f'.diff-row[data-element="{REMINDER}"]')).to_contain_text("分类提醒")
+    expect(page.locator(f'.diff-row[data-element="{REMINDER}"]')).to_contain_text("分类提醒（两小时）")  # noqa: RUF001
     # what the analyst did not touch is not listed, however the modeler wrote it out
     for untouched in ("Task_ConfirmRecord", "Timer_ContactBreach", "Service_ApprovalLevel"):
         expect(page.locator(f'.diff-row[data-element="{untouched}"]')).to_have_count(0)

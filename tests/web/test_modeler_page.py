@@ -51,14 +51,35 @@ def test_the_page_speaks_chinese_by_default(web_login):
     assert "下载 .bpmn" in page and "上传 .bpmn" in page
 
 
-def test_a_new_diagram_and_a_draft_have_their_own_mode(web_login):
+def test_a_new_diagram_and_a_draft_have_their_own_mode(web_login, login):
     analyst = web_login("analyst", lang="en")
     assert config_of(analyst.text("/workbench/model"))["mode"] == "new"
-    draft = config_of(analyst.text("/workbench/drafts/7"))
-    assert draft["mode"] == "draft" and draft["draft_id"] == 7
-    assert draft["urls"]["draft"] == "/api/v1/drafts/7"
-    assert draft["urls"]["draft_files"] == "/api/v1/drafts/7/files"
-    assert draft["urls"]["draft_deploy"] == "/api/v1/drafts/7/deploy"
+    made = login("analyst").post("/drafts", json={"name": "mode check"}, expect=201)
+    n = made["id"]
+    draft = config_of(analyst.text(f"/workbench/drafts/{n}"))
+    assert draft["mode"] == "draft" and draft["draft_id"] == n
+    assert draft["urls"]["draft"] == f"/api/v1/drafts/{n}"
+    assert draft["urls"]["draft_files"] == f"/api/v1/drafts/{n}/files"
+    assert draft["urls"]["draft_deploy"] == f"/api/v1/drafts/{n}/deploy"
+
+
+def test_a_drafts_page_links_its_tables_and_forms_and_is_nobody_elses(web_login, login):
+    made = login("analyst").post(
+        "/drafts", json={"from": {"process_key": "complaint_handling", "version": 1}}, expect=201
+    )
+    page = html.unescape(web_login("analyst", lang="en").text(f"/workbench/drafts/{made['id']}"))
+    assert "Tables and forms of this draft" in page and made["name"] in page
+    links = re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', page)
+    assert (
+        f"/workbench/decisions/edit?draft={made['id']}&name=approval_authority.dmn",
+        "approval_authority.dmn",
+    ) in links
+    assert (f"/workbench/forms/edit?draft={made['id']}&name=forms/confirm_record.json", "confirm_record.json") in links
+    assert not any(label.endswith(".bpmn") for _, label in links)
+    assert "此草稿的决策表格和表单" in web_login("analyst").text(f"/workbench/drafts/{made['id']}")
+    # someone else's draft, or none: 404 (an admin reads any draft, as the drafts API lets them)
+    web_login("analyst", lang="en").get("/workbench/drafts/999999", expect=404)
+    web_login("admin", lang="en").get(f"/workbench/drafts/{made['id']}", expect=200)
 
 
 @pytest.mark.parametrize(
@@ -77,7 +98,7 @@ def test_a_bad_address_is_refused_clearly(web_login, query, status, says):
     assert says in html.unescape(r.get_data(as_text=True))
 
 
-@pytest.mark.parametrize("path", ["/workbench/model", "/workbench/drafts/1"])
+@pytest.mark.parametrize("path", ["/workbench/model", "/workbench/drafts/999999"])
 def test_handlers_may_not_open_the_modeler(web_login, path):
     r = web_login("agent", lang="en").get(path, expect=403)
     assert "analysts and administrators" in r.get_data(as_text=True)

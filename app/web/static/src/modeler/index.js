@@ -130,6 +130,18 @@ async function boot() {
   }
   root.dataset.ready = "true";
 
+  // Leaving the page (a table or form editor, another page) with changes not yet saved asks first.
+  let unsaved = false;
+  modeler.on("commandStack.changed", (event) => {
+    if (event.trigger !== "clear") unsaved = true; // an import clears the stack: nothing to lose yet
+  });
+  window.addEventListener("beforeunload", (event) => {
+    if (unsaved) {
+      event.preventDefault();
+      event.returnValue = ""; // what older Chromium builds still look for
+    }
+  });
+
   const button = (id, action) => document.getElementById(id).addEventListener("click", action);
   // The diagram as XML, or null (said on the status line) when bpmn-js cannot write it back.
   async function currentXml() {
@@ -149,6 +161,7 @@ async function boot() {
   upload.addEventListener("change", async () => {
     const file = upload.files[0];
     if (file && (await openDiagram(modeler, await file.text(), file.name))) {
+      unsaved = true; // the uploaded diagram is not in the draft yet
       lint.validate();
     }
     upload.value = "";
@@ -163,6 +176,7 @@ async function boot() {
       say(fill(labels.save_failed, { error: refusal(answer) }), "error");
       return;
     }
+    unsaved = false;
     say(labels.saved, "ok");
     if (config.mode !== "draft" && answer.draftId !== undefined) {
       window.location.assign(config.urls.draft_page_pattern.replace("{id}", String(answer.draftId)));
@@ -175,6 +189,7 @@ async function boot() {
     const xml = await currentXml();
     if (xml === null) return null;
     const saved = await source.save(xml);
+    if (saved.ok) unsaved = false;
     const answer = saved.ok ? await action() : saved;
     if (!answer.ok) {
       say(fill(failed, { error: refusal(answer) }), "error");
