@@ -196,7 +196,8 @@ def render(
     out: list[str] = [
         "# Benchmarks",
         "",
-        "Written by `make bench` (`python -m bench`, code in `bench/`); every run overwrites this file.",
+        "Written by `make bench` (`python -m bench`, code in `bench/`); every run rewrites this file, keeping",
+        "the Timers, Scale and Console sections of the previous one when it skips them (`--no-timers` …).",
         "",
         *_table(
             ["", ""],
@@ -311,6 +312,8 @@ def render(
         "measure only them and replace their section here) about five more. The scale section",
         "(`--no-scale` / `BENCH_SCALE=0` to skip it, `--scale-only` to measure only it; sizes",
         "`BENCH_SCALE_SIZES`, default 100000,1000000) takes the longest: see its load and run times.",
+        "The console (`--no-console` / `--console-only`, sizes `BENCH_CONSOLE_SIZES`) likewise. A run that",
+        "skips the timers, the scale or the console keeps their section of this file as it was.",
     ]
     return "\n".join(out) + "\n"
 
@@ -326,3 +329,37 @@ def splice_section(text: str, lines: list[str]) -> str:
     else:
         start = end = out.index("## Running it") if "## Running it" in out else len(out)
     return "\n".join([*out[:start], *lines, "", *out[end:]]) + "\n"
+
+
+def _section(lines: list[str], title: str) -> list[str] | None:
+    """The lines of the section titled ``title`` (up to the next "## " title, trailing blank lines
+    left out), or None when there is none."""
+    if title not in lines:
+        return None
+    start = lines.index(title)
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+    while end > start + 1 and not lines[end - 1].strip():
+        end -= 1
+    return lines[start:end]
+
+
+def _header_value(lines: list[str], name: str) -> str:
+    """A value of the report's header table (``| date | ... |``), or "?"."""
+    prefix = f"| {name} | "
+    return next((line[len(prefix) : -2] for line in lines if line.startswith(prefix)), "?")
+
+
+def keep_sections(text: str, previous: str, titles: list[str]) -> str:
+    """``text`` with the sections ``titles`` as ``previous`` has them: what a run that skipped
+    them (``--no-timers``, ``--no-scale``, ``--no-console``) must not throw away. A kept section
+    says when it was measured (the previous report's date and commit, unless it says so itself)."""
+    old = previous.splitlines()
+    for title in titles:
+        lines = _section(old, title)
+        if lines is None:
+            continue
+        if not any(line.startswith("Measured ") for line in lines):
+            when = f"{_header_value(old, 'date')} at {_header_value(old, 'commit')}"
+            lines[2:2] = [f"Measured {when} (kept from an earlier run of `python -m bench`).", ""]
+        text = splice_section(text, lines)
+    return text
