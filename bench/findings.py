@@ -32,6 +32,7 @@ INTERPRETATIONS: list[tuple[str, str]] = [
     (r"\(ready_user_tasks\)", "ready tasks with their candidate-group / assignee expressions (sandbox)"),
     (r"\(variables\)|\(_json_safe\)", "copy of the variables for the instance row (a JSON round trip)"),
     (r"audit\.py:\d+\(history\)", "the instance's whole history, for the answer"),
+    (r"decisions\.py:\d+\(result\)", "a business-rule task's decision table: every cell through the sandbox"),
 ]
 
 
@@ -157,7 +158,25 @@ def findings(figs: dict[str, Any], profiles: dict[str, Any], flow: str, small: s
         f"process against {_f(figs, f'{s}/bare_ref', 'peak_rss_mb', '{:.0f}')} MB for the bare loop "
         "(imports: Flask, the app, jsonschema, Alembic)."
     )
+    out.append(_decision_tables(profiles))
     return out
+
+
+def _decision_tables(profiles: dict[str, Any]) -> str:
+    """What the business-rule tasks' decision tables cost, from the profile of (b) and (a')."""
+    product, bare = (profiles.get(m, {}).get("decision_tables") for m in ("product", "bare_ref"))
+    if not product or not bare or not product["calls_per_task"]:
+        return "9. **Decision tables**: not profiled in this run."
+    total = profiles["product"]["total_ms_per_task"]
+    verdict = "are a small cost" if product["cum_ms"] < 0.05 * total else "are a visible cost"
+    return (
+        f"9. **Decision tables {verdict}.** The business-rule tasks evaluate "
+        f"{product['calls_per_task']:.2f} decision tables per user task; under the profiler they take "
+        f"{product['cum_ms']:.2f} ms per user task in (b) ({product['cum_ms'] / total:.1%} of its "
+        f"{total:.1f} ms), every cell through the sandbox, against {bare['cum_ms']:.2f} ms in (a') where the "
+        "same tables run in the plain environment. The tables are parsed once per deployed version (they "
+        "travel in the version's spec, which `app/engine/serialization.py` caches), not per task."
+    )
 
 
 CHANGES: list[str] = [
