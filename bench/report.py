@@ -170,6 +170,26 @@ def _profile_section(profiles: dict[str, Any], n: int) -> list[str]:
     return lines
 
 
+def _busy_machine(machine: dict[str, Any]) -> list[str]:
+    """A warning before the findings when other work loaded the machine beyond its cores."""
+    loads = [
+        float(one)
+        for one in (str(machine.get(w, "")).split(" / ")[0] for w in ("load_before", "load"))
+        if one.replace(".", "", 1).isdigit()
+    ]
+    cores = machine.get("affinity") or machine.get("cores") or 1
+    if not loads or max(loads) <= cores:
+        return []
+    return [
+        f"**Measured on a busy machine**: 1-minute load average {min(loads):.1f} to {max(loads):.1f} on "
+        f"{cores} cores (other work running). Every mode is slowed down, unevenly and from one round to the "
+        "next: absolute times are several times those of a quiet machine, and even the ratios between modes "
+        "move by tens of percent from one run to the next. The counts (SQL statements per task, state bytes, "
+        "rows) do not depend on the load; compare those, and times only within one run.",
+        "",
+    ]
+
+
 def render(
     *,
     machine: dict[str, Any],
@@ -288,6 +308,7 @@ def render(
         "",
         "## Findings",
         "",
+        *_busy_machine(machine),
         *findings(figures, profiles, flow.name, small.name if small else None),
         "",
         "## Changes made after profiling",

@@ -112,3 +112,11 @@ def test_the_first_report_is_written_as_rendered(tmp_path):
     out = tmp_path / "docs" / "benchmarks.md"
     write_report(parse_args(["--no-timers", "--no-scale", "--no-console", "--out", str(out)]), _new_report())
     assert out.read_text(encoding="utf-8") == _new_report()
+
+
+def test_a_busy_machine_is_said_before_the_findings():
+    busy = report._busy_machine({"load_before": "7.65 / 6.36 / 4.49", "load": "9.78 / 7.10 / 5.50", "cores": 2})
+    assert busy[0].startswith("**Measured on a busy machine**: 1-minute load average 7.7 to 9.8 on 2 cores")
+    quiet = {"load_before": "0.26 / 0.88 / 1.63", "load": "1.11 / 0.92 / 1.38", "cores": 2, "affinity": 2}
+    assert report._busy_machine(quiet) == []
+    assert report._busy_machine({"load_before": "unknown", "load": "unknown", "cores": 2}) == []
