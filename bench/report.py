@@ -52,6 +52,7 @@ def _results_table(figs: dict[str, Any], db: str, flow: str) -> list[str]:
                 _num(med / ref["ms_per_task_median"]) + "x" if ref else "-",
                 _num(f["sql_per_task"], 1),
                 f"{f['cpu_share']:.0%}",
+                _num(f.get("cpu_ms_per_task")),
                 _num(f["peak_rss_mb"], 0),
                 " / ".join(_num(m) for m in f.get("round_medians", [med])),
             ]
@@ -66,6 +67,7 @@ def _results_table(figs: dict[str, Any], db: str, flow: str) -> list[str]:
         "x bare (spec by ref)",
         "SQL statements/task",
         "client CPU",
+        "client CPU ms/task",
         "peak RSS MB",
         "median of each round",
     ]
@@ -268,7 +270,9 @@ def render(
         "its user tasks, median and p95 over the instances; *instances/s* and *user tasks/s* = measured",
         "instances (tasks) over the wall time of the loop; *x bare* = ratio of the medians; *SQL",
         "statements/task* counts every statement sent (`BEGIN IMMEDIATE` included); *client CPU* = CPU time",
-        "of the benchmark process over wall time (the rest is waiting for the database, fsync included).",
+        "of the benchmark process over wall time (the rest is waiting for the database, fsync included,",
+        "or for a core on a busy machine); *client CPU ms/task* = that CPU time over the tasks (mean), the",
+        "figure the load of other work distorts least.",
         "Each row is the round with the lowest median (other work on the machine slows a round down,",
         "never speeds it up); the last column shows every round's median, so the noise is visible.",
         "",
