@@ -181,7 +181,7 @@ DECISION_TABLES_AB = (
     "spec into every state, 30 % (124,810 -> 161,674 bytes: the tables travel in the spec). The work per "
     "user task, counted as function calls under cProfile (a count the load does not change), grows by "
     "about 1,500 calls in every mode: (a') 16,509 -> 17,944 (+8.7 %), (b) 26,428 -> 27,979 (+5.9 %), (c) "
-    "32,292 -> 33,841 (+4.8 %). Nearly all of it is the engine walking a larger task tree (four "
+    "32,292 -> 33,841 (+4.8 %). Nearly all of it is the engine walking a larger task tree (five "
     "business-rule tasks on the path); the table runner itself makes ~35 of those calls (0.56 tables per "
     "user task), and what the product adds over the floor is unchanged (+116 calls). Client CPU per task "
     "agrees: (b) 40.2 / 31.2 ms before against 40.8 / 31.0 after, (c) 51.6 / 41.5 against 53.4 / 44.6 "
@@ -189,7 +189,12 @@ DECISION_TABLES_AB = (
     "same code gave (b) 5.40x and 2.77x the floor in two runs. Under the ~10 % that would call for another "
     "design, and the obvious one is already there: a version's tables are parsed once, with its spec "
     "(the spec cache of `app/engine/serialization.py`), and every cell is compiled once "
-    "(`sandbox.compile_expression` is cached); nothing in app/ was changed."
+    "(`sandbox.compile_expression` is cached); nothing in app/ was changed. Against the report before "
+    "this one (2026-11-24 at `cf645f7`, load under 1.2, 60 instances per round) the product's medians on "
+    "SQLite went from 2.11x / 3.25x the floor to 2.57x / 3.00x in the run above (within the noise), and "
+    "its SQL statements per task from 14.0 / 19.6 to 19.3 / 24.9: that growth came with features landed "
+    "between the two reports and already in `a32a157` (e.g. `e801a80`: every ready task notifies its "
+    "assignee or its groups' members, `notifications.task_ready` in the profile), not with the tables."
 )
 
 
