@@ -18,7 +18,8 @@ section of an existing ``--out`` file; sizes ``BENCH_TIMER_BACKGROUND`` (100000)
 endpoint ``BENCH_SCALE_REQUESTS`` (150), state bytes per case ``BENCH_SCALE_STATE_BYTES`` (2000).
 Console (``bench/console_probe.py``, the console's pages on the same generated database):
 ``--no-console`` (``BENCH_CONSOLE=0``) skips it, ``--console-only`` measures only it and replaces
-the "Console" section of ``--out``; sizes ``BENCH_CONSOLE_SIZES`` (100000).
+the "Console" section of ``--out``; sizes ``BENCH_CONSOLE_SIZES`` (100000). A run that skips the
+timers, the scale or the console keeps that section of the existing ``--out`` file as it was.
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ from bench.flows import BENCH_FLOW, ROOT, select_flow
 from bench.postgres import Postgres, PostgresUnavailable
 from bench.stats import figures
 from bench.worker import MODES
+
+# the long sections a run may skip (title -> its switch), kept from the previous report when skipped
+SECTION_FLAGS = {"## Timers": "no_timers", "## Scale": "no_scale", "## Console": "no_console"}
 
 
 def _env_int(name: str, default: int) -> int:
@@ -160,6 +164,15 @@ def best_of(raws: list[dict[str, Any]]) -> dict[str, Any]:
     return {**best, "round_medians": [f["ms_per_task_median"] for f in figs]}
 
 
+def write_report(args: argparse.Namespace, text: str) -> None:
+    """Write ``text`` to ``args.out``, with the sections this run skipped as the file had them."""
+    skipped = [title for title, off in SECTION_FLAGS.items() if getattr(args, off)]
+    if skipped and args.out.is_file():
+        text = report.keep_sections(text, args.out.read_text(encoding="utf-8"), skipped)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text, encoding="utf-8")
+
+
 def main(argv: list[str]) -> None:
     args = parse_args(argv)
     if args.timers_only:
@@ -240,8 +253,7 @@ def main(argv: list[str]) -> None:
         scale=scale_results,
         console=console_results,
     )
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text, encoding="utf-8")
+    write_report(args, text)
     print(f"bench: wrote {args.out} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
 

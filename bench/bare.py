@@ -3,7 +3,9 @@
 Parser, ``BpmnWorkflow`` and a tiny loop; at every wait the serialized state is written
 with SQLAlchemy Core and committed, and read back and deserialized before the next task,
 as the product does. No forms, audit, task table or sandbox: only what any persistent
-SpiffWorkflow application must do.
+SpiffWorkflow application must do. Business-rule tasks run the flow's decision tables with the
+product's table runner (``app.engine.decisions``, for its entry syntax), their cells evaluated
+by the plain environment, as the service tasks call the handlers.
 
 ``serializer="stock"`` uses SpiffWorkflow's serializer as documented (the spec travels with
 every state); ``serializer="ref"`` leaves the spec out of the state, as the product does
@@ -18,13 +20,18 @@ from typing import Any
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.spiff.specs.defaults import BusinessRuleTask
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text, insert, select, update
 
+from app.engine.decisions import DecisionParser, DecisionTaskConverter
 from bench.common import InstanceRun, Stopwatch, bare_db_engine
 from bench.flows import Flow
+
+# The stock serializer, except that a business-rule task's table comes back with the product's
+# table runner (its entry syntax), which runs the cells through the plain environment here.
+STOCK_CONFIG = {**SPIFF_CONFIG, BusinessRuleTask: DecisionTaskConverter}
 
 _meta = MetaData()
 bare_instances = Table(
@@ -64,12 +71,14 @@ class BareDriver:
     def setup(self) -> None:
         from handlers import REGISTRY
 
-        parser = SpiffBpmnParser()
+        parser = DecisionParser()
         parser.add_bpmn_str(self.flow.path.read_bytes(), filename=self.flow.path.name)
+        for table in self.flow.decisions:
+            parser.add_dmn_str(table.read_bytes(), filename=table.name)
         self.spec = parser.get_spec(self.flow.process_key)
         self.subprocess_specs = parser.get_subprocess_specs(self.flow.process_key)
         self.script_engine = PythonScriptEngine(environment=ServiceEnvironment(REGISTRY))
-        self.serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+        self.serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(STOCK_CONFIG))
         self.db = bare_db_engine(self.db_url)
         _meta.create_all(self.db)
 

@@ -98,4 +98,5 @@ def flow(path: Path) -> Flow:
         task_data=_task_data,
         groups=["cs_agents", "cs_supervisors", "quality", "logistics", "managers", "marketing_director"],
         max_tasks=9,
+        decisions=tuple(sorted(path.parent.glob("*.dmn"))),
     )

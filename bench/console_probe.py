@@ -9,17 +9,14 @@ Everything else runs over the generated cases. Measuring is ``bench.scale_probe`
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from bench.complaint_path import flow as complaint_flow
 from bench.flows import ROOT
-from bench.scale_probe import Probe, Statements, Targets, api_token, run, web_client
+from bench.scale_probe import Probe, Requests, Statements, Targets, run_each
 
 REAL_CASES = 20
 STOP_AT = "Task_ApproveByManager"  # the real cases wait here: completed, active and waiting elements
@@ -63,29 +60,14 @@ def real_cases(app: Flask, count: int = REAL_CASES) -> list[tuple[int, str]]:
 
 def probes(app: Flask, targets: Targets, real: list[tuple[int, str]]) -> list[Probe]:
     rt = app.extensions["runtime"]
-    client = app.test_client()
-    auth = {u: {"Authorization": f"Bearer {api_token(client, u)}"} for u in ("admin", "analyst")}
-    web: dict[str, FlaskClient] = {u: web_client(app, u) for u in ("admin", "analyst", "manager")}
+    requests = Requests(app, ("admin", "analyst"), ("admin", "analyst", "manager"))
+    api, page = requests.api, requests.page
     with rt.sessions() as session:
         from app.models import ProcessDefinition
 
         version = session.scalar(
             select(ProcessDefinition.version).where(ProcessDefinition.key == "complaint_handling").limit(1)
         )
-
-    def api(user: str, paths: list[str]) -> Callable[[int], tuple[int, int]]:
-        def call(i: int) -> tuple[int, int]:
-            r = client.get(paths[i % len(paths)], headers=auth[user])
-            return r.status_code, len(r.data)
-
-        return call
-
-    def page(user: str, paths: list[str]) -> Callable[[int], tuple[int, int]]:
-        def call(i: int) -> tuple[int, int]:
-            r = web[user].get(paths[i % len(paths)])
-            return r.status_code, len(r.get_data())  # a streamed body (the CSV) is read to its end
-
-        return call
 
     cases = [case for case, _ in real]
     searches = [f"/instances?severity={lv}&customer={sn}" for lv, sn in zip("BCDA", "王李张刘", strict=True)]
@@ -123,9 +105,4 @@ def measure(app: Flask, info: dict[str, Any], *, requests: int) -> list[dict[str
     real = real_cases(app)
     targets = Targets(app, info, requests)
     statements = Statements(rt.db)
-    results = []
-    for probe in probes(app, targets, real):
-        result = run(probe, statements, requests)
-        print(f"      {result['p50_ms']:8.1f} ms p50 {result['p95_ms']:8.1f} ms p95  {probe.name}", file=sys.stderr)
-        results.append(result)
-    return results
+    return run_each(statements, probes(app, targets, real), requests)

@@ -1,9 +1,9 @@
 """The flow every mode drives: the diagram, its start record and the data of each user task.
 
-``processes/complaint_handling.bpmn`` is the product's main flow. Until it (and
-``docs/complaint_handling.md``, which documents the data of its simplest path) lands, the
-benchmark drives ``bench/bench_flow.bpmn``: a cut-down complaint flow with three user
-tasks, two service tasks and an exclusive gateway, using the product's real forms.
+``processes/complaint_handling.bpmn`` is the product's main flow (``bench.complaint_path``
+drives its simplest path). ``bench/bench_flow.bpmn`` is the small stand-in: a cut-down
+complaint flow with three user tasks, two business-rule tasks calling the product's decision
+tables, a service task and an exclusive gateway, using the product's real forms.
 """
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ class Flow:
     engine_start_variables: dict[str, Any] | None = None
     # Upper bound of user tasks per instance: a flow that loops forever fails loudly.
     max_tasks: int = 40
+    # The decision tables (DMN) its business-rule tasks call, deployed with it.
+    decisions: tuple[Path, ...] = ()
 
     def data_for(self, element_id: str) -> dict[str, Any]:
         return self.task_data(element_id)
@@ -92,20 +94,38 @@ def _bench_task_data(element_id: str) -> dict[str, Any]:
         raise RuntimeError(f"bench flow: no data for user task {element_id!r}") from None
 
 
+# The facts the severity criteria table reads that INTAKE does not report (the product's start
+# form sets them to None for the complaint flow; the small flow has no start form).
+_UNREPORTED_FACTS = (
+    "forwarded_by",
+    "medical_proof",
+    "distributor_batch_feedback",
+    "written_liability_requested",
+    "media_threat",
+    "legal_action",
+    "health_symptoms",
+    "uncooperative",
+    "media_exposed",
+    "failed_inspection",
+    "sued",
+)
+
 BENCH_FLOW = Flow(
     name="bench",
     path=BENCH_DIR / "bench_flow.bpmn",
     process_key="bench_complaint",
     description=(
         "bench/bench_flow.bpmn, a cut-down complaint flow: "
-        "confirm record (user) → accepted? (gateway) → classify severity (service) → "
-        "route by subject (service) → investigate (user, groups from an expression) → "
+        "confirm record (user) → accepted? (gateway) → severity criteria (business rule, "
+        "severity_criteria.dmn) → classify severity (service) → route by subject (business rule, "
+        "subject_department.dmn) → investigate (user, groups from an expression) → "
         "close and archive (user); 3 user tasks, forms confirm_record/investigate/close_archive"
     ),
-    start_variables=INTAKE,
+    start_variables={**dict.fromkeys(_UNREPORTED_FACTS), **INTAKE},
     task_data=_bench_task_data,
     groups=["cs_agents", "quality", "logistics"],
     max_tasks=3,
+    decisions=(ROOT / "processes" / "severity_criteria.dmn", ROOT / "processes" / "subject_department.dmn"),
 )
 
 

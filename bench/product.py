@@ -27,6 +27,7 @@ def build_app(db_url: str, flow: Flow) -> Any:
     from app.cli import migrate_database
     from app.config import Settings
     from app.services import deployments, people
+    from app.services.bundles import Bundle, BundleFile
 
     # Settings built here, not from the environment: nothing reads or writes instance/.
     settings = Settings(
@@ -40,9 +41,13 @@ def build_app(db_url: str, flow: Flow) -> Any:
     rt = app.extensions["runtime"]
     migrate_database(rt)
     with rt.sessions() as session:
-        deployments.deploy(
+        bundle = Bundle(
+            diagrams=(BundleFile(flow.path.name, flow.path.read_bytes()),),
+            decisions=tuple(BundleFile(p.name, p.read_bytes()) for p in flow.decisions),
+        )
+        deployments.deploy_bundle(
             session,
-            flow.path.read_bytes(),
+            bundle,
             handlers=dict(rt.engine.handlers),
             max_bytes=rt.settings.max_bpmn_bytes,
             actor="bench",

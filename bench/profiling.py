@@ -72,6 +72,19 @@ def short(func: tuple[str, int, str]) -> str:
     return f"{filename}:{line}({name})"
 
 
+# what a business-rule task costs: the product's decision-table runner, every cell included
+DECISION_RUNNER = ("app/engine/decisions.py", "result")
+
+
+def _decision_tables(raw: dict[Any, Any], tasks: int) -> dict[str, float]:
+    """Decision tables evaluated per user task and their cumulative ms per user task."""
+    calls = cum = 0.0
+    for (filename, _line, name), (_cc, nc, _tt, ct, _callers) in raw.items():
+        if filename.endswith(DECISION_RUNNER[0]) and name == DECISION_RUNNER[1]:
+            calls, cum = calls + nc, cum + ct
+    return {"calls_per_task": calls / max(tasks, 1), "cum_ms": 1000.0 * cum / max(tasks, 1)}
+
+
 def summarize(profiler: Any, *, tasks: int, wall_s: float, top: int = 15) -> dict[str, Any]:
     stats = pstats.Stats(profiler)
     raw: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
@@ -94,6 +107,7 @@ def summarize(profiler: Any, *, tasks: int, wall_s: float, top: int = 15) -> dic
         "wall_ms_per_task": wall_s * per_task,
         "total_ms_per_task": total * per_task,
         "buckets": sorted(((b, s * per_task) for b, s in buckets.items()), key=lambda x: -x[1]),
+        "decision_tables": _decision_tables(raw, tasks),
         "product_cumulative": [
             {"func": short(f), "calls_per_task": nc / max(tasks, 1), "cum_ms": ct * per_task, "self_ms": tt * per_task}
             for ct, tt, nc, f in product_funcs[:top]

@@ -52,6 +52,7 @@ def _results_table(figs: dict[str, Any], db: str, flow: str) -> list[str]:
                 _num(med / ref["ms_per_task_median"]) + "x" if ref else "-",
                 _num(f["sql_per_task"], 1),
                 f"{f['cpu_share']:.0%}",
+                _num(f.get("cpu_ms_per_task")),
                 _num(f["peak_rss_mb"], 0),
                 " / ".join(_num(m) for m in f.get("round_medians", [med])),
             ]
@@ -66,6 +67,7 @@ def _results_table(figs: dict[str, Any], db: str, flow: str) -> list[str]:
         "x bare (spec by ref)",
         "SQL statements/task",
         "client CPU",
+        "client CPU ms/task",
         "peak RSS MB",
         "median of each round",
     ]
@@ -170,6 +172,26 @@ def _profile_section(profiles: dict[str, Any], n: int) -> list[str]:
     return lines
 
 
+def _busy_machine(machine: dict[str, Any]) -> list[str]:
+    """A warning before the findings when other work loaded the machine beyond its cores."""
+    loads = [
+        float(one)
+        for one in (str(machine.get(w, "")).split(" / ")[0] for w in ("load_before", "load"))
+        if one.replace(".", "", 1).isdigit()
+    ]
+    cores = machine.get("affinity") or machine.get("cores") or 1
+    if not loads or max(loads) <= cores:
+        return []
+    return [
+        f"**Measured on a busy machine**: 1-minute load average {min(loads):.1f} to {max(loads):.1f} on "
+        f"{cores} cores (other work running). Every mode is slowed down, unevenly and from one round to the "
+        "next: absolute times are several times those of a quiet machine, and even the ratios between modes "
+        "move by tens of percent from one run to the next. The counts (SQL statements per task, state bytes, "
+        "rows) do not depend on the load; compare those, and times only within one run.",
+        "",
+    ]
+
+
 def render(
     *,
     machine: dict[str, Any],
@@ -196,7 +218,8 @@ def render(
     out: list[str] = [
         "# Benchmarks",
         "",
-        "Written by `make bench` (`python -m bench`, code in `bench/`); every run overwrites this file.",
+        "Written by `make bench` (`python -m bench`, code in `bench/`); every run rewrites this file, keeping",
+        "the Timers, Scale and Console sections of the previous one when it skips them (`--no-timers` …).",
         "",
         *_table(
             ["", ""],
@@ -247,7 +270,9 @@ def render(
         "its user tasks, median and p95 over the instances; *instances/s* and *user tasks/s* = measured",
         "instances (tasks) over the wall time of the loop; *x bare* = ratio of the medians; *SQL",
         "statements/task* counts every statement sent (`BEGIN IMMEDIATE` included); *client CPU* = CPU time",
-        "of the benchmark process over wall time (the rest is waiting for the database, fsync included).",
+        "of the benchmark process over wall time (the rest is waiting for the database, fsync included,",
+        "or for a core on a busy machine); *client CPU ms/task* = that CPU time over the tasks (mean), the",
+        "figure the load of other work distorts least.",
         "Each row is the round with the lowest median (other work on the machine slows a round down,",
         "never speeds it up); the last column shows every round's median, so the noise is visible.",
         "",
@@ -287,6 +312,7 @@ def render(
         "",
         "## Findings",
         "",
+        *_busy_machine(machine),
         *findings(figures, profiles, flow.name, small.name if small else None),
         "",
         "## Changes made after profiling",
@@ -311,6 +337,8 @@ def render(
         "measure only them and replace their section here) about five more. The scale section",
         "(`--no-scale` / `BENCH_SCALE=0` to skip it, `--scale-only` to measure only it; sizes",
         "`BENCH_SCALE_SIZES`, default 100000,1000000) takes the longest: see its load and run times.",
+        "The console (`--no-console` / `--console-only`, sizes `BENCH_CONSOLE_SIZES`) likewise. A run that",
+        "skips the timers, the scale or the console keeps their section of this file as it was.",
     ]
     return "\n".join(out) + "\n"
 
@@ -326,3 +354,37 @@ def splice_section(text: str, lines: list[str]) -> str:
     else:
         start = end = out.index("## Running it") if "## Running it" in out else len(out)
     return "\n".join([*out[:start], *lines, "", *out[end:]]) + "\n"
+
+
+def _section(lines: list[str], title: str) -> list[str] | None:
+    """The lines of the section titled ``title`` (up to the next "## " title, trailing blank lines
+    left out), or None when there is none."""
+    if title not in lines:
+        return None
+    start = lines.index(title)
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+    while end > start + 1 and not lines[end - 1].strip():
+        end -= 1
+    return lines[start:end]
+
+
+def _header_value(lines: list[str], name: str) -> str:
+    """A value of the report's header table (``| date | ... |``), or "?"."""
+    prefix = f"| {name} | "
+    return next((line[len(prefix) : -2] for line in lines if line.startswith(prefix)), "?")
+
+
+def keep_sections(text: str, previous: str, titles: list[str]) -> str:
+    """``text`` with the sections ``titles`` as ``previous`` has them: what a run that skipped
+    them (``--no-timers``, ``--no-scale``, ``--no-console``) must not throw away. A kept section
+    says when it was measured (the previous report's date and commit, unless it says so itself)."""
+    old = previous.splitlines()
+    for title in titles:
+        lines = _section(old, title)
+        if lines is None:
+            continue
+        if not any(line.startswith("Measured ") for line in lines):
+            when = f"{_header_value(old, 'date')} at {_header_value(old, 'commit')}"
+            lines[2:2] = [f"Measured {when} (kept from an earlier run of `python -m bench`).", ""]
+        text = splice_section(text, lines)
+    return text

@@ -15,7 +15,7 @@ import random
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +29,7 @@ WARMUP = 5
 PROBE_SECONDS = float(os.environ.get("BENCH_SCALE_PROBE_SECONDS", "60"))  # per endpoint, then it stops
 PLAN_LINES = 60
 USERS = ("quality", "supervisor", "agent", "admin")
+Call = Callable[[int], tuple[int, int]]  # request number -> (status, response bytes)
 
 
 @dataclass
@@ -36,7 +37,7 @@ class Probe:
     """One endpoint as one user: the requests it sends, in turn."""
 
     name: str
-    call: Callable[[int], tuple[int, int]]  # request number -> (status, response bytes)
+    call: Call
 
 
 @dataclass
@@ -78,6 +79,34 @@ def web_client(app: Flask, username: str) -> FlaskClient:
     r = client.post("/login", data={"username": username, "password": username, "csrf_token": csrf})
     assert r.status_code == 302, f"web login of {username}: {r.status_code}"
     return client
+
+
+class Requests:
+    """GET requests for probes, as logged-in users: the API with a user's bearer token, the
+    pages with a user's browser session."""
+
+    def __init__(self, app: Flask, api_users: Iterable[str], web_users: Iterable[str]) -> None:
+        self.client = app.test_client()
+        self.auth = {u: {"Authorization": f"Bearer {api_token(self.client, u)}"} for u in api_users}
+        self.web = {u: web_client(app, u) for u in web_users}
+
+    def api(self, user: str, paths: list[str]) -> Call:
+        """Request ``i`` gets ``paths[i]`` (in turn) from the API as ``user``."""
+
+        def call(i: int) -> tuple[int, int]:
+            r = self.client.get(paths[i % len(paths)], headers=self.auth[user])
+            return r.status_code, len(r.get_data())
+
+        return call
+
+    def page(self, user: str, paths: list[str]) -> Call:
+        """Request ``i`` gets the page ``paths[i]`` (in turn) in ``user``'s browser session."""
+
+        def call(i: int) -> tuple[int, int]:
+            r = self.web[user].get(paths[i % len(paths)])
+            return r.status_code, len(r.get_data())  # a streamed body (a CSV export) is read to its end
+
+        return call
 
 
 # --- targets ---------------------------------------------------------------------------------------
@@ -124,24 +153,9 @@ def probes(app: Flask, targets: Targets) -> list[Probe]:
     from app.services import timer_firing
 
     rt = app.extensions["runtime"]
-    client = app.test_client()
-    auth = {u: {"Authorization": f"Bearer {api_token(client, u)}"} for u in USERS}
-    web = {u: web_client(app, u) for u in ("quality", "admin")}
-    cursors = _cursors(client, auth["quality"], 20)
-
-    def api(user: str, paths: list[str]) -> Callable[[int], tuple[int, int]]:
-        def call(i: int) -> tuple[int, int]:
-            r = client.get(paths[i % len(paths)], headers=auth[user])
-            return r.status_code, len(r.data)
-
-        return call
-
-    def page(user: str, paths: list[str]) -> Callable[[int], tuple[int, int]]:
-        def call(i: int) -> tuple[int, int]:
-            r = web[user].get(paths[i % len(paths)])
-            return r.status_code, len(r.data)
-
-        return call
+    requests = Requests(app, USERS, ("quality", "admin"))
+    api, page = requests.api, requests.page
+    cursors = _cursors(requests.client, requests.auth["quality"], 20)
 
     def poll(_i: int) -> tuple[int, int]:
         return 200 if timer_firing.fire_due(rt) == 0 else 299, 0
@@ -272,13 +286,10 @@ def run(probe: Probe, statements: Statements, requests: int) -> dict[str, Any]:
     return result
 
 
-def measure(app: Flask, info: dict[str, Any], *, requests: int) -> list[dict[str, Any]]:
-    """Every endpoint's figures, in the order of ``probes``."""
-    rt = app.extensions["runtime"]
-    targets = Targets(app, info, requests)
-    statements = Statements(rt.db)
+def run_each(statements: Statements, probes: list[Probe], requests: int) -> list[dict[str, Any]]:
+    """Every probe's figures (``run``), in order, each logged as it is measured."""
     results = []
-    for probe in probes(app, targets):
+    for probe in probes:
         result = run(probe, statements, requests)
         print(
             f"      {result['p50_ms']:8.1f} ms p50 {result['p95_ms']:8.1f} ms p95  {probe.name}",
@@ -287,3 +298,11 @@ def measure(app: Flask, info: dict[str, Any], *, requests: int) -> list[dict[str
         )
         results.append(result)
     return results
+
+
+def measure(app: Flask, info: dict[str, Any], *, requests: int) -> list[dict[str, Any]]:
+    """Every endpoint's figures, in the order of ``probes``."""
+    rt = app.extensions["runtime"]
+    targets = Targets(app, info, requests)
+    statements = Statements(rt.db)
+    return run_each(statements, probes(app, targets), requests)

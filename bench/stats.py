@@ -37,6 +37,7 @@ def figures(result: dict[str, Any]) -> dict[str, Any]:
         "instances_per_s": result["n"] / result["wall_s"],
         "tasks_per_s": tasks / result["wall_s"],
         "cpu_share": result["cpu_s"] / result["wall_s"],
+        "cpu_ms_per_task": result["cpu_s"] * 1000 / max(tasks, 1),
         "ops": {k: {"n": len(v), "median": median(v), "p95": percentile(v, 95)} for k, v in ops.items()},
         "state_bytes_median": median([float(s) for s in sizes]) if sizes else None,
         "state_bytes_max": max(sizes) if sizes else None,
