@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from bench.complaint_path import flow as complaint_flow
 from bench.flows import ROOT
+from bench.product import next_ready_task
 from bench.scale_probe import Probe, Requests, Statements, Targets, run_each
 
 REAL_CASES = 20
@@ -26,7 +27,6 @@ CSV_FILTER = "severity=A"  # about 1 % of the generated cases: a thousand rows a
 
 def real_cases(app: Flask, count: int = REAL_CASES) -> list[tuple[int, str]]:
     """``count`` complaints driven through the services to the manager approval: (case id, its task id)."""
-    from app.models import TaskRecord
     from app.services import instances, people, tasks
 
     rt = app.extensions["runtime"]
@@ -42,18 +42,14 @@ def real_cases(app: Flask, count: int = REAL_CASES) -> list[tuple[int, str]]:
             session.commit()
         for _step in range(flow.max_tasks):
             with rt.sessions() as session:
-                ready = session.execute(
-                    select(TaskRecord.id, TaskRecord.element_id)
-                    .where(TaskRecord.instance_id == case, TaskRecord.state == "ready")
-                    .order_by(TaskRecord.created_at, TaskRecord.id)
-                    .limit(1)
-                ).first()
+                ready = next_ready_task(session, case)
                 if ready is None:
                     raise RuntimeError(f"case {case} has no ready task before {STOP_AT}")
-                if ready.element_id == STOP_AT:
-                    cases.append((case, ready.id))
+                task_id, element_id = ready
+                if element_id == STOP_AT:
+                    cases.append((case, task_id))
                     break
-                tasks.complete(rt, session, user, ready.id, flow.data_for(ready.element_id))
+                tasks.complete(rt, session, user, task_id, flow.data_for(element_id))
                 session.commit()
     return cases
 

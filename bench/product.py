@@ -57,34 +57,46 @@ def build_app(db_url: str, flow: Flow) -> Any:
     return app
 
 
-class ServiceDriver:
-    label = "product"
+def next_ready_task(session: Any, instance_id: int) -> tuple[str, str] | None:
+    """The instance's oldest ready task: (task id, element id), or None when none is ready."""
+    from app.models import TaskRecord
+
+    row = session.execute(
+        select(TaskRecord.id, TaskRecord.element_id)
+        .where(TaskRecord.instance_id == instance_id, TaskRecord.state == "ready")
+        .order_by(TaskRecord.created_at, TaskRecord.id)
+        .limit(1)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+class _ProductDriver:
+    """What both product modes share: the app on a fresh database, and the rows kept at the end."""
 
     def __init__(self, flow: Flow, db_url: str) -> None:
         self.flow = flow
         self.db_url = db_url
 
     def setup(self) -> None:
-        from app.models import User
-
         self.app = build_app(self.db_url, self.flow)
         self.rt = self.app.extensions["runtime"]
         self.db = self.rt.db
+
+    def close(self) -> dict[str, Any]:
+        return _storage(self.rt)
+
+
+class ServiceDriver(_ProductDriver):
+    label = "product"
+
+    def setup(self) -> None:
+        from app.models import User
+
+        super().setup()
         with self.rt.sessions() as session:
             self.user = session.scalar(select(User).where(User.username == BENCH_USER))
             assert self.user is not None
             self.user.group_keys  # noqa: B018 - load the groups before the session closes
-
-    def _next_task(self, session: Any, instance_id: int) -> tuple[str, str] | None:
-        from app.models import TaskRecord
-
-        row = session.execute(
-            select(TaskRecord.id, TaskRecord.element_id)
-            .where(TaskRecord.instance_id == instance_id, TaskRecord.state == "ready")
-            .order_by(TaskRecord.created_at, TaskRecord.id)
-            .limit(1)
-        ).first()
-        return (row[0], row[1]) if row else None
 
     def run_instance(self) -> InstanceRun:
         from app.services import instances, tasks
@@ -96,7 +108,7 @@ class ServiceDriver:
                 self.rt, session, self.flow.process_key, dict(self.flow.start_variables), self.user.username
             )
             instance_id = model.id
-            nxt = self._next_task(session, instance_id)
+            nxt = next_ready_task(session, instance_id)
             session.commit()
         run.state_sizes.append(len(model.state_json.encode()))
         while nxt is not None:
@@ -105,7 +117,7 @@ class ServiceDriver:
             task_id, element_id = nxt
             with lap("complete"), self.rt.sessions() as session:
                 model = tasks.complete(self.rt, session, self.user, task_id, self.flow.data_for(element_id))
-                nxt = self._next_task(session, instance_id)
+                nxt = next_ready_task(session, instance_id)
                 session.commit()
             run.tasks += 1
             if nxt is not None:
@@ -114,21 +126,12 @@ class ServiceDriver:
             raise RuntimeError(f"{self.flow.name}: instance {instance_id} ended {model.status}, not completed")
         return run
 
-    def close(self) -> dict[str, Any]:
-        return _storage(self.rt)
 
-
-class HttpDriver:
+class HttpDriver(_ProductDriver):
     label = "http"
 
-    def __init__(self, flow: Flow, db_url: str) -> None:
-        self.flow = flow
-        self.db_url = db_url
-
     def setup(self) -> None:
-        self.app = build_app(self.db_url, self.flow)
-        self.rt = self.app.extensions["runtime"]
-        self.db = self.rt.db
+        super().setup()
         self.client = self.app.test_client()
         r = self.client.post("/api/v1/auth/token", json={"username": BENCH_USER, "password": BENCH_PASSWORD})
         assert r.status_code == 200, r.get_data(as_text=True)
@@ -161,9 +164,6 @@ class HttpDriver:
         if status != "completed":
             raise RuntimeError(f"{self.flow.name}: instance {instance_id} ended {status}, not completed")
         return run
-
-    def close(self) -> dict[str, Any]:
-        return _storage(self.rt)
 
 
 def _storage(rt: Any) -> dict[str, Any]:
