@@ -165,22 +165,26 @@ def task_assigned(session: Session, row: TaskRecord, *, actor: str) -> int:
 
 
 def _members(session: Session, groups: Iterable[str]) -> list[str]:
-    """Active members of the groups, leaving out groups too large to notify one by one."""
+    """Active members of the groups, leaving out groups too large to notify one by one (one
+    statement: the group sizes are its subquery)."""
     keys = {ROLE_GROUPS.get(g, g) for g in groups}
     if not keys:
         return []
-    in_groups = (
-        select(Group.key, func.count())
+    small = (
+        select(Group.id)
         .join(user_groups, user_groups.c.group_id == Group.id)
         .join(User, User.id == user_groups.c.user_id)
         .where(Group.key.in_(keys), User.active.is_(True))
-        .group_by(Group.key)
+        .group_by(Group.id)
+        .having(func.count() <= GROUP_NOTIFY_LIMIT)
     )
-    small = [key for key, size in session.execute(in_groups) if size <= GROUP_NOTIFY_LIMIT]
-    if not small:
-        return []
-    members = select(User.username).join(User.groups).where(Group.key.in_(small), User.active.is_(True))
-    return sorted(set(session.scalars(members)))
+    members = (
+        select(User.username)
+        .join(user_groups, user_groups.c.user_id == User.id)
+        .where(user_groups.c.group_id.in_(small), User.active.is_(True))
+        .distinct()
+    )
+    return sorted(session.scalars(members))
 
 
 def _tell_about_task(
