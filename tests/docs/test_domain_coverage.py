@@ -80,7 +80,7 @@ def check_rules(rows: list[Row]) -> list[str]:
     problems += [f"rule {rule} has no row" for rule in EXPECTED_IDS if rule not in ids]
     if len(rows) != len(EXPECTED_IDS):
         problems.append(f"{len(rows)} rows for {len(EXPECTED_IDS)} rules")
-    if ids != sorted(ids, key=lambda r: tuple(map(int, r.split(".")))):
+    if all(map(RULE_ID.match, ids)) and ids != sorted(ids, key=lambda r: tuple(map(int, r.split(".")))):
         problems.append("rows are not in rule order")
     return problems
 
@@ -249,6 +249,15 @@ def test_the_whole_doc_passes_the_check(doc):
     assert all_problems(doc) == []
 
 
+def test_the_summary_line_counts_the_rows(doc, rows):
+    counts = Counter(r.status for r in rows)
+    summary = (
+        f"Summary: {len(rows)} rules — {counts['executed']} executed, {counts['partly']} partly, "
+        f"{counts['missing']} missing."
+    )
+    assert summary in doc.splitlines()
+
+
 def _row_of(doc: str, rule: str) -> str:
     [line] = [line for line in doc.splitlines() if line.startswith(f"| {rule} |")]
     return line
@@ -306,6 +315,7 @@ BROKEN = [
     pytest.param(_replace_in_row("2.4", "| missing |", "| executed |"), "executed but names no test", id="untested"),
     pytest.param(_replace_in_row("1.5", "| partly |", "| executed |"), "executed but has a gap", id="gap_hidden"),
     pytest.param(_drop_row("3.6"), "rule 3.6 has no row", id="rule_vanished"),
+    pytest.param(_replace_in_row("1.7", "| 1.7 |", "| 1.x |"), "rule id '1.x' is not section.item", id="malformed_id"),
     pytest.param(_duplicate_row("5.2"), "rule 5.2 has 2 rows", id="rule_twice"),
     pytest.param(_replace_in_row("9.1", "| 9.1 |", "| 9.2 |"), "9.2 is not a rule of domain.md", id="unknown_rule"),
 ]
