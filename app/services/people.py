@@ -26,6 +26,9 @@ GROUPS: dict[str, tuple[str, str]] = {
     "general_manager": ("General manager", "总经理"),
     "pr_legal": ("PR, media and legal", "公共事务部/媒介中心/法务部"),
     "hr": ("HR", "人力资源部"),
+    "production": ("Production", "生产部"),
+    "tech_support": ("Technical support centre", "技术支持中心"),
+    "supervision": ("Supervision and evaluation group", "监督与评估小组"),
 }
 
 # username -> (display name, groups, roles)
@@ -42,6 +45,9 @@ DEMO_USERS: dict[str, tuple[str, list[str], list[str]]] = {
     "gm": ("冯总 Feng (general manager)", ["general_manager"], ["handler"]),
     "pr": ("陈公关 Chen (PR/legal)", ["pr_legal"], ["handler"]),
     "hr": ("褚人事 Chu (HR)", ["hr"], ["handler"]),
+    "production": ("刘生产 Liu (production)", ["production"], ["handler"]),
+    "techsupport": ("杨技术 Yang (technical support)", ["tech_support"], ["handler"]),
+    "supervision": ("秦监督 Qin (supervision & evaluation)", ["supervision"], ["handler"]),
     "analyst": ("卫分析 Wei (process analyst)", [], ["analyst"]),
     "admin": ("蒋管理 Jiang (administrator)", [], ["admin"]),
 }

@@ -105,3 +105,19 @@ def test_only_analysts_and_admins_read_the_pickers(login):
     for path in ("/handlers", "/groups"):
         assert agent.get(path, expect=403)["error"]["code"] == "role_required"
         login(None).get(path, expect=401)
+
+
+def test_rule_9_1_every_group_of_the_source_documents_exists_with_a_member(login):
+    """domain.md §9: production, technical support and the supervision & evaluation group exist
+    next to the others, named in both languages, each with a demo member."""
+    zh = {g["name"]: g for g in login("analyst").get("/groups", expect=200)}
+    en = {g["name"]: g["label"] for g in login("analyst").get("/groups?lang=en", expect=200)}
+    for key, chinese, english in (
+        ("production", "生产部", "Production"),
+        ("tech_support", "技术支持中心", "Technical support centre"),
+        ("supervision", "监督与评估小组", "Supervision and evaluation group"),
+    ):
+        assert zh[key]["label"] == chinese and en[key] == english and zh[key]["members"] >= 1
+    named = {"cs_agents", "cs_supervisors", "managers", "quality", "sales", "aftersales", "logistics"}
+    named |= {"marketing_director", "general_manager", "pr_legal", "hr"}
+    assert named <= set(zh)
