@@ -73,9 +73,10 @@ def test_handling_done_in_time_cancels_the_handling_timers(case):
     c.advance(5 * HOUR)  # the reminder at 4.5 h fires
     c.handle()
     assert [t for t in c.timers() if t.startswith(("Timer_Handling", "Timer_Unresolved"))] == []
-    c.advance(40 * 24 * HOUR)  # past the deadline and the month: nothing more
-    assert c.fired() == ["Timer_HandlingReminder"]
-    assert [s["element_id"] for s in c.sent()] == ["Notify_HandlingReminder"]
+    c.advance(40 * 24 * HOUR)  # past the deadline and the month: no handling timer more
+    # (only the follow-up visit's week, rule 1.9: the visit was never made)
+    assert c.fired() == ["Timer_HandlingReminder", "Timer_FollowUpBreach"]
+    assert [s["element_id"] for s in c.sent()] == ["Notify_HandlingReminder", "Notify_FollowUpLate"]
     assert c.variables()["severity"]["level"] == "E"
 
 
