@@ -3,17 +3,14 @@ never sent, and kept apart from real cases (inbox, lists, counts, timers, the se
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select
 
 from app.clock import utcnow
 from app.models import (
     AuditEntry,
-    Draft,
-    DraftFile,
     Incident,
     Notification,
     ProcessInstance,
@@ -358,45 +355,3 @@ def test_diagram_code_reads_the_runs_clock(login: Any) -> None:
     run = answer_first(api, api.post("/simulations", json={"xml": xml, "start_at": FRIDAY_AFTERNOON}, expect=201))
     assert run["variables"]["result"].startswith("2026-12-04T07:00:00")  # 15:00 China time, in UTC
     assert run["variables"]["due"] == "2026-12-07T10:00:00+08:00"  # 3 working hours on Friday, 1 on Monday
-
-
-DRAFT_FORM = {
-    "type": "object",
-    "properties": {"checked": {"type": "string", "enum": ["yes", "no"]}},
-    "required": ["checked"],
-    "additionalProperties": False,
-}
-
-
-def test_a_draft_runs_with_its_own_forms_and_its_runs_go_with_it(login: Any, rt: Runtime) -> None:
-    analyst = login("analyst")
-    xml = two_step(key="sim_draft").decode()
-    draft = analyst.post("/drafts", json={"name": "sim draft", "xml": xml}, expect=201)
-    with rt.sessions() as s:
-        s.add(DraftFile(draft_id=draft["id"], name="forms/test_first.json", content=json.dumps(DRAFT_FORM)))
-        s.commit()
-    run = analyst.post("/simulations", json={"draft_id": draft["id"]}, expect=201)
-    assert run["draft_id"] == draft["id"] and run["process_key"] == "sim_draft" and run["version"] is None
-    [task] = run["tasks"]
-    assert task["schema"] == DRAFT_FORM and task["sample"] == {"checked": "yes"}
-    bad = analyst.post(
-        f"/simulations/{run['id']}/tasks/{task['id']}/complete", json={"data": {"checked": "maybe"}}, expect=422
-    )
-    assert bad["error"]["details"][0]["field"] == "checked"
-    # the modeler's unsaved diagram, run as the draft's
-    edited = xml.replace('name="Second step"', 'name="Edited step"')
-    other = analyst.post("/simulations", json={"draft_id": draft["id"], "xml": edited}, expect=201)
-    assert other["draft_id"] == draft["id"]
-    # another analyst's draft is not found; a draft id that is not a number is refused
-    login("admin").post("/simulations", json={"draft_id": draft["id"]}, expect=201)  # admins read any draft
-    with rt.sessions() as s:
-        s.execute(update(Draft).where(Draft.id == draft["id"]).values(owner="someone_else"))
-        s.commit()
-    analyst.post("/simulations", json={"draft_id": draft["id"]}, expect=404)
-    analyst.post("/simulations", json={"draft_id": "1"}, expect=422)
-    # deleting the draft deletes its runs
-    with rt.sessions() as s:
-        s.execute(delete(Draft).where(Draft.id == draft["id"]))
-        s.commit()
-        assert s.scalar(select(func.count()).select_from(SimulationRun)) == 0
-    analyst.get(f"/simulations/{run['id']}", expect=404)

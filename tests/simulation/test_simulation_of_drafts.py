@@ -1,16 +1,18 @@
-"""What a simulation run of a draft (or of a diagram) compiles with: the decision tables the draft
-would be deployed with, and deploy's error rules (a run of what deploy would refuse is a 422
-naming the element, never a 500)."""
+"""Simulation runs of a draft (or of a diagram): they run with the draft's own forms and go with the
+draft; they compile with the decision tables the draft would be deployed with, and deploy's error
+rules (a run of what deploy would refuse is a 422 naming the element, never a 500)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
-from app.models import DraftFile, SimulationRun
+from app.models import Draft, DraftFile, SimulationRun
 from app.runtime import Runtime
+from tests.diagrams import two_step
 
 COMPLAINT = "complaint_handling"
 TYPO = Path(__file__).parents[1] / "browser" / "diagrams" / "reminder_typo.bpmn"
@@ -48,3 +50,45 @@ def test_a_diagram_deploy_would_refuse_is_refused_naming_its_element(login: Any,
     assert any(d["element_id"] == "Timer_Reminder" for d in refused["details"]), refused
     with rt.sessions() as s:
         assert s.scalar(select(func.count()).select_from(SimulationRun)) == before
+
+
+DRAFT_FORM = {
+    "type": "object",
+    "properties": {"checked": {"type": "string", "enum": ["yes", "no"]}},
+    "required": ["checked"],
+    "additionalProperties": False,
+}
+
+
+def test_a_draft_runs_with_its_own_forms_and_its_runs_go_with_it(login: Any, rt: Runtime) -> None:
+    analyst = login("analyst")
+    xml = two_step(key="sim_draft").decode()
+    draft = analyst.post("/drafts", json={"name": "sim draft", "xml": xml}, expect=201)
+    with rt.sessions() as s:
+        s.add(DraftFile(draft_id=draft["id"], name="forms/test_first.json", content=json.dumps(DRAFT_FORM)))
+        s.commit()
+    run = analyst.post("/simulations", json={"draft_id": draft["id"]}, expect=201)
+    assert run["draft_id"] == draft["id"] and run["process_key"] == "sim_draft" and run["version"] is None
+    [task] = run["tasks"]
+    assert task["schema"] == DRAFT_FORM and task["sample"] == {"checked": "yes"}
+    bad = analyst.post(
+        f"/simulations/{run['id']}/tasks/{task['id']}/complete", json={"data": {"checked": "maybe"}}, expect=422
+    )
+    assert bad["error"]["details"][0]["field"] == "checked"
+    # the modeler's unsaved diagram, run as the draft's
+    edited = xml.replace('name="Second step"', 'name="Edited step"')
+    other = analyst.post("/simulations", json={"draft_id": draft["id"], "xml": edited}, expect=201)
+    assert other["draft_id"] == draft["id"]
+    # another analyst's draft is not found; a draft id that is not a number is refused
+    login("admin").post("/simulations", json={"draft_id": draft["id"]}, expect=201)  # admins read any draft
+    with rt.sessions() as s:
+        s.execute(update(Draft).where(Draft.id == draft["id"]).values(owner="someone_else"))
+        s.commit()
+    analyst.post("/simulations", json={"draft_id": draft["id"]}, expect=404)
+    analyst.post("/simulations", json={"draft_id": "1"}, expect=422)
+    # deleting the draft deletes its runs
+    with rt.sessions() as s:
+        s.execute(delete(Draft).where(Draft.id == draft["id"]))
+        s.commit()
+        assert s.scalar(select(func.count()).select_from(SimulationRun)) == 0
+    analyst.get(f"/simulations/{run['id']}", expect=404)
