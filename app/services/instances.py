@@ -14,7 +14,16 @@ from app.engine import EngineIncident, Instance, StepResult
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.models import Attachment, Incident, ProcessInstance, User
 from app.runtime import Runtime
-from app.services import attachments, audit, instance_search, notifications, process_rights, task_rows, timers
+from app.services import (
+    attachments,
+    audit,
+    complaint_facts,
+    instance_search,
+    notifications,
+    process_rights,
+    task_rows,
+    timers,
+)
 from app.services.deployments import latest_definition
 from app.services.forms import validate_against
 from app.services.visibility import may_view
@@ -109,7 +118,7 @@ def save(
             ) from None
         result.incident = EngineIncident(None, f"the instance's data cannot be stored, the step was not kept: {exc}")
         record_incident(session, model, result.incident, actor)
-        _flush(session)
+        _flush(session, model)
         return 0
     model.updated_at = now
     instance_search.refresh(model)
@@ -126,12 +135,7 @@ def save(
     )
     for effect in inst.take_effects():
         notifications.apply_effect(session, model, effect)
-    try:
-        session.flush()
-    except StaleDataError:
-        raise Conflict(
-            "the instance was changed by someone else; reload and try again", code="instance_changed"
-        ) from None
+    _flush(session, model)
     return fired
 
 
@@ -192,7 +196,7 @@ def suspend(session: Session, model: ProcessInstance, actor: str) -> None:
     model.status = "suspended"
     model.updated_at = utcnow()
     audit.record(session, "instance_suspended", instance_id=model.id, actor=actor)
-    _flush(session)
+    _flush(session, model)
 
 
 def resume(session: Session, model: ProcessInstance, actor: str) -> None:
@@ -203,7 +207,7 @@ def resume(session: Session, model: ProcessInstance, actor: str) -> None:
     model.status = "error" if open_incident else "running"
     model.updated_at = utcnow()
     audit.record(session, "instance_resumed", instance_id=model.id, actor=actor)
-    _flush(session)
+    _flush(session, model)
 
 
 MAX_REASON = 2000
@@ -255,13 +259,16 @@ def retry(rt: Runtime, session: Session, model: ProcessInstance, actor: str) -> 
     save(rt, session, model, inst, inst.retry_errors(), actor)
 
 
-def _flush(session: Session) -> None:
+def _flush(session: Session, model: ProcessInstance) -> None:
+    """Write the instance (409 if someone else changed it meanwhile), then its report facts."""
     try:
         session.flush()
     except StaleDataError:
         raise Conflict(
             "the instance was changed by someone else; reload and try again", code="instance_changed"
         ) from None
+    complaint_facts.refresh(session, model)
+    session.flush()
 
 
 ADMIN_ACTIONS = ("suspend", "resume", "terminate", "retry")
