@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.models import ComplaintFact
 from app.runtime import Runtime
-from tests.scenario.conftest import HEAD, INTAKE, TAIL, T, ComplaintRun
+from tests.scenario.conftest import HEAD, INTAKE, TAIL, ComplaintRun, T
 from tests.sla.conftest import HOUR, Case
 
 
