@@ -103,3 +103,6 @@ def march_facts(rt: Runtime) -> Iterator[dict[str, int]]:
             s.add(_fact(model.id, name, row))
         s.commit()
     yield ids
+
+
+from tests.web.conftest import web_login  # noqa: E402,F401  (the page tests' logged-in browser session)
