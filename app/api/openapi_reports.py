@@ -43,6 +43,7 @@ MONTHLY = {
         "repeated_offenders": _LIST,
         "top_products": _LIST,
         "open_overdue": _LIST,
+        "improvement_actions": _LIST,
     },
 }
 _DEPARTMENT = query_param("department", desc="a responsible group key: only its complaints")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, UTCDateTime
@@ -28,6 +28,8 @@ class ComplaintFact(Base):
         Index("ix_fact_department_received", "department", "received_at"),
         # open overdue cases, oldest first
         Index("ix_fact_open_overdue", "is_open", "overdue", "received_at"),
+        # the improvement actions of the cases closed in a month
+        Index("ix_fact_closed", "closed_at"),
     )
 
     instance_id: Mapped[int] = mapped_column(
@@ -59,3 +61,6 @@ class ComplaintFact(Base):
     product_name: Mapped[str | None] = mapped_column(String(200))
     batch_number: Mapped[str | None] = mapped_column(String(100))
     responsible_employee: Mapped[str | None] = mapped_column(String(64))
+    # the improvement actions recorded when the case was archived (Task_CloseArchive)
+    corrective_action: Mapped[str | None] = mapped_column(Text)
+    preventive_action: Mapped[str | None] = mapped_column(Text)

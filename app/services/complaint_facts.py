@@ -13,7 +13,8 @@ What each column means, from the case's variables and its timer rows:
   cancelled because the step was done in time (a terminated case meets nothing), else NULL (the
   rule did not apply, or is still running); ``overdue``: any rule missed;
 - ``product_name``, ``batch_number`` from the intake's product; ``responsible_employee`` the
-  employee a responsibility finding names (variable ``responsible_employee``), for repeated offenders.
+  employee a responsibility finding names (variable ``responsible_employee``), for repeated offenders;
+- ``corrective_action``, ``preventive_action``: the improvement actions recorded at the archiving.
 """
 
 from __future__ import annotations
@@ -98,6 +99,8 @@ def variable_columns(model: ProcessInstance) -> dict[str, Any]:
         "product_name": _text(product.get("name"), 200),
         "batch_number": _text(product.get("batch_number"), 100),
         "responsible_employee": _text(data.get("responsible_employee"), 64),
+        "corrective_action": _text(data.get("corrective_action"), 4000),
+        "preventive_action": _text(data.get("preventive_action"), 4000),
     }
 
 

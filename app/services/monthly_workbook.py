@@ -36,6 +36,11 @@ TABLES = (
         "open_overdue",
         ("registration_number", "received_at", "subject", "severity", "department", "missed"),
     ),
+    (
+        "Improvement actions",
+        "improvement_actions",
+        ("registration_number", "subject", "corrective_action", "preventive_action"),
+    ),
 )
 
 

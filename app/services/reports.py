@@ -203,9 +203,26 @@ def open_overdue(session: Session, period: Period) -> list[dict[str, Any]]:
     ]
 
 
+def improvement_actions(session: Session, period: Period) -> list[dict[str, Any]]:
+    """The corrective and preventive actions of the cases closed in the period (the first 50)."""
+    condition = and_(F.closed_at >= period.start, F.closed_at < period.end, F.corrective_action.is_not(None))
+    if period.department:
+        condition = and_(condition, F.department == period.department)
+    rows = session.scalars(select(F).where(condition).order_by(F.closed_at, F.instance_id).limit(OVERDUE_LIST))
+    return [
+        {
+            "registration_number": f.registration_number,
+            "subject": f.subject,
+            "corrective_action": f.corrective_action,
+            "preventive_action": f.preventive_action,
+        }
+        for f in rows
+    ]
+
+
 def monthly(session: Session, period: Period) -> dict[str, Any]:
     """The monthly report of domain.md §8: totals, the four breakdowns, the time limits,
-    repeated offenders, top products and the open overdue cases."""
+    repeated offenders, top products, the open overdue cases and the improvement actions."""
     return {
         "month": f"{period.first:%Y-%m}",
         "from": period.first.isoformat(),
@@ -217,6 +234,7 @@ def monthly(session: Session, period: Period) -> dict[str, Any]:
         "repeated_offenders": repeated_offenders(session, period),
         "top_products": top_products(session, period),
         "open_overdue": open_overdue(session, period),
+        "improvement_actions": improvement_actions(session, period),
     }
 
 

@@ -114,6 +114,7 @@ def reports_page_data(session: Session, period: Period, month: Period) -> dict[s
         "top_products": reports.top_products(session, period),
         "open_overdue": overdue,
         "monthly": reports.totals(session, month),
+        "improvement_actions": reports.improvement_actions(session, month),
         "charts": charts,
         "departments": sorted(GROUPS),
     }

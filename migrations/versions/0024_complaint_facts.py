@@ -51,13 +51,17 @@ def upgrade() -> None:
         sa.Column('product_name', sa.String(200), nullable=True),
         sa.Column('batch_number', sa.String(100), nullable=True),
         sa.Column('responsible_employee', sa.String(64), nullable=True),
+        sa.Column('corrective_action', sa.Text(), nullable=True),
+        sa.Column('preventive_action', sa.Text(), nullable=True),
     )
     op.create_index('ix_fact_received', 'complaint_facts', ['received_at'])
     op.create_index('ix_fact_department_received', 'complaint_facts', ['department', 'received_at'])
     op.create_index('ix_fact_open_overdue', 'complaint_facts', ['is_open', 'overdue', 'received_at'])
+    op.create_index('ix_fact_closed', 'complaint_facts', ['closed_at'])
 
 
 def downgrade() -> None:
+    op.drop_index('ix_fact_closed', table_name='complaint_facts')
     op.drop_index('ix_fact_open_overdue', table_name='complaint_facts')
     op.drop_index('ix_fact_department_received', table_name='complaint_facts')
     op.drop_index('ix_fact_received', table_name='complaint_facts')

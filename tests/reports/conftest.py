@@ -72,6 +72,9 @@ def _fact(instance_id: int, name: str, row: tuple[Any, ...]) -> ComplaintFact:
         product_name=product,
         batch_number=batch,
         responsible_employee=employee,
+        # the resolved cases were archived with their improvement actions
+        corrective_action=f"fix {name}" if outcome == "resolved" else None,
+        preventive_action=f"prevent {name}" if outcome == "resolved" else None,
     )
 
 

@@ -27,6 +27,7 @@ def test_a_closed_complaint_has_its_facts_written_at_each_save(login: Any, rt: R
     opened = fact_of(rt, run.instance_id or 0)
     assert (opened.status, opened.is_open, opened.closed_at, opened.subject) == ("running", True, None, None)
     assert (opened.sla_contact, opened.overdue) == ("met", False)  # confirmed in time: its breach cancelled
+    assert opened.corrective_action is None
     run.drive()
     run.assert_completed(
         order=[*HEAD, "Task_ApproveByManager", *TAIL],
@@ -49,6 +50,7 @@ def test_a_closed_complaint_has_its_facts_written_at_each_save(login: Any, rt: R
     assert fact.hours_to_close == round((fact.closed_at - fact.received_at).total_seconds() / 3600, 4)
     assert (fact.sla_contact, fact.sla_handling, fact.sla_follow_up) == ("met", "met", "met")
     assert (fact.sla_first_reply, fact.sla_site_visit, fact.overdue) == (None, None, False)
+    assert (fact.corrective_action, fact.preventive_action) == ("更换封口机", "加强抽检")
 
 
 def test_a_reopened_complaint_counts_its_reopening(login: Any, rt: Runtime) -> None:

@@ -108,6 +108,13 @@ def test_monthly_report_as_json(login: Any, march_facts: dict[str, int]) -> None
         {"product": "Yogurt", "batch": "B7", "complaints": 1},
     ]
     assert [(c["instance_id"], c["missed"]) for c in report["open_overdue"]] == [(march_facts["F4"], ["handling"])]
+    assert [
+        (a["registration_number"], a["corrective_action"], a["preventive_action"])
+        for a in report["improvement_actions"]
+    ] == [
+        ("TS-F1", "fix F1", "prevent F1"),
+        ("TS-F2", "fix F2", "prevent F2"),
+    ]
 
 
 def test_monthly_report_as_xlsx_holds_the_same_numbers(login: Any, march_facts: dict[str, int]) -> None:
@@ -125,6 +132,10 @@ def test_monthly_report_as_xlsx_holds_the_same_numbers(login: Any, march_facts: 
     header, *rows = book["Repeated offenders"].iter_rows(values_only=True)
     assert (header, rows) == (("employee", "complaints"), [("zhang", 2)])
     assert [row[0] for row in book["Open overdue"].iter_rows(min_row=2, values_only=True)] == ["TS-F4"]
+    assert [row[2] for row in book["Improvement actions"].iter_rows(min_row=2, values_only=True)] == [
+        "fix F1",
+        "fix F2",
+    ]
 
 
 def test_a_period_without_complaints_has_zero_counts_and_no_rates(login: Any) -> None:

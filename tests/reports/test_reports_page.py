@@ -48,6 +48,7 @@ def test_the_page_shows_the_figures_as_tables_and_chart_data(web_login: Any, mar
     monthly = html.split('id="report-monthly"', 1)[1].split("</section>", 1)[0]
     assert "Monthly report 2025-03" in monthly and 'data-figure="received">6<' in monthly
     assert 'href="/reports/monthly.xlsx?month=2025-03"' in monthly
+    assert "fix F1" in monthly and "prevent F2" in monthly
 
 
 def test_the_page_in_chinese_and_filtered_by_department(web_login: Any, march_facts: dict[str, int]) -> None:
