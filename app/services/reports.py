@@ -73,11 +73,11 @@ def _figures() -> list[Any]:
     ]
 
 
-def _percentile(session: Session, period: Period, key: Any | None, percent: int) -> dict[str, float]:
-    """The ``percent`` percentile of hours to close per ``key`` (None: the whole period, under
-    ``TOTAL``): rank the closed cases of each group, then interpolate between the ranks around
-    ``percent * (n - 1) / 100`` as ``percentile_cont`` does. Integer division is the floor on both
-    databases (a CAST of a float rounds on PostgreSQL)."""
+def _percentiles(session: Session, period: Period, key: Any | None) -> tuple[dict[str, float], dict[str, float]]:
+    """The median and the 90th percentile of hours to close per ``key`` (None: the whole period,
+    under ``TOTAL``), in one query: rank the closed cases of each group, then interpolate between
+    the ranks around ``p * (n - 1) / 100`` as ``percentile_cont`` does. Integer division is the
+    floor on both databases (a CAST of a float rounds on PostgreSQL)."""
     partition = {"partition_by": key} if key is not None else {}
     ranked = (
         select(
@@ -89,17 +89,24 @@ def _percentile(session: Session, period: Period, key: Any | None, percent: int)
         .where(in_period(period), F.hours_to_close.is_not(None))
         .subquery()
     )
-    scaled = literal(percent, Integer) * (ranked.c.n - 1)
-    low = scaled // 100
-    share = cast(scaled - low * 100, Float) / 100
-    weight = case((ranked.c.i == low, 1 - share), else_=share)
-    value = func.sum(ranked.c.hours * weight)
-    around = and_(ranked.c.i >= low, ranked.c.i <= low + 1)
-    if key is None:
-        whole = session.scalar(select(value).where(around))
-        return {} if whole is None else {TOTAL: round(float(whole), 2)}
-    rows = session.execute(select(ranked.c.key, value).where(around).group_by(ranked.c.key))
-    return {_key(k): round(float(v), 2) for k, v in rows}
+
+    def percentile(percent: int) -> Any:
+        scaled = literal(percent, Integer) * (ranked.c.n - 1)
+        low = scaled // 100
+        share = cast(scaled - low * 100, Float) / 100
+        weight = case((ranked.c.i == low, 1 - share), (ranked.c.i == low + 1, share), else_=0)
+        return func.sum(ranked.c.hours * weight)
+
+    keys = [ranked.c.key] if key is not None else []
+    query = select(*keys, func.count(), percentile(50), percentile(90))
+    rows = session.execute(query.group_by(*keys)) if keys else session.execute(query)
+    median: dict[str, float] = {}
+    p90: dict[str, float] = {}
+    for *group, n, p50_value, p90_value in rows:
+        if n:
+            name = _key(group[0]) if group else TOTAL
+            median[name], p90[name] = round(float(p50_value), 2), round(float(p90_value), 2)
+    return median, p90
 
 
 def _key(value: object) -> str:
@@ -134,7 +141,7 @@ def summary(session: Session, period: Period, group_by: str) -> dict[str, Any]:
 def totals(session: Session, period: Period) -> dict[str, Any]:
     """The figures of the whole period (the summary's ``totals``)."""
     figures = session.execute(select(*_figures()).where(in_period(period))).one()
-    median, p90 = _percentile(session, period, None, 50), _percentile(session, period, None, 90)
+    median, p90 = _percentiles(session, period, None)
     row = _row(TOTAL, figures, median, p90)
     del row["key"]
     return row
@@ -242,5 +249,5 @@ def summary_rows(session: Session, period: Period, group_by: str) -> list[dict[s
     """The summary's rows alone (no totals)."""
     key = GROUP_COLUMNS[group_by]
     grouped = session.execute(select(key.label("key"), *_figures()).where(in_period(period)).group_by(key))
-    median, p90 = _percentile(session, period, key, 50), _percentile(session, period, key, 90)
+    median, p90 = _percentiles(session, period, key)
     return sorted((_row(_key(r.key), r, median, p90) for r in grouped), key=lambda r: r["key"])
