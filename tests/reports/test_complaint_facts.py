@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from app.models import ComplaintFact
 from app.runtime import Runtime
@@ -78,3 +78,16 @@ def test_suspending_and_terminating_update_the_status(login: Any, rt: Runtime) -
     case.admin.post(f"/process-instances/{case.id}/terminate", json={"reason": "重复登记"}, expect=200)
     fact = fact_of(rt, case.id)
     assert (fact.status, fact.is_open, fact.closed_at, fact.sla_contact) == ("terminated", False, None, None)
+
+
+def test_the_backfill_command_writes_the_facts_of_cases_that_have_none(login: Any, rt: Runtime, app: Any) -> None:
+    case = Case(login)
+    with rt.sessions() as s:  # a case saved before migration 0024: no facts row
+        s.execute(delete(ComplaintFact).where(ComplaintFact.instance_id == case.id))
+        s.commit()
+    result = app.test_cli_runner().invoke(args=["backfill-complaint-facts"])
+    assert result.exit_code == 0 and "1 complaint facts rows written" in result.output
+    fact = fact_of(rt, case.id)
+    assert (fact.registration_number, fact.status, fact.channel) == (case.business_key, "running", "phone")
+    again = app.test_cli_runner().invoke(args=["backfill-complaint-facts"])
+    assert "0 complaint facts rows written" in again.output
