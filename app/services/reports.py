@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Float, Integer, and_, case, cast, func, literal, select
+from sqlalchemy import Float, Integer, and_, case, cast, func, literal, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
@@ -53,9 +53,8 @@ def _rate(numerator: Any, denominator: Any) -> Any:
     return case((denominator > 0, cast(numerator, Float) / denominator), else_=None)
 
 
-_RATED = F.sla_contact.is_not(None)
-for _rule in SLA_RULES[1:]:
-    _RATED = _RATED | getattr(F, f"sla_{_rule}").is_not(None)
+# a case with at least one time limit met or missed
+_RATED = or_(*(getattr(F, f"sla_{rule}").is_not(None) for rule in SLA_RULES))
 
 
 def _figures() -> list[Any]:
