@@ -57,6 +57,11 @@ TASK_DATA: dict[str, dict[str, Any]] = {
     "Task_ImplementSolution": {"implemented_on": "2026-01-02", "implementation_note": "已赔付"},
     "Task_FollowUpVisit": {"visited_on": "2026-01-05", "satisfaction": 5, "satisfied": True},
     "Task_CloseArchive": {"corrective_action": "更换封口机", "preventive_action": "加强抽检", "records_archived": True},
+    "Task_ExtortionReview": {
+        "extortion_decision": "genuine",
+        "extortion_review_note": "有购买凭证，诉求合理",
+        "legal_referral": False,
+    },
 }
 
 ROUTING = {
@@ -90,6 +95,7 @@ STATIC_GROUPS: dict[str, list[str]] = {
     "Task_EscalationReview": ["marketing_director"],
     "Task_FollowUpVisit": ["cs_agents"],
     "Task_CloseArchive": ["cs_supervisors"],
+    "Task_ExtortionReview": ["cs_supervisors"],
 }
 LANES: dict[str, str] = {
     "Task_ConfirmRecord": "cs_agents",
@@ -106,6 +112,7 @@ LANES: dict[str, str] = {
     "Task_ImplementSolution": "departments",
     "Task_FollowUpVisit": "cs_agents",
     "Task_CloseArchive": "cs_supervisors",
+    "Task_ExtortionReview": "cs_supervisors",
 }
 
 # The demo directory (api-contract.md): the groups of each demo user.
