@@ -59,7 +59,7 @@ TASK_DATA: dict[str, dict[str, Any]] = {
     "Task_CloseArchive": {"corrective_action": "更换封口机", "preventive_action": "加强抽检", "records_archived": True},
     "Task_ExtortionReview": {
         "extortion_decision": "genuine",
-        "extortion_review_note": "有购买凭证，诉求合理",
+        "extortion_review_note": "有购买凭证 诉求合理",
         "legal_referral": False,
     },
 }

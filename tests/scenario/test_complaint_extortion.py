@@ -9,7 +9,7 @@ from __future__ import annotations
 from tests.scenario.conftest import APPROVED_BY_DIRECTOR, HEAD, INTAKE, TAIL, T
 
 EXTORTION = {**INTAKE, "customer_request": "compensation", "claim_amount": 5000}
-REFUSED = {"extortion_decision": "extortion", "extortion_review_note": "无医疗证明，索要5000元", "legal_referral": True}
+REFUSED = {"extortion_decision": "extortion", "extortion_review_note": "无医疗证明 索要5000元", "legal_referral": True}
 
 
 def test_rule_3_8_a_suspected_extortion_is_reviewed_before_any_proposal(complaint):
@@ -59,7 +59,8 @@ def test_rule_3_8_an_extortion_refuses_compensation_records_it_and_goes_to_closi
         "escalation",
         ["pr"],
     )
-    [note] = [n for n in run.login("pr").get("/notifications", expect=200)["items"] if n["instance_id"] == run.instance_id]
+    notes = run.login("pr").get("/notifications", expect=200)["items"]
+    [note] = [n for n in notes if n["instance_id"] == run.instance_id]
     assert "Suspected extortion referred to legal" in note["title"] and "5000" in note["message"]
 
 
