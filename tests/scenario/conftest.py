@@ -57,6 +57,13 @@ TASK_DATA: dict[str, dict[str, Any]] = {
     "Task_ImplementSolution": {"implemented_on": "2026-01-02", "implementation_note": "已赔付"},
     "Task_FollowUpVisit": {"visited_on": "2026-01-05", "satisfaction": 5, "satisfied": True},
     "Task_CloseArchive": {"corrective_action": "更换封口机", "preventive_action": "加强抽检", "records_archived": True},
+    "Task_LabJudgement": {
+        "lab_sent_on": "2026-01-02",
+        "lab_name": "省乳品质量检测中心",
+        "lab_result": "菌落总数超标",
+        "lab_cost": 800,
+        "lab_cost_borne_by_company": True,
+    },
     "Task_ExtortionReview": {
         "extortion_decision": "genuine",
         "extortion_review_note": "有购买凭证 诉求合理",
@@ -82,7 +89,9 @@ CUSTOMER_CONTACT = frozenset(
     {"Task_ConfirmRecord", "Task_ExplainRejection", "Task_CustomerAgreement", "Task_FollowUpVisit"}
 )
 # Their candidate group is the responsible department, ``routing["responsible_group"]``.
-DEPARTMENT_TASKS = frozenset({"Task_Investigate", "Task_ProposeSolution", "Task_ImplementSolution"})
+DEPARTMENT_TASKS = frozenset(
+    {"Task_Investigate", "Task_LabJudgement", "Task_ProposeSolution", "Task_ImplementSolution"}
+)
 STATIC_GROUPS: dict[str, list[str]] = {
     "Task_ConfirmRecord": ["cs_agents"],
     "Task_ExplainRejection": ["cs_agents"],
@@ -113,6 +122,7 @@ LANES: dict[str, str] = {
     "Task_FollowUpVisit": "cs_agents",
     "Task_CloseArchive": "cs_supervisors",
     "Task_ExtortionReview": "cs_supervisors",
+    "Task_LabJudgement": "departments",
 }
 
 # The demo directory (api-contract.md): the groups of each demo user.

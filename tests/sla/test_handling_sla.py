@@ -14,7 +14,7 @@ from tests.sla.conftest import HOUR, INFORMED_ONLY, MINUTE, RESPONSIBLE, SHANGHA
 
 def assert_fired(c, handling, others=()):
     """Exactly these timers fired: the handling rule's in this order, and ``others`` (the timers
-    of the other rules due by then: the 24-hour quality rule 3.1, the promise of rule 2.8)."""
+    of the other rules due by then: the quality rules 3.1 and 1.5, the promise of rule 2.8)."""
     fired = c.fired()
     assert [t for t in fired if t.startswith("Timer_Handling")] == handling
     assert sorted(t for t in fired if not t.startswith("Timer_Handling")) == sorted(others)
@@ -67,8 +67,10 @@ def test_handling_deadline_major_12h(case):
 def test_handling_deadline_general_24h(case):
     c = case()
     c.to_handling(severity_grade="general")
-    # a product-quality complaint's 24 h (rule 3.1) and the 24 h promised (rule 2.8) end with it
-    assert_handling_deadline(c, c.after(24), "general_24h", others_at=["Timer_PromiseBreach", "Timer_QualityBreach"])
+    # with it end a product-quality complaint's 24 h (rule 3.1), the 24 h promised (rule 2.8) and the
+    # quality department's day to report (rule 1.5)
+    others = ["Timer_InvestigationReport", "Timer_PromiseBreach", "Timer_QualityBreach"]
+    assert_handling_deadline(c, c.after(24), "general_24h", others_at=others)
 
 
 def test_handling_deadline_crisis_2h(case):
@@ -167,8 +169,9 @@ def test_unresolved_after_one_month_becomes_major(case):
     c.advance_to(due - MINUTE)
     fired = c.fired()
     assert (fired[0], fired[-1]) == ("Timer_HandlingReminder", "Timer_UnresolvedReminder")
-    # due together at 24 h: the handling deadline, the quality rule 3.1, the promise of rule 2.8
-    assert sorted(fired[1:-1]) == ["Timer_HandlingBreach", "Timer_PromiseBreach", "Timer_QualityBreach"]
+    # due together at 24 h: the handling deadline, the quality rules 3.1 and 1.5, the promise of rule 2.8
+    together = ["Timer_HandlingBreach", "Timer_InvestigationReport", "Timer_PromiseBreach", "Timer_QualityBreach"]
+    assert sorted(fired[1:-1]) == together
     reminder_at = c.fired_at("Timer_UnresolvedReminder") - c.created_at
     assert abs(reminder_at - (due - c.created_at) * 0.75) < MINUTE
     assert recipients(c, "Notify_UnresolvedReminder") == ["quality", "supervisor"]
