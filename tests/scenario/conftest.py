@@ -64,6 +64,11 @@ TASK_DATA: dict[str, dict[str, Any]] = {
         "lab_cost": 800,
         "lab_cost_borne_by_company": True,
     },
+    "Task_ExternalReview": {
+        "external_review_outcome": "customer_upheld",
+        "external_review_decided_on": "2026-01-04",
+        "external_review_result": "消协调解 建议提高赔偿",
+    },
     "Task_ExtortionReview": {
         "extortion_decision": "genuine",
         "extortion_review_note": "有购买凭证 诉求合理",
@@ -105,6 +110,7 @@ STATIC_GROUPS: dict[str, list[str]] = {
     "Task_FollowUpVisit": ["cs_agents"],
     "Task_CloseArchive": ["cs_supervisors"],
     "Task_ExtortionReview": ["cs_supervisors"],
+    "Task_ExternalReview": ["marketing_director"],
 }
 LANES: dict[str, str] = {
     "Task_ConfirmRecord": "cs_agents",
@@ -123,6 +129,7 @@ LANES: dict[str, str] = {
     "Task_CloseArchive": "cs_supervisors",
     "Task_ExtortionReview": "cs_supervisors",
     "Task_LabJudgement": "departments",
+    "Task_ExternalReview": "marketing_director",
 }
 
 # The demo directory (api-contract.md): the groups of each demo user.
