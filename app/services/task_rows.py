@@ -60,7 +60,7 @@ def sync_tasks(
     actor: str | None = None,
 ) -> None:
     """Make the task table match the engine's ready user tasks (their deadlines, keyed by task or
-    enclosing subprocess, and their instructions); the people a new task reaches are notified (not
+    enclosing subprocess: the earliest applies, and their instructions); the people a new task reaches are notified (not
     ``actor``, whose step made it)."""
     due = due or {}
     open_rows = {
@@ -78,7 +78,9 @@ def sync_tasks(
     now = utcnow()
     new_groups: set[str] = set()
     for view in views:
-        deadline = next((due[k] for k in (view.id, *view.enclosing) if k in due), None)
+        # the earliest limit that applies: the task's own timers and those of the subprocesses around it
+        limits = [due[k] for k in (view.id, *view.enclosing) if k in due]
+        deadline = min(limits, key=lambda d: d.due_at) if limits else None
         due_at = deadline.due_at if deadline is not None else None
         if view.id in open_rows:
             _set_due(session, open_rows[view.id], deadline)
