@@ -142,6 +142,12 @@ def unused_forms(bundle: Bundle, trees: list[Any]) -> list[dict[str, Any]]:
     ]
 
 
+def _refused(exc: Invalid, file: str | None) -> list[dict[str, Any]]:
+    """The parser's refusal: one document-level ``xml`` finding per detail (naming the file)."""
+    found = [{"element_id": None, "rule": "xml", "message": str(d.get("message"))} for d in exc.details]
+    return [f | {"file": file} for f in found] if file else found
+
+
 def validate(rt: Runtime, session: Session, bundle: Bundle) -> Validation:
     """Every finding of every diagram of ``bundle``, and of its forms no diagram uses; a refused
     body is an ``xml`` error."""
@@ -161,9 +167,8 @@ def validate(rt: Runtime, session: Session, bundle: Bundle) -> Validation:
             trees[index] = parse_untrusted(item.content, rt.settings.max_bpmn_bytes)
         except PayloadTooLarge:
             raise
-        except Invalid as exc:  # the parser's refusal: one document-level finding per detail
-            found = [{"element_id": None, "rule": "xml", "message": str(d.get("message"))} for d in exc.details]
-            errors += [f | {"file": item.name} for f in found] if several else found
+        except Invalid as exc:
+            errors += _refused(exc, item.name if several else None)
     readable = sorted(trees)
     try:  # callees first: their compiled processes are what the callers may call
         order = [readable[i] for i in call_order([trees[i] for i in readable])]
@@ -174,7 +179,11 @@ def validate(rt: Runtime, session: Session, bundle: Bundle) -> Validation:
     for index in order:
         item, tree = bundle.diagrams[index], trees[index]
         called = {**deployed_callees(session, tree), **compiled_here}
-        report = lint_tree(rt, session, bundle, tree, item.content, context=replace(context, called=called))
+        try:
+            report = lint_tree(rt, session, bundle, tree, item.content, context=replace(context, called=called))
+        except Invalid as exc:  # a decision table of the bundle the parser refuses
+            errors += _refused(exc, item.name if several else None)
+            continue
         compiled_here |= {c.key: CalledProcess(c.key, None, c.spec_json, c.content_hash) for c in report.compiled}
         errors += [f | {"file": item.name} for f in report.errors] if several else report.errors
         warnings += [f | {"file": item.name} for f in report.warnings] if several else report.warnings
