@@ -9,7 +9,7 @@ and all those files are the same.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -108,6 +108,7 @@ def deploy_bundle(
         for item in compiled:
             previous = latest.get(item.key)
             files = _forms_for(session, bundle, needed | {start_form_key(item.key)}, previous, forms_dir) | decisions
+            files = _called_forms(session, item.called_versions) | files
             content_hash = definition_files.bundle_hash(item.content_hash, files)
             if previous is not None and previous.content_hash == content_hash:
                 results.append(Deployed(previous, created=False))
@@ -159,6 +160,17 @@ def deployed_callees(session: Session, tree: etree._ElementTree) -> dict[str, Ca
         if definition is not None:
             found[key] = CalledProcess(key, definition.version, definition.spec_json, definition.content_hash)
     return found
+
+
+def _called_forms(session: Session, called_versions: Mapping[str, int]) -> dict[str, bytes]:
+    """The forms of the called versions of processes of other diagrams: the caller's version owns
+    them too, so the called process's tasks check their answers in the caller's instances."""
+    forms: dict[str, bytes] = {}
+    for key, version in sorted(called_versions.items()):
+        called = get_version(session, key, version)
+        for name, text in definition_files.contents(session, called.id, FORM).items():
+            forms.setdefault(name, text.encode("utf-8"))
+    return forms
 
 
 def _refusal(errors: list[dict[str, object]]) -> str:
