@@ -15,7 +15,7 @@ PROCESS = "crisis_response"
 DAY = 24 * 3600
 
 REPORT: dict[str, Any] = {
-    "summary": "一箱牛奶有异味，顾客已联系电视台 Spoiled milk; the customer called a TV station",
+    "summary": "一箱牛奶有异味 顾客已联系电视台 Spoiled milk; the customer called a TV station",
     "media_attention": False,
     "regulator_attention": False,
     "departments_affected": 1,
