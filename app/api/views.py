@@ -15,10 +15,10 @@ def iso(value: datetime | None) -> str | None:
 
 def definition_view(d: ProcessDefinition, *, full: bool = True) -> dict[str, Any]:
     out: dict[str, Any] = {"key": d.key, "version": d.version, "name": d.name, "note": d.note}
-    out["called_versions"] = d.called_versions or {}
     if full:
         out["deployed_at"] = iso(d.deployed_at)
         out["deployed_by"] = d.deployed_by
+        out["called_versions"] = d.called_versions or {}
     return out
 
 
