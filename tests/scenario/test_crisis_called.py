@@ -5,48 +5,7 @@ case) and goes on after it."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from tests.crisis_steps import Crisis
-from tests.diagrams import HEAD, user_task
-
-PARENT = "crisis_parent_test"
-FACTS: dict[str, Any] = {
-    "summary": "门店投诉升级为危机 A store complaint became a crisis",
-    "complaint_level": "C",
-    "media_attention": False,
-    "regulator_attention": False,
-    "departments_affected": 1,
-    "emergency_level": None,
-}
-
-
-def parent_diagram() -> bytes:
-    """start -> Register (cs_agents) -> call crisis_response -> Close (cs_agents) -> end."""
-    return (
-        f'{HEAD}<bpmn:process id="{PARENT}" name="Crisis parent" isExecutable="true">'
-        '<bpmn:laneSet id="ls"><bpmn:lane id="lane_a" name="cs_agents"><bpmn:flowNodeRef>start</bpmn:flowNodeRef>'
-        "<bpmn:flowNodeRef>Task_Register</bpmn:flowNodeRef><bpmn:flowNodeRef>Call_Crisis</bpmn:flowNodeRef>"
-        "<bpmn:flowNodeRef>Task_Close</bpmn:flowNodeRef><bpmn:flowNodeRef>end</bpmn:flowNodeRef></bpmn:lane>"
-        '</bpmn:laneSet><bpmn:startEvent id="start"/>'
-        '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="Task_Register"/>'
-        + user_task("Task_Register", "Register")
-        + '<bpmn:sequenceFlow id="f2" sourceRef="Task_Register" targetRef="Call_Crisis"/>'
-        '<bpmn:callActivity id="Call_Crisis" name="危机处理 Crisis response" calledElement="crisis_response"/>'
-        '<bpmn:sequenceFlow id="f3" sourceRef="Call_Crisis" targetRef="Task_Close"/>'
-        + user_task("Task_Close", "Close")
-        + '<bpmn:sequenceFlow id="f4" sourceRef="Task_Close" targetRef="end"/>'
-        '<bpmn:endEvent id="end"/></bpmn:process></bpmn:definitions>'
-    ).encode()
-
-
-def start_parent(login: Any, facts: dict[str, Any]) -> Crisis:
-    agent = login("agent")
-    inst = agent.post("/process-instances", json={"process_key": PARENT, "variables": {}}, expect=201)
-    crisis = Crisis(login, instance_id=inst["id"])
-    [register] = [t for t in crisis.instance()["tasks"] if t["element_id"] == "Task_Register"]
-    agent.post(f"/tasks/{register['id']}/complete", json={"data": facts}, expect=200)
-    return crisis
+from tests.crisis_steps import FACTS, PARENT, parent_diagram, start_parent
 
 
 def test_rule_4_1_a_parent_of_another_diagram_runs_the_crisis_waits_for_it_and_goes_on(login):
