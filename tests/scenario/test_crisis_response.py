@@ -22,7 +22,7 @@ HOUR = 3600
         ({"complaint_level": "B"}, 2, ["Task_Investigate"]),
         ({}, 3, ["Task_RoutineHandling"]),
         ({"complaint_level": "C", "departments_affected": 1}, 3, ["Task_RoutineHandling"]),
-        ({"media_attention": True, "emergency_level": 2}, 2, ["Task_Investigate"]),  # the reporter's choice stays
+        ({"media_attention": True, "emergency_level": "2"}, 2, ["Task_Investigate"]),  # the reporter's choice stays
     ],
 )
 def test_rule_4_3_the_emergency_level_is_decided_at_the_start(login, facts, level, first):
@@ -39,7 +39,7 @@ def test_rule_4_3_supervisors_and_above_start_a_crisis_by_hand(login):
     for user in ("supervisor", "manager", "director", "gm"):
         login(user).post("/process-instances", json=body, expect=201)
     bad = login("supervisor").post(
-        "/process-instances", json={"process_key": PROCESS, "variables": {**REPORT, "emergency_level": 4}}, expect=422
+        "/process-instances", json={"process_key": PROCESS, "variables": {**REPORT, "emergency_level": "4"}}, expect=422
     )
     assert any(d.get("field") == "emergency_level" for d in bad["error"]["details"])
 
