@@ -5,6 +5,7 @@ a missing process or a circle of calls across files is refused (422 naming the c
 
 from __future__ import annotations
 
+from io import BytesIO
 from typing import Any
 
 from tests.bundles import deploy_bundle, diagram
@@ -117,3 +118,42 @@ def test_recursion_across_files_is_refused(login):
     assert detail["file"] in {"p.bpmn", "q.bpmn"}
     listed = {d["key"] for d in analyst.get("/process-definitions?all=1", expect=200)}
     assert not listed & {"xf_ring_p", "xf_ring_q"}
+
+
+def _validate_bundle(api: Any, files: list[tuple[str, bytes]]) -> Any:
+    upload = {"file": [(BytesIO(content), name) for name, content in files]}
+    return api.post("/process-definitions/validate", data=upload, content_type="multipart/form-data", expect=200)
+
+
+def test_validate_sees_the_co_deployed_called_diagram_and_a_circle_between_files(login):
+    analyst = login("analyst")
+    report = _validate_bundle(
+        analyst, [("a.bpmn", caller("xf_val_parent", "xf_val_child")), ("b.bpmn", diagram("xf_val_child"))]
+    )
+    assert report["valid"] and report["errors"] == []
+    report = _validate_bundle(
+        analyst, [("p.bpmn", caller("xf_val_p", "xf_val_q")), ("q.bpmn", caller("xf_val_q", "xf_val_p"))]
+    )
+    circle = [e for e in report["errors"] if e["rule"] == "call-activity"]
+    assert not report["valid"] and circle and all(e["element_id"] == "call" for e in circle)
+    assert any("recursive" in e["message"] for e in circle)
+    assert analyst.get("/process-definitions?all=1", expect=200) == [
+        d for d in analyst.get("/process-definitions?all=1", expect=200) if not d["key"].startswith("xf_val")
+    ]
+
+
+def test_a_migrated_case_records_the_called_version_of_its_new_version(login):
+    analyst, agent, admin = login("analyst"), login("agent"), login("admin")
+    analyst.deploy(diagram("xf_mig_called"))
+    analyst.deploy(caller("xf_mig_parent", "xf_mig_called"))
+    inst = agent.post("/process-instances", json={"process_key": "xf_mig_parent", "variables": {}}, expect=201)
+    analyst.deploy(diagram("xf_mig_called", name="Called v2"))
+    analyst.deploy(caller("xf_mig_parent", "xf_mig_called"))
+    assert _bound(analyst, "xf_mig_parent") == [(1, {"xf_mig_called": 1}), (2, {"xf_mig_called": 2})]
+    assert agent.get(f"/process-instances/{inst['id']}", expect=200)["called_versions"] == {"xf_mig_called": 1}
+    admin.post(f"/process-instances/{inst['id']}/migrate", json={"to_version": 2}, expect=200)
+    moved = agent.get(f"/process-instances/{inst['id']}", expect=200)
+    assert (moved["version"], moved["called_versions"]) == (2, {"xf_mig_called": 2})
+    _complete_only_task(agent, inst["id"], "before")
+    _complete_only_task(agent, inst["id"], "review", {"decision": "accept"})
+    assert _complete_only_task(agent, inst["id"], "after")["instance"]["status"] == "completed"
