@@ -157,3 +157,16 @@ def test_a_migrated_case_records_the_called_version_of_its_new_version(login):
     _complete_only_task(agent, inst["id"], "before")
     _complete_only_task(agent, inst["id"], "review", {"decision": "accept"})
     assert _complete_only_task(agent, inst["id"], "after")["instance"]["status"] == "completed"
+
+
+def test_a_simulation_of_a_diagram_runs_the_deployed_process_it_calls(login):
+    analyst = login("analyst")
+    analyst.deploy(diagram("xf_sim_called"))
+    run = analyst.post("/simulations", json={"xml": caller("xf_sim_parent", "xf_sim_called").decode()}, expect=201)
+    assert [t["element_id"] for t in run["tasks"]] == ["before"]
+    run = analyst.post(
+        f"/simulations/{run['id']}/tasks/{run['tasks'][0]['id']}/complete", json={"data": {}}, expect=200
+    )
+    assert [t["element_id"] for t in run["tasks"]] == ["review"]  # the called diagram's task, in the run
+    err = analyst.post("/simulations", json={"xml": caller("xf_sim_orphan", "xf_nowhere").decode()}, expect=422)
+    assert [d["element_id"] for d in err["error"]["details"] if d["rule"] == "call-activity"] == ["call"]
