@@ -33,6 +33,9 @@ def instance_diagram(instance_id: int) -> Any:
     model = viewable_or_404(instance_id)
     body = diagrams.diagram(runtime(), db(), model)
     xml_url = url_for("api.definition_xml", key=model.process_key, version=model.version)
+    for call in body["calls"].values():  # a process of another diagram is drawn from its own XML
+        version = call["version"]
+        call["xml_url"] = url_for("api.definition_xml", key=call["process_key"], version=version) if version else None
     return {"process_key": body.pop("process_key"), "version": body.pop("version"), "xml_url": xml_url, **body}
 
 

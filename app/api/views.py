@@ -18,6 +18,7 @@ def definition_view(d: ProcessDefinition, *, full: bool = True) -> dict[str, Any
     if full:
         out["deployed_at"] = iso(d.deployed_at)
         out["deployed_by"] = d.deployed_by
+        out["called_versions"] = d.called_versions or {}
     return out
 
 
@@ -80,6 +81,7 @@ def instance_view(
     return {
         **instance_summary(m),
         "variables": m.variables or {},
+        "called_versions": m.called_versions or {},
         "tasks": [task_view(t) for t in tasks],
         "timers": [timer_view(t) for t in timers],
         "history": [history_view(e) for e in history],

@@ -43,6 +43,9 @@ class ProcessDefinition(Base):
     # who may start it (camunda:candidateStarterGroups/-Users); both empty or NULL: anyone logged in
     starter_groups: Mapped[list[str] | None] = mapped_column(JSON)
     starter_users: Mapped[list[str] | None] = mapped_column(JSON)
+    # the version of each process of another diagram its call activities run, bound at deploy
+    # ({"crisis_response": 2}; NULL: it calls none)
+    called_versions: Mapped[dict[str, int] | None] = mapped_column(JSON)
 
 
 class ProcessInstance(Base):
@@ -84,6 +87,9 @@ class ProcessInstance(Base):
     customer_name: Mapped[str | None] = mapped_column(String(100))
     customer_name_key: Mapped[str | None] = mapped_column(BYTEWISE(100))
     customer_phone: Mapped[str | None] = mapped_column(BYTEWISE(32))
+    # the versions of processes of other diagrams this instance runs in its call activities (its
+    # version's binding, recorded when it starts and when it is migrated; NULL: none)
+    called_versions: Mapped[dict[str, int] | None] = mapped_column(JSON)
 
     definition: Mapped[ProcessDefinition] = relationship(lazy="joined", innerjoin=True)
 

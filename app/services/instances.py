@@ -57,6 +57,7 @@ def start(
         definition_id=definition.id,
         process_key=definition.key,
         version=definition.version,
+        called_versions=definition.called_versions,
         status="running",
         started_by=actor,
         created_at=utcnow(),

@@ -51,13 +51,16 @@ def errors(key: str, data: dict) -> list[str]:
     return [error.message for error in validator.iter_errors(data)]
 
 
-def user_task_properties() -> dict[str, dict[str, str]]:
-    tree = etree.parse(str(DIAGRAM))
+def user_task_properties(diagram: Path = DIAGRAM) -> dict[str, dict[str, str]]:
+    tree = etree.parse(str(diagram))
     tasks = {}
     for task in tree.iterfind(".//bpmn:userTask", NS):
         props = task.iterfind(".//spiffworkflow:property", NS)
         tasks[task.get("id")] = {p.get("name"): p.get("value") for p in props}
     return tasks
+
+
+DIAGRAMS = sorted((ROOT / "processes").glob("*.bpmn"))
 
 
 def fields(schema: dict, path: str = ""):
@@ -103,17 +106,21 @@ def test_every_choice_has_bilingual_titles(path):
                 assert title.get("zh"), f"{name}={value}"
 
 
-def test_every_user_task_has_a_form():
-    tasks = user_task_properties()
+@pytest.mark.parametrize("diagram", DIAGRAMS, ids=lambda p: p.stem)
+def test_every_user_task_has_a_form(diagram):
+    tasks = user_task_properties(diagram)
     assert tasks
     for task_id, props in tasks.items():
         assert props.get("formKey"), f"{task_id} has no formKey"
         assert (FORMS / f"{props['formKey']}.json").is_file(), task_id
 
 
-def test_every_task_form_is_used_by_the_diagram():
-    used = {props["formKey"] for props in user_task_properties().values()}
-    assert {p.stem for p in FORM_FILES} - used == {START}
+def test_every_task_form_is_used_by_a_diagram():
+    """Every form of forms/ is a user task's form or a start form of a diagram of processes/."""
+    used = {props["formKey"] for diagram in DIAGRAMS for props in user_task_properties(diagram).values()}
+    starts = {f"{diagram.stem}.start" for diagram in DIAGRAMS}
+    assert START in starts and {START} <= {p.stem for p in FORM_FILES}
+    assert {p.stem for p in FORM_FILES} - used <= starts
 
 
 def decision_table(name):
