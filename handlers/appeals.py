@@ -55,7 +55,7 @@ def appeal_time_limits(params: dict[str, Any]) -> dict[str, Any]:
         "filed_in_time": in_time,
         "refusal_reason": None
         if in_time
-        else f"逾期申诉，不予受理：提出于 {filed}，期限为 {limit}，截止 {deadline}。 "
+        else f"逾期申诉, 不予受理: 提出于 {filed}, 期限为 {limit}, 截止 {deadline}. "
         f"Refused as late: filed on {filed}, the limit is {limit}, the last day was {deadline}.",
         "acceptance_due": datetime.combine(acceptance_day, cal.closing_time, tzinfo=cal.tz).isoformat(),
         "decision_due": (received + timedelta(days=DECISION_DAYS)).isoformat(),
@@ -88,7 +88,7 @@ APPEAL_TIME_LIMITS = HandlerDeclaration(
     en="An appeal's filing limit (10 working days; 15 days for a test report), acceptance (5 working days) "
     "and decision (30 days) due times",
     parameters=(
-        Parameter("appeal_type", "string", True, "类型: decision_appeal/report_objection", "decision_appeal or report_objection"),
+        Parameter("appeal_type", "string", True, "类型: 决定申诉/检测报告异议", "decision_appeal or report_objection"),
         Parameter("filed_on", "string", True, "提出日期", "the day the appeal was filed (ISO date)"),
         Parameter("decision_date", "string", False, "被申诉决定的日期", "the date of the decision appealed"),
         Parameter("report_received_on", "string", False, "收到检测报告的日期", "the day the test report was received"),

@@ -57,7 +57,7 @@ def involvement(session: Session, start_form: dict[str, Any] | None, data: dict[
                 people.setdefault(username, (reason, {"case": original.business_key, "instance_id": original.id}))
         elif kind == "person":
             _person(session, field, value)
-            people[value] = ("took_decision", {"decision": str(data.get("decision_reference") or value)})
+            people[str(value)] = ("took_decision", {"decision": str(data.get("decision_reference") or value)})
     ordered = sorted(people.items(), key=lambda item: list(REASONS).index(item[1][0]))
     return Involvement(dict(ordered), variables)
 
@@ -141,12 +141,15 @@ def refuse_excluded(session: Session, row: TaskRecord, username: str | None) -> 
         )
 
 
-def not_excluded(task_id: Any, username: str) -> ColumnElement[bool]:
-    """For list queries: the task (its id column) does not exclude ``username`` (a key probe)."""
+def not_excluded(task_id: Any, username: Any) -> ColumnElement[bool]:
+    """For list queries: the task (its id column) does not exclude ``username`` (a name, or the
+    user name column of a query over people): a probe of the primary key."""
     return ~exists().where(TaskExclusion.task_id == task_id, TaskExclusion.username == username)
 
 
-def excluded_people(session: Session, instance_id: int, task_id: str | None = None) -> list[tuple[InstanceExclusion, str]]:
+def excluded_people(
+    session: Session, instance_id: int, task_id: str | None = None
+) -> list[tuple[InstanceExclusion, str]]:
     """The case's exclusions (or one task's) with each person's display name, by user name."""
     stmt = (
         select(InstanceExclusion, User.display_name)

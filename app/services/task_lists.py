@@ -137,9 +137,7 @@ def _paths(user: User, scope: str, instance_id: int | None) -> list[tuple[_Keys,
     if scope == "all":
         unclaimed = or_(TaskCandidateGroup.assignee.is_(None), TaskCandidateGroup.assignee != user.username)
     free = conflicts.not_excluded(TaskCandidateGroup.task_id, user.username)
-    groups = [
-        (GROUP_ROWS, [TaskCandidateGroup.group_key == g, unclaimed, free]) for g in sorted(set(user.group_keys))
-    ]
+    groups = [(GROUP_ROWS, [TaskCandidateGroup.group_key == g, unclaimed, free]) for g in sorted(set(user.group_keys))]
     return [mine, *groups]
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from tests.sla.conftest import Case
+from tests.web.conftest import web_login
 
 PROCESS = "appeal_review"
 
@@ -29,7 +30,7 @@ TASK_DATA: dict[str, dict[str, Any]] = {
     "Task_AcceptAppeal": {"acceptance_decision": "accepted", "acceptance_reason": "材料齐全"},
     "Task_InvestigateAppeal": {"investigation_findings": "原决定依据不足", "proposed_decision": "upheld"},
     "Task_ApproveAppealDecision": {"head_decision": "approved", "head_comment": "同意"},
-    "Task_WrittenNotice": {"notice_text": "申诉成立，原决定撤销", "higher_review_requested": False},
+    "Task_WrittenNotice": {"notice_text": "申诉成立, 原决定撤销", "higher_review_requested": False},
     "Task_HigherReview": {"review_body": "国家认监委", "review_outcome": "confirmed", "review_note": "维持"},
 }
 DATED = {"Task_AcceptAppeal": "acceptance_notice_on", "Task_WrittenNotice": "notice_sent_on"}
@@ -57,9 +58,7 @@ class Appeal:
         self.admin = login("admin")
         self.office = login("appeals")
         data = variables if variables is not None else filing(self.today(), **changes)
-        created = self.office.post(
-            "/process-instances", json={"process_key": PROCESS, "variables": data}, expect=201
-        )
+        created = self.office.post("/process-instances", json={"process_key": PROCESS, "variables": data}, expect=201)
         self.id: int = created["id"]
         self.business_key: str = created["business_key"]
 
@@ -125,3 +124,6 @@ def handled_case(login: Any) -> Case:
 def appeal(login: Any) -> Any:
     """``appeal(**changes)`` files an appeal (changes to the default filing)."""
     return lambda variables=None, **changes: Appeal(login, variables, **changes)
+
+
+__all__ = ["web_login"]  # the page tests' browser-session fixture, used here too
