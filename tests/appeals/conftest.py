@@ -37,8 +37,9 @@ DATED = {"Task_AcceptAppeal": "acceptance_notice_on", "Task_WrittenNotice": "not
 
 
 def filing(today: date, **changes: Any) -> dict[str, Any]:
-    """A decision appeal filed today about a decision taken two days ago (in time)."""
-    return {
+    """A decision appeal filed today about a decision taken two days ago (in time); a change to
+    None leaves the field out."""
+    data = {
         "appeal_type": "decision_appeal",
         "appellant": "某检测公司",
         "appellant_contact": "010-12345678",
@@ -48,6 +49,7 @@ def filing(today: date, **changes: Any) -> dict[str, Any]:
         "grounds": "抽样程序不符合规定",
         **changes,
     }
+    return {k: v for k, v in data.items() if v is not None}
 
 
 class Appeal:
