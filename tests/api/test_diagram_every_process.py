@@ -7,6 +7,7 @@ sequence flow of it, and element states are the five the contract lists.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from lxml import etree
 from app.errors import Invalid
 from app.services import publishing
 from app.services.bundles import Bundle, BundleFile
+from tests.appeals.conftest import answers, filing
 from tests.engine.corpus_harness import CORPORA, deploy, read_manifest
 from tests.evidence import cite_uploads, upload_photo
 from tests.scenario.conftest import INTAKE, TASK_DATA
@@ -24,7 +26,8 @@ BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 DECISIONS = tuple(BundleFile(p.name, p.read_bytes()) for p in sorted(PROCESSES.glob("*.dmn")))
 STATES = {"completed", "active", "waiting", "failed", "cancelled"}
-START_DATA = {"complaint_handling": INTAKE}
+START_DATA = {"complaint_handling": INTAKE, "appeal_review": filing(date(2026, 1, 5))}
+ANSWERS = {**TASK_DATA, **answers(date(2026, 1, 6))}
 STEPS = 5  # tasks completed per instance (each a new diagram to check)
 RACED_BY_A_TIMER = {"instance_changed", "task_not_ready", "busy"}
 
@@ -79,7 +82,7 @@ class Checker:
 
 def _data_for(element_id: str, admin: Any, instance_id: int) -> dict[str, Any]:
     """The scenario's answer for this step; a cited photo is uploaded to the case first."""
-    return cite_uploads(dict(TASK_DATA.get(element_id, {})), lambda: upload_photo(admin, instance_id))
+    return cite_uploads(dict(ANSWERS.get(element_id, {})), lambda: upload_photo(admin, instance_id))
 
 
 @pytest.mark.parametrize("path", RUNNABLE, ids=[_label(p) for p in RUNNABLE])

@@ -36,6 +36,11 @@ TASK_DATA: dict[str, dict[str, Any]] = {
 DATED = {"Task_AcceptAppeal": "acceptance_notice_on", "Task_WrittenNotice": "notice_sent_on"}
 
 
+def answers(day: date) -> dict[str, dict[str, Any]]:
+    """Each task's default data, its dates (notice sent on ...) set to ``day``."""
+    return {k: {**v, **({DATED[k]: day.isoformat()} if k in DATED else {})} for k, v in TASK_DATA.items()}
+
+
 def filing(today: date, **changes: Any) -> dict[str, Any]:
     """A decision appeal filed today about a decision taken two days ago (in time); a change to
     None leaves the field out."""
