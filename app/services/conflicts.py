@@ -141,6 +141,11 @@ def refuse_excluded(session: Session, row: TaskRecord, username: str | None) -> 
         )
 
 
+def excluded_from(session: Session, task_id: str) -> set[str]:
+    """The user names excluded from the task (none for a task that is not conflict-free)."""
+    return set(session.scalars(select(TaskExclusion.username).where(TaskExclusion.task_id == task_id)))
+
+
 def not_excluded(task_id: Any, username: Any) -> ColumnElement[bool]:
     """For list queries: the task (its id column) does not exclude ``username`` (a name, or the
     user name column of a query over people): a probe of the primary key."""

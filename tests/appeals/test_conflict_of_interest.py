@@ -42,6 +42,11 @@ def test_rule_5_2_investigator_without_conflict_of_interest(login: Any) -> None:
     # the original handler is a member of a candidate group, yet never offered the task
     assert not listed(login, "quality", task["id"])
     assert listed(login, "investigator", task["id"])
+    told = {
+        u: [n["task_id"] for n in login(u).get("/notifications", expect=200)["items"]]
+        for u in ("quality", "investigator")
+    }
+    assert task["id"] in told["investigator"] and task["id"] not in told["quality"]  # nor told of it
     # and refused, with the reason, however they try
     quality = login("quality")
     claimed = quality.post(f"/tasks/{task['id']}/claim", expect=403)
