@@ -23,7 +23,7 @@ from app.errors import Forbidden, Invalid
 from app.models import InstanceExclusion, ProcessInstance, TaskExclusion, TaskRecord, User
 
 MARK = "x-conflict-of-interest"
-# the reasons, most telling first: one reason is kept per person and case
+# the reasons; one is kept per person and case, the decision before any handling of the case
 REASONS: dict[str, str] = {
     "took_decision": "took the decision appealed ({decision})",
     "registered_original": "registered the original case {case}",
@@ -58,8 +58,7 @@ def involvement(session: Session, start_form: dict[str, Any] | None, data: dict[
         elif kind == "person":
             _person(session, field, value)
             people[str(value)] = ("took_decision", {"decision": str(data.get("decision_reference") or value)})
-    ordered = sorted(people.items(), key=lambda item: list(REASONS).index(item[1][0]))
-    return Involvement(dict(ordered), variables)
+    return Involvement(people, variables)
 
 
 def _case(session: Session, field: str, number: Any) -> ProcessInstance:
