@@ -4,7 +4,8 @@ A start form names what a case is about with ``"x-conflict-of-interest"`` on a f
 ``"case"`` (the registration number of another case: everyone who registered it or held or
 completed one of its tasks is excluded) or ``"person"`` (the user name of who took the decision
 appealed). ``involvement`` resolves them before the case is created (422 naming the field for an
-unknown case or person); ``record`` keeps the exclusions on the new case. A user task the
+unknown case or person); ``record`` keeps the exclusions on the new case, and ``refresh`` adds
+whoever handled the original case since, each time a conflict-free task is about to be made. A user task the
 diagram marks ``excludeConflictsOfInterest`` gets a ``TaskExclusion`` row per excluded person
 when it becomes ready (``exclude_from_task``); from then on the excluded people do not see it in
 any list (``not_excluded``), are not offered to an admin reassigning it, and are refused with
@@ -98,6 +99,22 @@ def record(session: Session, model: ProcessInstance, involved: Involvement) -> N
     """Keep the exclusions of a new case (before its first tasks are synced)."""
     for username, (reason, params) in involved.people.items():
         session.add(InstanceExclusion(instance_id=model.id, username=username, reason=reason, params=params))
+    session.flush()
+
+
+def refresh(session: Session, model: ProcessInstance) -> None:
+    """Before a conflict-free task is made: whoever handled the original case since this one was
+    filed (the original may still be open) is excluded too."""
+    original_id = (model.variables or {}).get(ORIGINAL_INSTANCE_VARIABLE)
+    original = session.get(ProcessInstance, original_id) if isinstance(original_id, int) else None
+    if original is None:
+        return
+    known = set(session.scalars(select(InstanceExclusion.username).where(InstanceExclusion.instance_id == model.id)))
+    params = {"case": original.business_key, "instance_id": original.id}
+    for username, reason in handlers_of(session, original):
+        if username not in known:
+            known.add(username)
+            session.add(InstanceExclusion(instance_id=model.id, username=username, reason=reason, params=params))
     session.flush()
 
 

@@ -77,6 +77,8 @@ def sync_tasks(
             close_task(session, row, "completed" if inst.task_state(row.id) == "completed" else "cancelled")
     now = utcnow()
     new_groups: set[str] = set()
+    if any(v.conflict_free and v.id not in open_rows for v in views):
+        conflicts.refresh(session, model)
     for view in views:
         deadline = next((due[k] for k in (view.id, *view.enclosing) if k in due), None)
         due_at = deadline.due_at if deadline is not None else None

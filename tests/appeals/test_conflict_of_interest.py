@@ -78,6 +78,20 @@ def test_rule_5_2_everyone_who_handled_the_original_case_is_excluded(login: Any,
     assert appeal.variables()["original_instance_id"] == next(i["id"] for i in cases if i["business_key"] == original)
 
 
+def test_rule_5_2_who_handles_the_original_case_after_the_filing_is_excluded_too(login: Any, rt: Any) -> None:
+    case = handled_case(login)
+    appeal = Appeal(login, original_registration_number=case.business_key)
+    case.complete("Task_ProposeSolution")
+    case.complete("Task_ApproveByManager")  # the original case goes on: the manager handles it now
+    appeal.complete("Task_AcceptAppeal")
+    with rt.sessions() as s:
+        from app.models import InstanceExclusion
+
+        rows = {e.username: e.reason for e in s.query(InstanceExclusion).filter_by(instance_id=appeal.id)}
+    assert rows["manager"] == "handled_original"
+    assert rows["quality"] == "handled_original"
+
+
 def test_rule_5_2_who_took_the_decision_is_excluded(login: Any) -> None:
     appeal = Appeal(login, decided_by="investigator")
     appeal.complete("Task_AcceptAppeal")
