@@ -4,6 +4,7 @@ button nor the form; an investigator with no conflict has it in the inbox and ca
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -48,3 +49,28 @@ def test_rule_5_2_exclusion_is_shown_on_the_task_page(login, desk: Callable[...,
     expect(page.locator("form.schema-form")).to_have_count(1)
     screenshot(page, "appeal-investigation-investigator")
     assert investigator.errors == []
+
+
+def test_rule_5_2_case_page_shows_the_exclusions_and_the_appeal_diagram(login, desk: Callable[..., Desk]) -> None:
+    case = handled_case(login)
+    appeal = Appeal(login, original_registration_number=case.business_key)
+    appeal.complete("Task_AcceptAppeal")
+
+    admin = desk("admin")
+    page = admin.page
+    page.goto(f"{admin.base}/instances/{appeal.id}")
+    expect(page.locator("#case-diagram")).to_have_attribute("data-ready", "true")
+    investigation = page.locator('#diagram-canvas g.djs-element[data-element-id="Task_InvestigateAppeal"]')
+    expect(investigation).to_have_class(re.compile(r"\bstate-active\b"))
+    expect(page.locator('#diagram-canvas g.djs-element[data-element-id="Task_AcceptAppeal"]')).to_have_class(
+        re.compile(r"\bstate-completed\b")
+    )
+    excluded = page.locator("section.exclusions li.exclusion")
+    expect(excluded).to_have_count(3)  # who registered, classified and investigated the complaint
+    expect(page.locator("section.exclusions li.exclusion[data-username=quality]")).to_contain_text(
+        f"办理过原投诉 {case.business_key}"
+    )
+    expect(page.locator("select option[value=quality]")).to_have_count(0)  # not offered for reassigning
+    expect(page.locator("select option[value=investigator]").first).to_be_attached()
+    screenshot(page, "appeal-case-page-exclusions")
+    assert admin.errors == []
