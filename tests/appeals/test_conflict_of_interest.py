@@ -74,6 +74,9 @@ def test_rule_5_2_everyone_who_handled_the_original_case_is_excluded(login: Any,
         rows = {e.username: e.reason for e in s.query(InstanceExclusion).filter_by(instance_id=appeal.id)}
     # the registering agent, the supervisor who classified it, the quality investigator
     assert rows == {"agent": "registered_original", "supervisor": "handled_original", "quality": "handled_original"}
+    shown = {e["username"]: e["text"] for e in appeal.instance()["exclusions"]}  # the API shows them too
+    assert shown["quality"] == f"handled the original case {original}"
+    assert shown["agent"] == f"registered the original case {original}"
     cases = login("admin").get("/process-instances", expect=200)["items"]
     assert appeal.variables()["original_instance_id"] == next(i["id"] for i in cases if i["business_key"] == original)
 
