@@ -142,3 +142,24 @@ def test_rule_5_2_exclusion_is_shown_on_the_task_and_case_pages(login: Any, web_
     case_page = web_login("admin", lang="zh").text(f"/instances/{appeal.id}")
     assert f"办理过原投诉 {original}" in case_page
     assert f"登记了原投诉 {original}" in case_page
+
+
+def test_rule_5_2_an_excluded_holder_still_cannot_complete(login: Any, rt: Any) -> None:
+    """Defence in depth: had the task reached the original handler anyway (held before the rule
+    existed, written by hand), completing it is still refused with the reason, and it is not in
+    their own list."""
+    appeal, original = appeal_about_handled_case(login)
+    task = appeal.task(INVESTIGATION)
+    with rt.sessions() as s:
+        from app.models import TaskRecord
+        from app.services import task_rows
+
+        s.get(TaskRecord, task["id"]).assignee = "quality"
+        task_rows.set_assignee(s, task["id"], "quality")
+        s.commit()
+    assert appeal.task(INVESTIGATION)["assignee"] == "quality"
+    assert not listed(login, "quality", task["id"])
+    findings = {"investigation_findings": "x", "proposed_decision": "dismissed"}
+    done = login("quality").post(f"/tasks/{task['id']}/complete", json={"data": findings}, expect=403)
+    assert f"handled the original case {original}" in refusal(done)[1]
+    assert appeal.ready() == [INVESTIGATION]
