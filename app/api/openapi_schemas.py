@@ -148,6 +148,20 @@ SCHEMAS: dict[str, Any] = {
                     "variables": {"type": "object"},
                     "called_versions": _CALLED,
                     "tasks": {"type": "array", "items": _ref("Task")},
+                    "exclusions": {
+                        "type": "array",
+                        "description": "people excluded from the case's conflict-free tasks (回避), and why",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "username": {"type": "string"},
+                                "name": {"type": "string"},
+                                "reason": {"enum": ["took_decision", "registered_original", "handled_original"]},
+                                "text": {"type": "string"},
+                                "params": {"type": "object"},
+                            },
+                        },
+                    },
                     "timers": {
                         "type": "array",
                         "items": {

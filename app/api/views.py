@@ -77,6 +77,7 @@ def instance_view(
     timers: list[dict[str, Any]],
     history: list[AuditEntry],
     incidents: list[dict[str, Any]],
+    exclusions: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     return {
         **instance_summary(m),
@@ -86,6 +87,7 @@ def instance_view(
         "timers": [timer_view(t) for t in timers],
         "history": [history_view(e) for e in history],
         "incidents": incidents,
+        "exclusions": exclusions or [],
     }
 
 

@@ -14,7 +14,16 @@ from app.engine import EngineIncident, Instance, StepResult
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.models import Attachment, Incident, ProcessInstance, User
 from app.runtime import Runtime
-from app.services import attachments, audit, instance_search, notifications, process_rights, task_rows, timers
+from app.services import (
+    attachments,
+    audit,
+    conflicts,
+    instance_search,
+    notifications,
+    process_rights,
+    task_rows,
+    timers,
+)
 from app.services.deployments import latest_definition
 from app.services.forms import validate_against
 from app.services.visibility import may_view
@@ -52,6 +61,7 @@ def start(
     if start_form is not None:
         validate_against(start_form, variables)
         evidence = attachments.check_form_fields(session, start_form, variables, instance_id=None, actor=actor)
+    involved = conflicts.involvement(session, start_form, variables)  # 422 before anything is written
     model = ProcessInstance(
         definition=definition,
         definition_id=definition.id,
@@ -66,12 +76,14 @@ def start(
     session.flush()
     prefix = (start_form or {}).get("x-business-key-prefix") or process_key[:2].upper()
     model.business_key = business_key_for(prefix, model)
+    conflicts.record(session, model, involved)
     if start_form is not None:
         # every field of the start record exists in the data, so diagram expressions can read
         # optional ones (None = not reported); added after validation, which refuses nulls
         variables = {
             **dict.fromkeys(start_form.get("properties", {})),
             **variables,
+            **involved.variables,
             BUSINESS_KEY_VARIABLE: model.business_key,
             "registered_by": actor,
             "received_at": variables.get("received_at") or model.created_at.isoformat(),

@@ -12,7 +12,16 @@ from app.engine import TaskNotReady
 from app.errors import Conflict, Forbidden, NotFound
 from app.models import ProcessInstance, TaskRecord, User
 from app.runtime import Runtime
-from app.services import attachments, audit, decision_context, instances, notifications, task_lists, task_rows
+from app.services import (
+    attachments,
+    audit,
+    conflicts,
+    decision_context,
+    instances,
+    notifications,
+    task_lists,
+    task_rows,
+)
 
 SCOPES = ("mine", "group", "all")
 
@@ -69,6 +78,7 @@ def claim(session: Session, user: User, task_id: str) -> TaskRecord:
         raise Conflict(f"the task is already claimed by {row.assignee}", code="task_claimed")
     if not may_act(user, row):
         raise Forbidden("you are not in a candidate group of this task", code="not_your_task")
+    conflicts.refuse_excluded(session, row, user.username)
     return reassign(session, row, user.username, actor=user.username, event="task_claimed")
 
 
@@ -122,6 +132,7 @@ def complete(rt: Runtime, session: Session, user: User, task_id: str, data: dict
     row = get(session, task_id)
     if not may_act(user, row):
         raise Forbidden("this task is not yours to complete", code="not_your_task")
+    conflicts.refuse_excluded(session, row, user.username)
     _require_ready(row)
     model = instances.get(session, row.instance_id)
     if model.status == "suspended":

@@ -7,6 +7,7 @@ sequence flow of it, and element states are the five the contract lists.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,8 @@ from lxml import etree
 from app.errors import Invalid
 from app.services import publishing
 from app.services.bundles import Bundle, BundleFile
+from tests.appeals.conftest import answers as appeal_answers
+from tests.appeals.conftest import filing
 from tests.crisis_steps import REPORT
 from tests.crisis_steps import TASKS as CRISIS_TASKS
 from tests.engine.corpus_harness import CORPORA, deploy, read_manifest
@@ -26,10 +29,11 @@ BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 DECISIONS = tuple(BundleFile(p.name, p.read_bytes()) for p in sorted(PROCESSES.glob("*.dmn")))
 STATES = {"completed", "active", "waiting", "failed", "cancelled"}
-START_DATA = {"complaint_handling": INTAKE, "crisis_response": REPORT}
+START_DATA = {"complaint_handling": INTAKE, "crisis_response": REPORT, "appeal_review": filing(date(2026, 1, 5))}
 # each process's answers per task id (default: complaint_handling's)
 TASK_ANSWERS: dict[str, dict[str, dict[str, Any]]] = {
     "crisis_response": {element: answer for element, (_user, answer) in CRISIS_TASKS.items()},
+    "appeal_review": appeal_answers(date(2026, 1, 6)),
 }
 STEPS = 5  # tasks completed per instance (each a new diagram to check)
 RACED_BY_A_TIMER = {"instance_changed", "task_not_ready", "busy"}
