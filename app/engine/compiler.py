@@ -23,7 +23,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
 from app.engine import clock_seam, sandbox
-from app.engine.camunda_dialect import check_starters, read_camunda_dialect, starter_rights
+from app.engine.camunda_dialect import check_starters, is_confidential, read_camunda_dialect, starter_rights
 from app.engine.decisions import DecisionParser, check_decisions
 from app.engine.scripting import EFFECTS
 from app.engine.serialization import serialize_specs
@@ -112,6 +112,7 @@ class CompiledProcess:
     timer_start: bool = False  # starts on a timer: the product keeps one instance waiting for it
     starter_groups: tuple[str, ...] = ()  # who may start it (none declared: anyone logged in)
     starter_users: tuple[str, ...] = ()
+    confidential: bool = False  # its cases are seen only by who filed and handles them, and HR
 
 
 # An ISO 8601 value with a typo reads as a Python name ("PT24", "P1DT") or does not compile.
@@ -336,6 +337,7 @@ def compile_diagram(
                     timer_start=process.find("bpmn:startEvent/bpmn:timerEventDefinition", NS) is not None,
                     starter_groups=starter_groups,
                     starter_users=starter_users,
+                    confidential=is_confidential(process),
                 )
             )
     except ValidationException as exc:

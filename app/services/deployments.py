@@ -114,6 +114,7 @@ def deploy_bundle(
                 note=bundle.note,
                 starter_groups=list(item.starter_groups),
                 starter_users=list(item.starter_users),
+                confidential=item.confidential,
             )
             session.add(definition)
             session.flush()

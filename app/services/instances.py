@@ -14,7 +14,16 @@ from app.engine import EngineIncident, Instance, StepResult
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.models import Attachment, Incident, ProcessInstance, User
 from app.runtime import Runtime
-from app.services import attachments, audit, instance_search, notifications, process_rights, task_rows, timers
+from app.services import (
+    attachments,
+    audit,
+    confidential,
+    instance_search,
+    notifications,
+    process_rights,
+    task_rows,
+    timers,
+)
 from app.services.deployments import latest_definition
 from app.services.forms import validate_against
 from app.services.visibility import may_view
@@ -60,6 +69,7 @@ def start(
         status="running",
         started_by=actor,
         created_at=utcnow(),
+        confidential=definition.confidential,
     )
     session.add(model)
     session.flush()
@@ -283,9 +293,14 @@ def apply_admin_action(
         retry(rt, session, model, actor)
 
 
-def get_viewable(session: Session, user: User, instance_id: int) -> ProcessInstance:
-    """The instance, if the user may see it (403 otherwise)."""
+def get_viewable(session: Session, user: User, instance_id: int, *, read: str = "case") -> ProcessInstance:
+    """The instance, if the user may see it (403 otherwise; a confidential case answers 404,
+    as for an unknown id, so nobody learns that it exists). A read of a confidential case is
+    recorded (``confidential.record_read``: ``read`` names what was opened)."""
     model = get(session, instance_id)
     if not may_view(session, user, model):
+        if model.confidential:
+            raise NotFound(f"no process instance {instance_id}", code="unknown_instance")
         raise Forbidden("you are not involved in this complaint", code="not_your_instance")
+    confidential.record_read(session, user, model, read)
     return model

@@ -12,7 +12,16 @@ from app.engine import TaskNotReady
 from app.errors import Conflict, Forbidden, NotFound
 from app.models import ProcessInstance, TaskRecord, User
 from app.runtime import Runtime
-from app.services import attachments, audit, decision_context, instances, notifications, task_lists, task_rows
+from app.services import (
+    attachments,
+    audit,
+    confidential,
+    decision_context,
+    instances,
+    notifications,
+    task_lists,
+    task_rows,
+)
 
 SCOPES = ("mine", "group", "all")
 
@@ -47,10 +56,15 @@ def get(session: Session, task_id: str) -> TaskRecord:
 
 
 def get_visible(session: Session, user: User, task_id: str) -> TaskRecord:
-    """The task, if it concerns the user (403 otherwise)."""
+    """The task, if it concerns the user (403 otherwise; a task of a confidential case answers
+    404, as for an unknown id). A read of a confidential case's task is recorded."""
     row = get(session, task_id)
+    model = instances.get(session, row.instance_id)
     if not concerns(user, row):
+        if model.confidential:
+            raise NotFound(f"no task {task_id}", code="unknown_task")
         raise Forbidden("this task belongs to another group", code="not_your_task")
+    confidential.record_read(session, user, model, "task")
     return row
 
 
