@@ -18,13 +18,14 @@ from app.services import publishing
 from app.services.bundles import Bundle, BundleFile
 from tests.engine.corpus_harness import CORPORA, deploy, read_manifest
 from tests.evidence import cite_uploads, upload_photo
+from tests.grievance.conftest import FILING, LONGEST_PATH
 from tests.scenario.conftest import INTAKE, TASK_DATA
 
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 DECISIONS = tuple(BundleFile(p.name, p.read_bytes()) for p in sorted(PROCESSES.glob("*.dmn")))
 STATES = {"completed", "active", "waiting", "failed", "cancelled"}
-START_DATA = {"complaint_handling": INTAKE}
+START_DATA = {"complaint_handling": INTAKE, "employee_grievance": FILING}
 STEPS = 5  # tasks completed per instance (each a new diagram to check)
 RACED_BY_A_TIMER = {"instance_changed", "task_not_ready", "busy"}
 
@@ -79,7 +80,8 @@ class Checker:
 
 def _data_for(element_id: str, admin: Any, instance_id: int) -> dict[str, Any]:
     """The scenario's answer for this step; a cited photo is uploaded to the case first."""
-    return cite_uploads(dict(TASK_DATA.get(element_id, {})), lambda: upload_photo(admin, instance_id))
+    data = TASK_DATA.get(element_id) or LONGEST_PATH.get(element_id, {})
+    return cite_uploads(dict(data), lambda: upload_photo(admin, instance_id))
 
 
 @pytest.mark.parametrize("path", RUNNABLE, ids=[_label(p) for p in RUNNABLE])

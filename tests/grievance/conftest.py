@@ -29,6 +29,13 @@ SATISFIED = {"satisfied": True}
 NOT_SATISFIED = {"satisfied": False, "dissatisfaction_reason": "道歉没有发生"}
 ACCEPT = {"response": "satisfied"}
 APPEAL = {"response": "appeal", "appeal_reason": "处理太轻"}
+# each step's answer down the longest path (answered, not satisfied, appealed): tests/api walks it
+LONGEST_PATH = {
+    "Task_Acknowledge": ANSWER,
+    "Task_EmployeeResponse": NOT_SATISFIED,
+    "Task_AppealDecision": APPEAL,
+    **TASK_DATA,
+}
 
 
 class Grievance:
@@ -107,6 +114,11 @@ class Grievance:
 
 
 MINUTE = timedelta(minutes=1)
+
+
+def about(moment: datetime, expected: datetime) -> bool:
+    """The simulated clock runs on between our reading and the product's: a few seconds apart."""
+    return abs(moment - expected) < timedelta(seconds=5)
 
 
 @pytest.fixture
