@@ -18,12 +18,12 @@ from app.business_calendar import default_calendar
 
 PROCESS = "employee_grievance"
 FILING = {"subject": "treatment", "description": "主管在例会上当众辱骂我", "desired_outcome": "公开道歉"}
-ANSWER = {"decision": "answer", "answer_text": "已与主管谈话，主管将当面道歉"}
+ANSWER = {"decision": "answer", "answer_text": "已与主管谈话 主管将当面道歉"}
 FORWARD = {"decision": "forward", "handler": "production"}
 TASK_DATA: dict[str, dict[str, Any]] = {
-    "Task_DepartmentReply": {"reply_text": "已调查，主管将当面道歉"},
-    "Task_WrittenAnswer": {"written_answer": "书面答复：调查结论与处理意见"},
-    "Task_GmAnswer": {"gm_answer": "总经理答复：调岗并书面警告"},
+    "Task_DepartmentReply": {"reply_text": "已调查 主管将当面道歉"},
+    "Task_WrittenAnswer": {"written_answer": "书面答复 调查结论与处理意见"},
+    "Task_GmAnswer": {"gm_answer": "总经理答复 调岗并书面警告"},
 }
 SATISFIED = {"satisfied": True}
 NOT_SATISFIED = {"satisfied": False, "dissatisfaction_reason": "道歉没有发生"}
