@@ -1,6 +1,6 @@
 """Rule 6.1 in the lists: which confidential instances each viewer's list holds, as the single
 check says (``visibility.visible_to``), page by page, and each way in an index walk with a limit
-(HR's through ``ix_instance_confidential_id``)."""
+(HR's and customer service's confidential ones through ``ix_instance_confidential_id``)."""
 
 from __future__ import annotations
 
@@ -50,5 +50,6 @@ def test_rule_6_1_lists_hold_exactly_the_confidential_cases_each_viewer_may_see(
             assert set(reference) & set(ids) == wanted, name
             assert _pages(s, user) == reference, name
         assert visible_ids(users["admin"], [], limit=10) is None  # admins: every case, confidential ones too
-    plan = query_plans.plan(rt, visible_ids(users["hr"], [], limit=50), sqlite_statistics=False)
-    assert "ix_instance_confidential_id" in plan
+    for name in ("hr", "agent"):  # customer service: the ordinary cases, and the confidential ones of theirs
+        plan = query_plans.plan(rt, visible_ids(users[name], [], limit=50), sqlite_statistics=False)
+        assert "ix_instance_confidential_id" in plan, name
