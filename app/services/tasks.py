@@ -60,12 +60,18 @@ def get_visible(session: Session, user: User, task_id: str) -> TaskRecord:
     404, as for an unknown id). A read of a confidential case's task is recorded."""
     row = get(session, task_id)
     model = instances.get(session, row.instance_id)
+    _hide_if_confidential(user, row, model)
     if not concerns(user, row):
-        if model.confidential:
-            raise NotFound(f"no task {task_id}", code="unknown_task")
         raise Forbidden("this task belongs to another group", code="not_your_task")
     confidential.record_read(session, user, model, "task")
     return row
+
+
+def _hide_if_confidential(user: User, row: TaskRecord, model: ProcessInstance) -> None:
+    """A task of a confidential case that is none of the user's business: 404, as for an
+    unknown id, so that nobody learns the case exists (rule 6.1)."""
+    if model.confidential and not concerns(user, row):
+        raise NotFound(f"no task {row.id}", code="unknown_task")
 
 
 def _require_ready(row: TaskRecord) -> None:
@@ -134,10 +140,11 @@ def reassign(
 def complete(rt: Runtime, session: Session, user: User, task_id: str, data: dict[str, Any]) -> ProcessInstance:
     """Validate the form data, complete the engine task and run to the next wait."""
     row = get(session, task_id)
+    model = instances.get(session, row.instance_id)
     if not may_act(user, row):
+        _hide_if_confidential(user, row, model)
         raise Forbidden("this task is not yours to complete", code="not_your_task")
     _require_ready(row)
-    model = instances.get(session, row.instance_id)
     if model.status == "suspended":
         raise Conflict("the instance is suspended", code="instance_suspended")
     forms = rt.forms.of(session, model.definition)  # the instance's version's form

@@ -43,6 +43,7 @@ def test_rule_6_1_customer_service_get_404_and_find_it_nowhere(grievance: Any, l
     assert cs.get(f"/process-instances/{g.id}/diagram", expect=404)["error"]["code"] == "unknown_instance"
     assert cs.get(f"/tasks/{task_id}", expect=404)["error"]["code"] == "unknown_task"
     cs.post(f"/tasks/{task_id}/claim", expect=404)
+    cs.post(f"/tasks/{task_id}/complete", json={"data": {"decision": "answer", "answer_text": "x"}}, expect=404)
     assert g.id not in _listed(cs)
     assert g.id not in _listed(cs, f"&business_key={g.business_key}")
     assert g.id not in _listed(cs, f"&process_key={PROCESS}")
