@@ -25,7 +25,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
 from app.engine import call_activities, clock_seam, sandbox
 from app.engine.call_activities import CalledProcess, bind, check_call_activities, external_calls, subprocess_specs
-from app.engine.camunda_dialect import check_starters, read_camunda_dialect, starter_rights
+from app.engine.camunda_dialect import check_starters, is_confidential, read_camunda_dialect, starter_rights
 from app.engine.decisions import DecisionParser, check_decisions
 from app.engine.scripting import EFFECTS
 from app.engine.serialization import serialize_specs
@@ -116,6 +116,7 @@ class CompiledProcess:
     starter_users: tuple[str, ...] = ()
     # the version of each process of another diagram its call activities run (bound at deploy)
     called_versions: Mapping[str, int] = field(default_factory=dict)
+    confidential: bool = False  # its cases are seen only by who filed and handles them, and HR
 
 
 # An ISO 8601 value with a typo reads as a Python name ("PT24", "P1DT") or does not compile.
@@ -302,6 +303,7 @@ def compile_diagram(
                     starter_groups=starter_groups,
                     starter_users=starter_users,
                     called_versions=called_versions,
+                    confidential=is_confidential(process),
                 )
             )
     except ValidationException as exc:

@@ -125,6 +125,7 @@ def deploy_bundle(
                 starter_groups=list(item.starter_groups),
                 starter_users=list(item.starter_users),
                 called_versions=dict(item.called_versions) or None,
+                confidential=item.confidential,
             )
             session.add(definition)
             session.flush()

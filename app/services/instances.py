@@ -18,6 +18,7 @@ from app.services import (
     attachments,
     audit,
     conflicts,
+    confidential,
     instance_search,
     notifications,
     process_rights,
@@ -71,6 +72,7 @@ def start(
         status="running",
         started_by=actor,
         created_at=utcnow(),
+        confidential=definition.confidential,
     )
     session.add(model)
     session.flush()
@@ -296,9 +298,14 @@ def apply_admin_action(
         retry(rt, session, model, actor)
 
 
-def get_viewable(session: Session, user: User, instance_id: int) -> ProcessInstance:
-    """The instance, if the user may see it (403 otherwise)."""
+def get_viewable(session: Session, user: User, instance_id: int, *, read: str = "case") -> ProcessInstance:
+    """The instance, if the user may see it (403 otherwise; a confidential case answers 404,
+    as for an unknown id, so nobody learns that it exists). A read of a confidential case is
+    recorded (``confidential.record_read``: ``read`` names what was opened)."""
     model = get(session, instance_id)
     if not may_view(session, user, model):
+        if model.confidential:
+            raise NotFound(f"no process instance {instance_id}", code="unknown_instance")
         raise Forbidden("you are not involved in this complaint", code="not_your_instance")
+    confidential.record_read(session, user, model, read)
     return model

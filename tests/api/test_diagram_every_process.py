@@ -23,17 +23,24 @@ from tests.crisis_steps import REPORT
 from tests.crisis_steps import TASKS as CRISIS_TASKS
 from tests.engine.corpus_harness import CORPORA, deploy, read_manifest
 from tests.evidence import cite_uploads, upload_photo
+from tests.grievance.conftest import FILING, LONGEST_PATH
 from tests.scenario.conftest import INTAKE, TASK_DATA
 
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 DECISIONS = tuple(BundleFile(p.name, p.read_bytes()) for p in sorted(PROCESSES.glob("*.dmn")))
 STATES = {"completed", "active", "waiting", "failed", "cancelled"}
-START_DATA = {"complaint_handling": INTAKE, "crisis_response": REPORT, "appeal_review": filing(date(2026, 1, 5))}
+START_DATA = {
+    "complaint_handling": INTAKE,
+    "crisis_response": REPORT,
+    "appeal_review": filing(date(2026, 1, 5)),
+    "employee_grievance": FILING,
+}
 # each process's answers per task id (default: complaint_handling's)
 TASK_ANSWERS: dict[str, dict[str, dict[str, Any]]] = {
     "crisis_response": {element: answer for element, (_user, answer) in CRISIS_TASKS.items()},
     "appeal_review": appeal_answers(date(2026, 1, 6)),
+    "employee_grievance": LONGEST_PATH,
 }
 STEPS = 5  # tasks completed per instance (each a new diagram to check)
 RACED_BY_A_TIMER = {"instance_changed", "task_not_ready", "busy"}
