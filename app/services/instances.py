@@ -17,8 +17,8 @@ from app.runtime import Runtime
 from app.services import (
     attachments,
     audit,
-    conflicts,
     confidential,
+    conflicts,
     instance_search,
     notifications,
     process_rights,

@@ -15,8 +15,8 @@ from app.runtime import Runtime
 from app.services import (
     attachments,
     audit,
-    conflicts,
     confidential,
+    conflicts,
     decision_context,
     instances,
     notifications,
