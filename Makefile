@@ -15,7 +15,7 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 
 venv: $(BIN)/.installed
 
-## the console's front-end packages (bpmn-js; dmn-js for the decision-table editor): pinned in package-lock.json, installed with `npm ci`,
+## the console's front-end packages (bpmn-js; dmn-js for the decision-table editor; Chart.js's UMD build for the reports page): pinned in package-lock.json, installed with `npm ci`,
 ## copied into Flask's static folder (git ignores both node_modules/ and the copy)
 VENDOR := app/web/static/vendor
 $(VENDOR)/.copied: package.json package-lock.json
@@ -23,6 +23,7 @@ $(VENDOR)/.copied: package.json package-lock.json
 	rm -rf $(VENDOR) && mkdir -p $(VENDOR)
 	cp -R node_modules/bpmn-js/dist $(VENDOR)/bpmn-js
 	cp -R node_modules/dmn-js/dist $(VENDOR)/dmn-js
+	mkdir -p $(VENDOR)/chart.js && cp node_modules/chart.js/dist/chart.umd.js $(VENDOR)/chart.js/
 	touch $@
 
 ## the analyst's modeler: our readable ES modules in app/web/static/src/modeler/ bundled by esbuild

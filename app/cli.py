@@ -31,10 +31,11 @@ def migrate_database(rt: Runtime) -> None:
 def setup_product(rt: Runtime, *, demo: bool) -> dict[str, int]:
     """Migrate, deploy ``processes/`` and (with demo data) seed the demo users. Idempotent."""
     from app.db import refresh_statistics
-    from app.services import people, publishing
+    from app.services import complaint_facts, people, publishing
 
     migrate_database(rt)
     with rt.sessions() as session:
+        complaint_facts.backfill_missing(session)
         deployed = publishing.publish_folder(rt, session)
         users = people.seed_demo_users(session) if demo else 0
         if not demo:
@@ -61,6 +62,16 @@ def init_app(app: Flask) -> None:
         )
         if rt.settings.demo_data or demo:
             click.echo("WARNING: demo users have password = username. Never use demo data in production.")
+
+    @app.cli.command("backfill-complaint-facts")
+    def backfill_complaint_facts() -> None:
+        """Write the report facts of complaint cases saved before they existed (``setup`` does it too)."""
+        from app.services import complaint_facts
+
+        with _rt().sessions() as session:
+            written = complaint_facts.backfill_missing(session)
+            session.commit()
+        click.echo(f"{written} complaint facts rows written")
 
     @app.cli.command("scheduler")
     def scheduler() -> None:

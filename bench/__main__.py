@@ -18,8 +18,11 @@ section of an existing ``--out`` file; sizes ``BENCH_TIMER_BACKGROUND`` (100000)
 endpoint ``BENCH_SCALE_REQUESTS`` (150), state bytes per case ``BENCH_SCALE_STATE_BYTES`` (2000).
 Console (``bench/console_probe.py``, the console's pages on the same generated database):
 ``--no-console`` (``BENCH_CONSOLE=0``) skips it, ``--console-only`` measures only it and replaces
-the "Console" section of ``--out``; sizes ``BENCH_CONSOLE_SIZES`` (100000). A run that skips the
-timers, the scale or the console keeps that section of the existing ``--out`` file as it was.
+the "Console" section of ``--out``; sizes ``BENCH_CONSOLE_SIZES`` (100000). Reports
+(``bench/reports.py``, the summary and monthly report over generated complaint facts): ``--no-reports``
+(``BENCH_REPORTS=0``) skips them, ``--reports-only`` measures only them and replaces the "Reports"
+section of ``--out``; size ``BENCH_REPORTS_SIZE`` (100000). A run that skips the
+timers, the scale, the console or the reports keeps that section of the existing ``--out`` file as it was.
 """
 
 from __future__ import annotations
@@ -36,13 +39,19 @@ from pathlib import Path
 from typing import Any
 
 from bench import console_report, machine, report, scale, scale_report, timers, timers_report
+from bench import reports as report_bench
 from bench.flows import BENCH_FLOW, ROOT, select_flow
 from bench.postgres import Postgres, PostgresUnavailable
 from bench.stats import figures
 from bench.worker import MODES
 
 # the long sections a run may skip (title -> its switch), kept from the previous report when skipped
-SECTION_FLAGS = {"## Timers": "no_timers", "## Scale": "no_scale", "## Console": "no_console"}
+SECTION_FLAGS = {
+    "## Timers": "no_timers",
+    "## Scale": "no_scale",
+    "## Console": "no_console",
+    "## Reports": "no_reports",
+}
 
 
 def _env_int(name: str, default: int) -> int:
@@ -66,6 +75,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--scale-only", action="store_true", help="only the scale section; splice it into --out")
     p.add_argument("--no-console", action="store_true", default=os.environ.get("BENCH_CONSOLE") == "0")
     p.add_argument("--console-only", action="store_true", help="only the console section; splice it into --out")
+    p.add_argument("--no-reports", action="store_true", default=os.environ.get("BENCH_REPORTS") == "0")
+    p.add_argument("--reports-only", action="store_true", help="only the reports section; splice it into --out")
     return p.parse_args(argv)
 
 
@@ -121,6 +132,17 @@ def console_only(args: argparse.Namespace) -> None:
         return scale.measure(tmp, postgres=not args.no_postgres, sizes=console_sizes(), probes="console")
 
     _section_only(args, "Console", "--console-only", measure, console_report.section)
+
+
+def measure_reports(args: argparse.Namespace, tmp: Path) -> Any:
+    size = report_bench.size_from_env()
+    print(f"bench: reports, {size} cases", file=sys.stderr)
+    return report_bench.measure(tmp, postgres=not args.no_postgres, size=size)
+
+
+def reports_only(args: argparse.Namespace) -> None:
+    """Measure the reports alone and replace (or add) the "Reports" section of ``args.out``."""
+    _section_only(args, "Reports", "--reports-only", lambda tmp: measure_reports(args, tmp), report_bench.section)
 
 
 class Runner:
@@ -184,6 +206,9 @@ def main(argv: list[str]) -> None:
     if args.console_only:
         console_only(args)
         return
+    if args.reports_only:
+        reports_only(args)
+        return
     flow = select_flow(args.flow)
     started = time.perf_counter()
     load_before = machine.load()
@@ -195,6 +220,7 @@ def main(argv: list[str]) -> None:
     timer_results: dict[str, Any] = {}
     scale_results: dict[str, Any] = {}
     console_results: dict[str, Any] = {}
+    report_results: dict[str, Any] = {}
     try:
         print(
             f"bench: flow {flow.name}, n={args.n}, warmup={args.warmup}, rounds={args.rounds} (SQLite)", file=sys.stderr
@@ -238,6 +264,8 @@ def main(argv: list[str]) -> None:
         if not args.no_console:
             print(f"bench: console, sizes {console_sizes()}", file=sys.stderr)
             console_results = scale.measure(tmp, postgres=not args.no_postgres, sizes=console_sizes(), probes="console")
+        if not args.no_reports:
+            report_results = measure_reports(args, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     text = report.render(
@@ -253,6 +281,8 @@ def main(argv: list[str]) -> None:
         scale=scale_results,
         console=console_results,
     )
+    if report_results:
+        text = report.splice_section(text, report_bench.section(report_results))
     write_report(args, text)
     print(f"bench: wrote {args.out} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 

@@ -17,6 +17,7 @@ from app.runtime import Runtime
 from app.services import (
     attachments,
     audit,
+    complaint_facts,
     confidential,
     conflicts,
     instance_search,
@@ -124,7 +125,7 @@ def save(
             ) from None
         result.incident = EngineIncident(None, f"the instance's data cannot be stored, the step was not kept: {exc}")
         record_incident(session, model, result.incident, actor)
-        _flush(session)
+        _flush(session, model)
         return 0
     model.updated_at = now
     instance_search.refresh(model)
@@ -141,12 +142,7 @@ def save(
     )
     for effect in inst.take_effects():
         notifications.apply_effect(session, model, effect)
-    try:
-        session.flush()
-    except StaleDataError:
-        raise Conflict(
-            "the instance was changed by someone else; reload and try again", code="instance_changed"
-        ) from None
+    _flush(session, model)
     return fired
 
 
@@ -207,7 +203,7 @@ def suspend(session: Session, model: ProcessInstance, actor: str) -> None:
     model.status = "suspended"
     model.updated_at = utcnow()
     audit.record(session, "instance_suspended", instance_id=model.id, actor=actor)
-    _flush(session)
+    _flush(session, model)
 
 
 def resume(session: Session, model: ProcessInstance, actor: str) -> None:
@@ -218,7 +214,7 @@ def resume(session: Session, model: ProcessInstance, actor: str) -> None:
     model.status = "error" if open_incident else "running"
     model.updated_at = utcnow()
     audit.record(session, "instance_resumed", instance_id=model.id, actor=actor)
-    _flush(session)
+    _flush(session, model)
 
 
 MAX_REASON = 2000
@@ -270,13 +266,16 @@ def retry(rt: Runtime, session: Session, model: ProcessInstance, actor: str) -> 
     save(rt, session, model, inst, inst.retry_errors(), actor)
 
 
-def _flush(session: Session) -> None:
+def _flush(session: Session, model: ProcessInstance) -> None:
+    """Write the instance (409 if someone else changed it meanwhile), then its report facts."""
     try:
         session.flush()
     except StaleDataError:
         raise Conflict(
             "the instance was changed by someone else; reload and try again", code="instance_changed"
         ) from None
+    complaint_facts.refresh(session, model)
+    session.flush()
 
 
 ADMIN_ACTIONS = ("suspend", "resume", "terminate", "retry")

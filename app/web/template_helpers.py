@@ -19,6 +19,7 @@ from app.errors import AppError
 from app.http import current_user, db
 from app.models import User
 from app.services import deployments, notifications, process_rights
+from app.services.report_period import may_read_reports
 from app.web import queries
 from app.web.presenters import STATUSES, bilingual, group_name, history_label, local_time, status_label, yes_no
 from app.web.security import CSRF_FIELD, csrf_token
@@ -165,4 +166,5 @@ def helpers() -> dict[str, Any]:
         "error_text": error_text,
         "error_title": error_title,
         "lang_url": lang_url,
+        "may_read_reports": may_read_reports,
     }

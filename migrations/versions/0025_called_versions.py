@@ -5,7 +5,7 @@ when it is deployed (``process_definitions.called_versions``); an instance recor
 it runs (``process_instances.called_versions``), copied at start and on migration.
 
 Revision ID: 0025
-Revises: 0023
+Revises: 0024
 """
 
 from alembic import op
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = "0025"
-down_revision = "0023"
+down_revision = "0024"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,66 @@
+"""The complaint facts table: one row per ``complaint_handling`` case with what reports count.
+
+Written in the instance's own transaction by the one save path (``instances.save`` →
+``services/complaint_facts.refresh``), so a report is a GROUP BY over this table and never loads
+engine state or variables. Migration 0024 creates and backfills it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import Base, UTCDateTime
+
+# the time limits a report rates (met / missed); the columns are ``sla_<rule>``
+SLA_RULES = ("contact", "first_reply", "site_visit", "handling", "unresolved", "follow_up")
+
+
+class ComplaintFact(Base):
+    """What the reports read about one complaint (``instance_id`` is the case)."""
+
+    __tablename__ = "complaint_facts"
+    __table_args__ = (
+        # the period filter with each grouping (the summary and the page's breakdowns)
+        Index("ix_fact_received", "received_at"),
+        Index("ix_fact_department_received", "department", "received_at"),
+        # open overdue cases, oldest first
+        Index("ix_fact_open_overdue", "is_open", "overdue", "received_at"),
+        # the improvement actions of the cases closed in a month
+        Index("ix_fact_closed", "closed_at"),
+    )
+
+    instance_id: Mapped[int] = mapped_column(
+        ForeignKey("process_instances.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    registration_number: Mapped[str | None] = mapped_column(String(200))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # YYYY-MM of received_at in business time (+08:00): the month a case counts in, portable to group on
+    received_month: Mapped[str] = mapped_column(String(7))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hours_to_close: Mapped[float | None]
+    status: Mapped[str] = mapped_column(String(20))
+    is_open: Mapped[bool] = mapped_column(default=True)
+    outcome: Mapped[str | None] = mapped_column(String(40))
+    subject: Mapped[str | None] = mapped_column(String(40))
+    severity_level: Mapped[str | None] = mapped_column(String(1))
+    channel: Mapped[str | None] = mapped_column(String(20))
+    department: Mapped[str | None] = mapped_column(String(64))
+    overdue: Mapped[bool] = mapped_column(default=False)
+    sla_contact: Mapped[str | None] = mapped_column(String(6))
+    sla_first_reply: Mapped[str | None] = mapped_column(String(6))
+    sla_site_visit: Mapped[str | None] = mapped_column(String(6))
+    sla_handling: Mapped[str | None] = mapped_column(String(6))
+    sla_unresolved: Mapped[str | None] = mapped_column(String(6))
+    sla_follow_up: Mapped[str | None] = mapped_column(String(6))
+    reopened_count: Mapped[int] = mapped_column(default=0)
+    satisfaction: Mapped[int | None]
+    secondary: Mapped[bool] = mapped_column(default=False)
+    product_name: Mapped[str | None] = mapped_column(String(200))
+    batch_number: Mapped[str | None] = mapped_column(String(100))
+    responsible_employee: Mapped[str | None] = mapped_column(String(64))
+    # the improvement actions recorded when the case was archived (Task_CloseArchive)
+    corrective_action: Mapped[str | None] = mapped_column(Text)
+    preventive_action: Mapped[str | None] = mapped_column(Text)
