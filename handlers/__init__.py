@@ -13,6 +13,7 @@ under the registered names.
 from collections.abc import Callable
 from typing import Any
 
+from handlers.appeals import APPEAL_TIME_LIMITS, appeal_time_limits
 from handlers.catalogue import HandlerDeclaration
 from handlers.severity import SEVERITY_FROM_CRITERIA, severity_from_criteria
 from handlers.sla import ESCALATE_SEVERITY, SLA_DEADLINES, escalate_severity, sla_deadlines
@@ -21,17 +22,20 @@ REGISTRY: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "severity_from_criteria": severity_from_criteria,
     "sla_deadlines": sla_deadlines,
     "escalate_severity": escalate_severity,
+    "appeal_time_limits": appeal_time_limits,
 }
 
 DECLARATIONS: dict[str, HandlerDeclaration] = {
     "severity_from_criteria": SEVERITY_FROM_CRITERIA,
     "sla_deadlines": SLA_DEADLINES,
     "escalate_severity": ESCALATE_SEVERITY,
+    "appeal_time_limits": APPEAL_TIME_LIMITS,
 }
 
 __all__ = [
     "DECLARATIONS",
     "REGISTRY",
+    "appeal_time_limits",
     "escalate_severity",
     "severity_from_criteria",
     "sla_deadlines",

@@ -25,6 +25,9 @@ SITE_VISIT_SUBJECTS = ("sales", "after_sales")
 # Sales complaints are solved by the end of the n-th working day, by source.
 SALES_WORKING_DAYS: dict[str, int] = {"internal": 3, "external": 7}
 UNRESOLVED_MONTHS = 1  # unresolved after a month: counts as a major complaint
+QUALITY_HANDLING_HOURS = 24  # a product-quality complaint not handled by then is level D (rule 3.1)
+QUALITY_SUBJECT = "product_quality"
+MAX_PROMISED_HOURS = 72  # the waiting time promised to the customer: at most 3 days (rule 2.8)
 REMINDER_SHARE = 0.75  # reminders go out when this share of the time allowed has passed
 
 GRADES = ("general", "important", "major", "crisis")  # least to most severe
@@ -38,15 +41,19 @@ def sla_deadlines(params: dict[str, Any]) -> dict[str, Any]:
     handling clock starts, default ``received_at``; a reopened case starts it again),
     ``severity_grade`` (general/important/major/crisis), ``handling_hours`` (the hours the
     ``handling_time_limit`` table allows that grade, > 0), ``subject`` and
-    ``sales_complaint_source`` (internal/external, for subject ``sales``; may be None).
+    ``sales_complaint_source`` (internal/external, for subject ``sales``; may be None),
+    ``promised_at`` and ``promised_reply_hours`` (when the customer was told how long to wait, and
+    how long: 1-72 h; both optional).
 
     Returns ``contact_due``/``contact_reminder`` (12 h), ``first_reply_due``/``…_reminder``
     (24 h) and ``site_visit_due``/``…_reminder`` (2 working days) from ``received_at``;
     ``handling_due``/``…_reminder`` from ``start`` with ``handling_rule`` naming the rule
     applied: the sales department's limit (end of the 3rd / 7th working day) for a sales
     complaint whose source is known, else ``handling_hours``; ``unresolved_due``/``…_reminder``
-    (one calendar month after ``received_at``). Every reminder is at 75 % of its time allowed
-    (working time for working-day limits).
+    (one calendar month after ``received_at``); ``quality_due``: ``start`` + 24 h for a
+    product-quality complaint, else None; ``promise_due``: ``promised_at`` + ``promised_reply_hours``, or None
+    without a promise. Every reminder is at 75 % of its time allowed (working time for
+    working-day limits).
     """
     from app.business_calendar import default_calendar
 
@@ -77,6 +84,7 @@ def sla_deadlines(params: dict[str, Any]) -> dict[str, Any]:
         handling_reminder = _share(start, handling_due)
         rule = f"{grade}_{hours}h"
     unresolved_due = received + relativedelta(months=UNRESOLVED_MONTHS)
+    quality_due = start + timedelta(hours=QUALITY_HANDLING_HOURS) if subject == QUALITY_SUBJECT else None
     return {
         "received_at": received.isoformat(),
         "start": start.isoformat(),
@@ -91,7 +99,18 @@ def sla_deadlines(params: dict[str, Any]) -> dict[str, Any]:
         "handling_reminder": handling_reminder.isoformat(),
         "unresolved_due": unresolved_due.isoformat(),
         "unresolved_reminder": _share(received, unresolved_due).isoformat(),
+        "quality_due": quality_due.isoformat() if quality_due else None,
+        "promise_due": _promise_due(params.get("promised_at"), params.get("promised_reply_hours")),
     }
+
+
+def _promise_due(promised_at: Any, hours: Any) -> str | None:
+    """When the waiting time promised to the customer runs out (ISO 8601), None without a promise."""
+    if promised_at is None or hours is None:
+        return None
+    if isinstance(hours, bool) or not isinstance(hours, int | float) or not 0 < hours <= MAX_PROMISED_HOURS:
+        raise ValueError(f"promised_reply_hours must be hours > 0 and <= {MAX_PROMISED_HOURS}, got {hours!r}")
+    return (_moment(promised_at, "promised_at") + timedelta(hours=hours)).isoformat()
 
 
 SLA_DEADLINES = HandlerDeclaration(
@@ -130,8 +149,31 @@ SLA_DEADLINES = HandlerDeclaration(
             "处理计时起点 (默认受理时间)",
             "when the handling clock starts (default: received_at)",
         ),
+        Parameter(
+            "promised_at",
+            "string",
+            False,
+            "向客户承诺等待时间的时刻 (ISO 8601)",
+            "when the customer was told the waiting time (ISO 8601)",
+        ),
+        Parameter(
+            "promised_reply_hours",
+            "number",
+            False,
+            "承诺的等待时间 (小时, 1-72)",
+            "the waiting time promised to the customer, hours (1-72)",
+        ),
     ),
-    result=("contact_due", "first_reply_due", "site_visit_due", "handling_due", "handling_rule", "unresolved_due"),
+    result=(
+        "contact_due",
+        "first_reply_due",
+        "site_visit_due",
+        "handling_due",
+        "handling_rule",
+        "unresolved_due",
+        "quality_due",
+        "promise_due",
+    ),
 )
 
 
@@ -145,7 +187,7 @@ def escalate_severity(params: dict[str, Any]) -> dict[str, Any]:
     severe of the current one, the optional ``grade`` parameter (the grade the case was
     classified with) and the new level's grade. With ``due`` and ``now`` (ISO date-times) the
     escalation applies only when ``now`` is at or after ``due``; otherwise ``severity`` comes
-    back unchanged.
+    back unchanged, as it does with ``now`` and no ``due`` (no time limit applies to the case).
     """
     severity = params.get("severity")
     if not isinstance(severity, dict) or severity.get("level") not in LEVELS:
@@ -160,6 +202,8 @@ def escalate_severity(params: dict[str, Any]) -> dict[str, Any]:
     if grade is not None and grade not in GRADES:
         raise ValueError(f"grade must be one of {', '.join(GRADES)} or absent, got {grade!r}")
     result = dict(severity)
+    if params.get("due") is None and params.get("now") is not None:
+        return result  # no such time limit for this case
     timed = params.get("due") is not None or params.get("now") is not None
     if timed and _moment(params.get("now"), "now") < _moment(params.get("due"), "due"):
         return result

@@ -15,7 +15,7 @@ from app.api.views import history_view
 from app.errors import NotFound
 from app.http import current_user, db, runtime
 from app.models import ProcessInstance
-from app.services import diagrams, visibility
+from app.services import confidential, diagrams, visibility
 
 
 def viewable_or_404(instance_id: int) -> ProcessInstance:
@@ -25,6 +25,7 @@ def viewable_or_404(instance_id: int) -> ProcessInstance:
     model = db().get(ProcessInstance, instance_id)
     if model is None or not visibility.may_view(db(), user, model):
         raise NotFound(f"no process instance {instance_id}", code="unknown_instance")
+    confidential.record_read(db(), user, model, "diagram")
     return model
 
 
@@ -33,6 +34,9 @@ def instance_diagram(instance_id: int) -> Any:
     model = viewable_or_404(instance_id)
     body = diagrams.diagram(runtime(), db(), model)
     xml_url = url_for("api.definition_xml", key=model.process_key, version=model.version)
+    for call in body["calls"].values():  # a process of another diagram is drawn from its own XML
+        version = call["version"]
+        call["xml_url"] = url_for("api.definition_xml", key=call["process_key"], version=version) if version else None
     return {"process_key": body.pop("process_key"), "version": body.pop("version"), "xml_url": xml_url, **body}
 
 

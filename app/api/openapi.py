@@ -140,7 +140,7 @@ def openapi_document() -> dict[str, Any]:
         },
         "/tasks/{id}/complete": {
             "post": op(
-                "Complete a task with form data",
+                "Complete a task with form data (403 conflict_of_interest, with the reason, for an excluded person)",
                 {
                     "200": resp(
                         "The instance after completion",

@@ -32,7 +32,8 @@ def admin_paths() -> dict[str, Any]:
     return {
         "/tasks/{id}/assign": {
             "post": _admin_action(
-                "Assign a ready task to a person who may act on it (admin); 422 names username otherwise",
+                "Assign a ready task to a person who may act on it (admin); 422 names username otherwise, "
+                "403 conflict_of_interest with the reason for a person excluded from it",
                 "Task",
                 "Task",
                 [path_param("id")],

@@ -29,6 +29,19 @@ DIAGRAM = {
         "elements": {"type": "object", "additionalProperties": _ELEMENT, "description": "by BPMN element id"},
         "flows_taken": {"type": "array", "items": {"type": "string"}, "description": "sequence flow ids"},
         "incidents": {"type": "array", "items": {"type": "object"}},
+        "calls": {
+            "type": "object",
+            "description": "by call activity id: the process it calls; for a process of another diagram the "
+            "version the instance runs and that version's XML (its elements' states are in elements)",
+            "additionalProperties": {
+                "type": "object",
+                "properties": {
+                    "process_key": {"type": "string"},
+                    "version": {"type": ["integer", "null"]},
+                    "xml_url": {"type": ["string", "null"]},
+                },
+            },
+        },
     },
 }
 HISTORY = {

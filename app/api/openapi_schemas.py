@@ -14,6 +14,11 @@ def _ref(name: str) -> dict[str, Any]:
 
 _TIME = {"type": "string", "format": "date-time"}
 _NTIME = {"type": ["string", "null"], "format": "date-time"}
+_CALLED = {
+    "type": "object",
+    "additionalProperties": {"type": "integer"},
+    "description": "the version of each process of another diagram its call activities run (bound at deploy)",
+}
 
 SCHEMAS: dict[str, Any] = {
     "Error": {
@@ -49,6 +54,7 @@ SCHEMAS: dict[str, Any] = {
             "name": {"type": "string"},
             "note": {"type": ["string", "null"], "description": "the change note given with the deploy"},
             "deployed_at": _TIME,
+            "called_versions": _CALLED,
         },
     },
     "DefinitionStatistics": {
@@ -140,7 +146,22 @@ SCHEMAS: dict[str, Any] = {
                 "type": "object",
                 "properties": {
                     "variables": {"type": "object"},
+                    "called_versions": _CALLED,
                     "tasks": {"type": "array", "items": _ref("Task")},
+                    "exclusions": {
+                        "type": "array",
+                        "description": "people excluded from the case's conflict-free tasks (回避), and why",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "username": {"type": "string"},
+                                "name": {"type": "string"},
+                                "reason": {"enum": ["took_decision", "registered_original", "handled_original"]},
+                                "text": {"type": "string"},
+                                "params": {"type": "object"},
+                            },
+                        },
+                    },
                     "timers": {
                         "type": "array",
                         "items": {

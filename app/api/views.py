@@ -18,6 +18,7 @@ def definition_view(d: ProcessDefinition, *, full: bool = True) -> dict[str, Any
     if full:
         out["deployed_at"] = iso(d.deployed_at)
         out["deployed_by"] = d.deployed_by
+        out["called_versions"] = d.called_versions or {}
     return out
 
 
@@ -76,14 +77,17 @@ def instance_view(
     timers: list[dict[str, Any]],
     history: list[AuditEntry],
     incidents: list[dict[str, Any]],
+    exclusions: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     return {
         **instance_summary(m),
         "variables": m.variables or {},
+        "called_versions": m.called_versions or {},
         "tasks": [task_view(t) for t in tasks],
         "timers": [timer_view(t) for t in timers],
         "history": [history_view(e) for e in history],
         "incidents": incidents,
+        "exclusions": exclusions or [],
     }
 
 

@@ -6,7 +6,9 @@ Public interface:
   what a deployment bundle reads besides compiling (``bundle_parts``)
 - ``parse_untrusted(bytes, max_bytes, document="dmn")`` -> a decision-table document
 - ``compile_diagram(tree, handlers, raw, decisions)`` -> ``CompiledProcess`` per executable
-  process; business-rule tasks call the decision tables of ``decisions`` (app.engine.decisions)
+  process; business-rule tasks call the decision tables of ``decisions`` (app.engine.decisions);
+  call activities call processes of the same file or of other deployed diagrams (``CalledProcess``,
+  bound when the caller is deployed; ``call_order``, ``external_calls``: app.engine.call_activities)
 - ``Engine(handlers)``: ``new_instance``, ``load``, ``dump``; ``Instance`` exposes
   ``ready_user_tasks``, ``complete_task``, ``run_steps``, ``variables``, ``cancel``,
   ``send_message``, ``waiting_messages``, ``thrown_events``, ``waiting_timers``, ``decide``.
@@ -14,6 +16,7 @@ Public interface:
 """
 
 from app.engine.bundle_parts import calls_decisions, executable_process_keys, form_keys, parse_untrusted_decisions
+from app.engine.call_activities import CalledProcess, call_order, external_calls
 from app.engine.clock_seam import TimerLimits
 from app.engine.compiler import CompiledProcess, compile_diagram
 from app.engine.decisions import DecisionFailed, decide_alone
@@ -33,6 +36,7 @@ from app.engine.xml_input import parse_untrusted
 
 __all__ = [
     "RESERVED_NAMES",
+    "CalledProcess",
     "CompiledProcess",
     "DecisionFailed",
     "DiagramState",
@@ -47,10 +51,12 @@ __all__ = [
     "ThrownEvent",
     "TimerLimits",
     "UserTaskView",
+    "call_order",
     "calls_decisions",
     "compile_diagram",
     "decide_alone",
     "executable_process_keys",
+    "external_calls",
     "form_keys",
     "instance_diagram",
     "parse_due",

@@ -2,7 +2,8 @@
 
 Diagrams drawn in Camunda Modeler keep working: business-rule task ``decisionRef``, user-task
 ``formKey``, ``candidateGroups`` and ``assignee``, message payloads and result variables, and who may start a process
-(``candidateStarterGroups`` / ``candidateStarterUsers`` on ``<bpmn:process>``).
+(``candidateStarterGroups`` / ``candidateStarterUsers`` on ``<bpmn:process>``), and whether its
+cases are confidential (the extension property ``confidential`` on ``<bpmn:process>``).
 """
 
 from __future__ import annotations
@@ -91,6 +92,14 @@ def starter_rights(process: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
         for a in STARTER_ATTRIBUTES
     )
     return groups, users
+
+
+def is_confidential(process: Any) -> bool:
+    """Whether the process declares its cases confidential: the extension property
+    ``<camunda:property name="confidential" value="true"/>`` of ``<bpmn:process>`` (the modeler's
+    "Extension properties"); who may then see them is ``services/visibility``."""
+    path = "bpmn:extensionElements/camunda:properties/camunda:property[@name='confidential']"
+    return any((p.get("value") or "").strip().lower() == "true" for p in process.iterfind(path, NS))
 
 
 def check_starters(root: Any, errors: list[dict[str, Any]]) -> None:

@@ -3,10 +3,11 @@
 Checks that would otherwise fail at run time are made here, with the id of the
 BPMN element at fault: scripts and every kind of expression the sandbox refuses,
 non-Python script languages, Camunda JUEL, service tasks without a registered
-handler, unsupported elements, call activities that leave the file, call a
-non-executable process or recurse, business-rule tasks calling a decision table the bundle
-lacks, and every cell of the tables they call (``decisions``). Whatever the engine's own parser still
-objects to is reported the same way; nothing a client sends becomes a 500.
+handler, unsupported elements, call activities that call a process neither in the
+file nor deployed, a non-executable process, or recurse (``call_activities``),
+business-rule tasks calling a decision table the bundle lacks, and every cell of
+the tables they call (``decisions``). Whatever the engine's own parser still objects to
+is reported the same way; nothing a client sends becomes a 500.
 """
 
 from __future__ import annotations
@@ -16,14 +17,15 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
-from app.engine import clock_seam, sandbox
-from app.engine.camunda_dialect import check_starters, read_camunda_dialect, starter_rights
+from app.engine import call_activities, clock_seam, sandbox
+from app.engine.call_activities import CalledProcess, bind, check_call_activities, external_calls, subprocess_specs
+from app.engine.camunda_dialect import check_starters, is_confidential, read_camunda_dialect, starter_rights
 from app.engine.decisions import DecisionParser, check_decisions
 from app.engine.scripting import EFFECTS
 from app.engine.serialization import serialize_specs
@@ -112,6 +114,9 @@ class CompiledProcess:
     timer_start: bool = False  # starts on a timer: the product keeps one instance waiting for it
     starter_groups: tuple[str, ...] = ()  # who may start it (none declared: anyone logged in)
     starter_users: tuple[str, ...] = ()
+    # the version of each process of another diagram its call activities run (bound at deploy)
+    called_versions: Mapping[str, int] = field(default_factory=dict)
+    confidential: bool = False  # its cases are seen only by who filed and handles them, and HR
 
 
 # An ISO 8601 value with a typo reads as a Python name ("PT24", "P1DT") or does not compile.
@@ -194,7 +199,7 @@ def _ruled(errors: list[dict[str, Any]], start: int, rule: str) -> int:
     return len(errors)
 
 
-def _static_checks(root: Any, handlers: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _static_checks(root: Any, handlers: Mapping[str, Any], called: Mapping[str, CalledProcess]) -> list[dict[str, Any]]:
     errors: list[dict[str, Any]] = []
     check_starters(root, errors)
     done = _ruled(errors, 0, "camunda-dialect")
@@ -223,8 +228,8 @@ def _static_checks(root: Any, handlers: Mapping[str, Any]) -> list[dict[str, Any
         if prop.get("name") in USER_TASK_EXPRESSIONS:
             _check_code(prop, prop.get("value"), prop.get("name"), errors)
     done = _ruled(errors, done, "service-task-handler")
-    _check_call_activities(root, errors)
-    _ruled(errors, done, "call-activity")
+    check_call_activities(root, errors, called)
+    _ruled(errors, done, call_activities.RULE)
     return errors
 
 
@@ -240,50 +245,6 @@ def _check_service_tasks(root: Any, handlers: Mapping[str, Any], errors: list[di
                 _check_code(task, param.get("value"), "service parameter", errors)
 
 
-def _check_call_activities(root: Any, errors: list[dict[str, Any]]) -> None:
-    """Call activities must call an executable process of the same file, without recursion."""
-    processes = {p.get("id"): p for p in root.iterfind("bpmn:process", NS)}
-    calls: dict[str, list[tuple[Any, str]]] = {}
-    for pid, process in processes.items():
-        for activity in process.iterfind(".//bpmn:callActivity", NS):
-            called = (activity.get("calledElement") or "").strip()
-            if not called:
-                errors.append(_detail(activity, "call activity has no calledElement"))
-            elif called not in processes:
-                errors.append(
-                    _detail(
-                        activity,
-                        f"called process '{called}' is not in this file "
-                        "(call activities must call a process of the same diagram)",
-                    )
-                )
-            elif processes[called].get("isExecutable", "").lower() != "true":
-                errors.append(_detail(activity, f"called process '{called}' is not executable"))
-            else:
-                calls.setdefault(pid, []).append((activity, called))
-    for pid, outgoing in calls.items():
-        for activity, called in outgoing:
-            path = _call_path(calls, called, pid)
-            if path is not None:
-                chain = " -> ".join([pid, *path])
-                errors.append(_detail(activity, f"recursive call activity ({chain}) would never end"))
-
-
-def _call_path(calls: dict[str, list[tuple[Any, str]]], start: str, goal: str) -> list[str] | None:
-    """Process ids from ``start`` to ``goal`` following call activities, or None."""
-    stack: list[tuple[str, list[str]]] = [(start, [start])]
-    seen: set[str] = set()
-    while stack:
-        current, path = stack.pop()
-        if current == goal:
-            return path
-        if current in seen:
-            continue
-        seen.add(current)
-        stack.extend((called, [*path, called]) for _, called in calls.get(current, []))
-    return None
-
-
 def _executable_processes(root: Any) -> list[Any]:
     return [p for p in root.iterfind("bpmn:process", NS) if p.get("isExecutable", "").lower() == "true"]
 
@@ -293,11 +254,15 @@ def compile_diagram(
     handlers: Mapping[str, Any],
     raw: bytes,
     decisions: Sequence[etree._ElementTree] = (),
+    called: Mapping[str, CalledProcess] | None = None,
 ) -> list[CompiledProcess]:
     """Validate a parsed diagram and build the spec of every executable process in it.
 
-    ``decisions``: the parsed DMN documents of the bundle, which business-rule tasks may call.
+    ``decisions``: the parsed DMN documents of the bundle, which business-rule tasks may call;
+    ``called``: the processes of other diagrams its call activities may call, by id.
     """
+    wanted = external_calls(tree)
+    called = {k: v for k, v in (called or {}).items() if k in wanted}
     root = tree.getroot()
     processes = _executable_processes(root)
     if not processes:
@@ -312,11 +277,11 @@ def compile_diagram(
     errors: list[dict[str, Any]] = []
     read_camunda_dialect(root, errors)
     used = check_decisions(root, decisions, errors)
-    errors += _static_checks(root, handlers)
+    errors += _static_checks(root, handlers, called)
     if errors:
         raise Invalid("the diagram cannot run", code="invalid_bpmn", details=errors)
     parser = DecisionParser()
-    content_hash = _content_hash(raw, used)
+    content_hash = _content_hash(raw, used, called)
     compiled = []
     try:
         for index, document in enumerate(used):
@@ -325,17 +290,20 @@ def compile_diagram(
         for process in processes:
             key = process.get("id")
             spec = parser.get_spec(key)
-            subprocess_specs = parser.get_subprocess_specs(key)
+            subs = subprocess_specs(parser, key)
+            called_versions = bind(subs, called)
             starter_groups, starter_users = starter_rights(process)
             compiled.append(
                 CompiledProcess(
                     key=key,
                     name=process.get("name") or key,
-                    spec_json=serialize_specs(spec, subprocess_specs),
+                    spec_json=serialize_specs(spec, subs),
                     content_hash=content_hash,
                     timer_start=process.find("bpmn:startEvent/bpmn:timerEventDefinition", NS) is not None,
                     starter_groups=starter_groups,
                     starter_users=starter_users,
+                    called_versions=called_versions,
+                    confidential=is_confidential(process),
                 )
             )
     except ValidationException as exc:
@@ -360,12 +328,15 @@ def compile_diagram(
     return compiled
 
 
-def _content_hash(raw: bytes, decisions: Sequence[etree._ElementTree]) -> str:
-    """The diagram's hash, and with the decision tables it calls when it calls any (a new
-    table is a new version; a diagram without business-rule tasks keeps its hash)."""
+def _content_hash(raw: bytes, decisions: Sequence[etree._ElementTree], called: Mapping[str, CalledProcess]) -> str:
+    """The diagram's hash, and with the decision tables and the processes of other diagrams it
+    calls when it calls any (a new table, or a new version of a called process, is a new version;
+    a diagram calling neither keeps its hash)."""
     digest = hashlib.sha256(raw)
     for document in sorted(etree.tostring(d, method="c14n") for d in decisions):
         digest.update(b"\0dmn\0" + document)
+    for key in sorted(called):
+        digest.update(f"\0call\0{key}\0{called[key].content_hash}".encode())
     return digest.hexdigest()
 
 

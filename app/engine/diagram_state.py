@@ -19,13 +19,13 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
-from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import EventSubprocess
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity, EventSubprocess
 from SpiffWorkflow.util.task import TaskState
 
 from app.engine.runtime import Instance
@@ -58,6 +58,9 @@ class ElementState:
 class DiagramState:
     elements: dict[str, ElementState]
     flows_taken: list[str]
+    # each call activity's element id -> the id of the process it calls (its elements' states are
+    # in ``elements`` too: a process of another diagram is drawn from that diagram's XML)
+    calls: dict[str, str] = field(default_factory=dict)
 
 
 def sequence_flows(xml: str | bytes, max_bytes: int = 16 * 1024 * 1024) -> FlowIndex:
@@ -144,7 +147,18 @@ def describe_diagram(instance: Instance, flows: FlowIndex) -> DiagramState:
         if source is not None and source.state == TaskState.COMPLETED:
             taken.update(flows.get((str(_element_id(source)), element), ()))
     elements = {element: _summarize(found) for element, found in states.items()}
-    return DiagramState(elements, sorted(taken))
+    return DiagramState(elements, sorted(taken), _calls(instance))
+
+
+def _calls(instance: Instance) -> dict[str, str]:
+    workflow = instance.workflow
+    specs = [workflow.spec, *(s for s in workflow.subprocess_specs.values() if s is not None)]
+    return {
+        str(task_spec.bpmn_id): str(task_spec.spec)
+        for spec in specs
+        for task_spec in spec.task_specs.values()
+        if isinstance(task_spec, CallActivity) and task_spec.bpmn_id
+    }
 
 
 def _summarize(found: Iterable[tuple[str, bool]]) -> ElementState:

@@ -19,6 +19,7 @@ from typing import Any
 from lxml import etree
 
 from app.engine import compiler
+from app.engine.call_activities import CalledProcess
 from app.engine.compiler import CompiledProcess, compile_diagram
 from app.engine.lint_graph import GRAPH_RULES, Finding, finding, label, scopes
 from app.engine.xml_input import CAMUNDA_NS, NS
@@ -38,7 +39,10 @@ RULES: dict[str, tuple[str, str]] = {
     "script-language": (ERROR, "a script in another language than Python"),
     "service-task-handler": (ERROR, "a service task naming no handler or one that does not exist"),
     "service-task-parameters": (ERROR, "a handler called without a required parameter, or with one it does not take"),
-    "call-activity": (ERROR, "a call activity calling outside the file, a non-executable process, or itself"),
+    "call-activity": (
+        ERROR,
+        "a call activity calling a process neither in the file nor deployed, a non-executable process, or itself",
+    ),
     "timer": (ERROR, "a timer value that does not parse or breaks the limits"),
     "decision-missing": (ERROR, "a business-rule task calling a decision that is not in the bundle"),
     "ad-hoc-sub-process": (ERROR, "a start or end event in an ad-hoc sub-process"),
@@ -77,13 +81,15 @@ class LintContext:
 
     ``handler_parameters``: per declared handler, (every parameter name, the required ones);
     ``forms`` / ``groups``: form keys that exist and groups with an active member (None: not
-    checked); ``decisions``: ids of the decisions in the bundle's decision tables.
+    checked); ``decisions``: ids of the decisions in the bundle's decision tables; ``called``:
+    the processes of other diagrams (deployed, or compiled earlier in the bundle) call activities may call.
     """
 
     handler_parameters: Mapping[str, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict)
     forms: frozenset[str] | None = None
     groups: frozenset[str] | None = None
     decisions: frozenset[str] = frozenset()
+    called: Mapping[str, CalledProcess] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -135,7 +141,7 @@ def lint_diagram(
         findings += _guarded(partial(check, graph[0]), check.__name__, findings)
     compiled: list[CompiledProcess] = []
     try:
-        compiled = compile_diagram(tree, handlers, raw, decisions)
+        compiled = compile_diagram(tree, handlers, raw, decisions, context.called)
     except Invalid as exc:
         findings.extend(
             finding(d.get("element_id"), d.get("rule") or compiler.ENGINE_PARSE, str(d.get("message")))

@@ -105,12 +105,14 @@ def _blocking_in(part: Any, diff: SpecDiff, to_version: int, found: dict[str, tu
             )
 
 
-def _blocking(workflow: Any, parts: list[tuple[Any, Any, SpecDiff | None]], to_version: int) -> list[dict[str, str]]:
+def _blocking(
+    workflow: Any, parts: list[tuple[Any, Any, SpecDiff | None, Any]], to_version: int
+) -> list[dict[str, str]]:
     """Each element that stops the move, with a ``kind``: ``subprocess`` (the instance runs a
     subprocess the target does not have), ``at_removed`` (the instance is there) or
     ``passed_removed`` (its history has it), and a message in words."""
     found: dict[str, tuple[str, str]] = {}
-    for sp_task_id, part, diff in parts:
+    for sp_task_id, part, diff, _ in parts:
         if diff is None:
             task = workflow.get_task_from_id(sp_task_id)
             eid = _element(task.task_spec) or task.task_spec.name
@@ -165,20 +167,16 @@ def plan_migration(
     workflow = instance.workflow
     parts = _parts(workflow, spec, subs)
     diffs = [
-        (sp_task_id, part, None if target is None else spec_diff(part.spec, target))
+        (sp_task_id, part, None if target is None else spec_diff(part.spec, target), target)
         for sp_task_id, part, target in parts
     ]
-    changes = {(c["element_id"], c["change"]): c for _, _, d in diffs if d is not None for c in _changes(d)}
+    changes = {(c["element_id"], c["change"]): c for _, _, d, _ in diffs if d is not None for c in _changes(d)}
     plan = MigrationPlan([changes[k] for k in sorted(changes)], _blocking(workflow, diffs, to_version))
 
     def perform() -> Instance:
         assert not plan.blocking, "a blocked migration cannot run"
         # every part's tasks are aligned before any is reset (a reset may drop a subprocess)
-        aligned = [
-            (part, WorkflowDiff(part, diff), target)
-            for (_, part, diff), (_, _, target) in zip(diffs, parts, strict=True)
-            if diff is not None
-        ]
+        aligned = [(part, WorkflowDiff(part, diff), target) for _, part, diff, target in diffs if diff is not None]
         for part, workflow_diff, target in aligned:
             _migrate(part, workflow_diff, target)
         workflow.subprocess_specs = subs

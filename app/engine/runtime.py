@@ -50,6 +50,9 @@ class UserTaskView:
     # the ids of the subprocess tasks it runs inside, innermost first (their boundary timers
     # are its deadlines too)
     enclosing: tuple[str, ...] = ()
+    # ``spiffworkflow:property excludeConflictsOfInterest="true"``: only people with no conflict of
+    # interest in the case may act on it (回避; app.services.conflicts)
+    conflict_free: bool = False
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,7 @@ class Instance:
             instructions=(getattr(spec, "extensions", None) or {}).get("instructionsForEndUser"),
             metadata=self._metadata(task),
             enclosing=enclosing_subprocess_tasks(task),
+            conflict_free=props.get("excludeConflictsOfInterest", "").strip().lower() == "true",
         )
 
     def _metadata(self, task: Any) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from app.db import Base
 from app.models.attachments import Attachment
 from app.models.audit import AuditEntry, Incident
+from app.models.conflicts import InstanceExclusion, TaskExclusion
 from app.models.definition_files import DefinitionFile
 from app.models.drafts import Draft, DraftFile
 from app.models.idempotency import IdempotencyKey
@@ -25,6 +26,7 @@ __all__ = [
     "Group",
     "IdempotencyKey",
     "Incident",
+    "InstanceExclusion",
     "InstanceGroup",
     "Notification",
     "ProcessDefinition",
@@ -32,6 +34,7 @@ __all__ = [
     "SchedulerHeartbeat",
     "SimulationRun",
     "TaskCandidateGroup",
+    "TaskExclusion",
     "TaskRecord",
     "TimerRecord",
     "User",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeEngine
 
@@ -43,6 +43,11 @@ class ProcessDefinition(Base):
     # who may start it (camunda:candidateStarterGroups/-Users); both empty or NULL: anyone logged in
     starter_groups: Mapped[list[str] | None] = mapped_column(JSON)
     starter_users: Mapped[list[str] | None] = mapped_column(JSON)
+    # the version of each process of another diagram its call activities run, bound at deploy
+    # ({"crisis_response": 2}; NULL: it calls none)
+    called_versions: Mapped[dict[str, int] | None] = mapped_column(JSON)
+    # the diagram declares its cases confidential (employee grievances): services/visibility
+    confidential: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class ProcessInstance(Base):
@@ -64,6 +69,8 @@ class ProcessInstance(Base):
         Index("ix_instance_customer_phone_id", "customer_phone", "id"),
         Index("ix_instance_key_version_id", "process_key", "version", "id"),
         Index("ix_instance_created_id", "created_at", "id"),
+        # HR's way in to the confidential cases, newest first (migration 0022)
+        Index("ix_instance_confidential_id", "confidential", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -84,6 +91,11 @@ class ProcessInstance(Base):
     customer_name: Mapped[str | None] = mapped_column(String(100))
     customer_name_key: Mapped[str | None] = mapped_column(BYTEWISE(100))
     customer_phone: Mapped[str | None] = mapped_column(BYTEWISE(32))
+    # the versions of processes of other diagrams this instance runs in its call activities (its
+    # version's binding, recorded when it starts and when it is migrated; NULL: none)
+    called_versions: Mapped[dict[str, int] | None] = mapped_column(JSON)
+    # copied from the definition at start: who may see the case (services/visibility)
+    confidential: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     definition: Mapped[ProcessDefinition] = relationship(lazy="joined", innerjoin=True)
 

@@ -20,7 +20,7 @@ from app.engine import RESERVED_NAMES, StepResult
 from app.errors import Conflict, Invalid, PreconditionRequired
 from app.models import Group, ProcessInstance, TaskRecord, User
 from app.runtime import Runtime
-from app.services import audit, instances, process_rights, tasks
+from app.services import audit, conflicts, instances, process_rights, tasks
 from app.services.forms import validate_against
 from app.services.instances import require_reason
 
@@ -39,21 +39,28 @@ def _may_hold(session: Session, row: TaskRecord, user: User | None) -> bool:
 
 def people_who_may_act(session: Session, row: TaskRecord) -> list[User]:
     """Active people who may hold the task (members of its candidate groups; any active user
-    when it has none), by user name, at most ``MAX_CANDIDATES``."""
-    stmt = select(User).where(User.active.is_(True)).order_by(User.username).limit(MAX_CANDIDATES)
+    when it has none; never a person excluded from it), by user name, at most ``MAX_CANDIDATES``."""
+    stmt = (
+        select(User)
+        .where(User.active.is_(True), conflicts.not_excluded(row.id, User.username))
+        .order_by(User.username)
+        .limit(MAX_CANDIDATES)
+    )
     if row.candidate_groups:
         stmt = stmt.where(User.groups.any(Group.key.in_(list(row.candidate_groups))))
     return list(session.scalars(stmt))
 
 
 def assign(session: Session, actor: str, task_id: str, username: Any, reason: Any) -> TaskRecord:
-    """Give a ready task to ``username`` (422 naming ``username`` unless that person may act on
-    it; 409 if the task is no longer ready or its holder changed meanwhile)."""
+    """Give a ready task to ``username`` (403 with the reason when that person is excluded from
+    it, 422 naming ``username`` unless they may act on it; 409 if the task is no longer ready or
+    its holder changed meanwhile)."""
     reason = require_reason(reason)
     row = tasks.get(session, task_id)
     if row.state != "ready":
         raise Conflict(f"the task is no longer ready (it is {row.state})", code="task_not_ready")
     target = session.scalar(select(User).where(User.username == username)) if isinstance(username, str) else None
+    conflicts.refuse_excluded(session, row, target.username if target is not None else None)
     if not _may_hold(session, row, target):
         groups = ", ".join(row.candidate_groups or []) or "-"
         raise Invalid(

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import Conflict, Invalid, NotFound
 from app.models import Attachment, ProcessInstance, TaskRecord, User
-from app.services import attachment_store, audit
+from app.services import attachment_store, audit, confidential
 from app.services.visibility import visibility_check
 
 # bounded lists: a case holds at most this many files, a user this many not yet claimed
@@ -150,6 +150,9 @@ def get_viewable(session: Session, user: User, attachment_id: int) -> Attachment
             if row.uploaded_by == user.username:
                 return row
         elif session.scalar(visibility_check(user, row.instance_id)) is not None:
+            case = session.get(ProcessInstance, row.instance_id)
+            if case is not None:
+                confidential.record_read(session, user, case, "attachment")
             return row
     raise NotFound("no such attachment", code="not_found")
 

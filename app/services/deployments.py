@@ -9,9 +9,9 @@ and all those files are the same.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lxml import etree
@@ -19,8 +19,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, undefer
 
 from app.engine import (
+    CalledProcess,
+    call_order,
     calls_decisions,
     executable_process_keys,
+    external_calls,
     form_keys,
     parse_untrusted,
     parse_untrusted_decisions,
@@ -79,18 +82,24 @@ def deploy_bundle(
     context = context or LintContext(handler_parameters=handler_catalogue.handler_parameters(handlers))
     results: list[Deployed] = []
     defined_in: dict[str, str] = {}
+    trees = []
     for diagram in bundle.diagrams:
         with _naming(diagram.name):
-            tree = parse_untrusted(diagram.content, max_bytes)
-            keys = executable_process_keys(tree)
-            for key in keys:
+            trees.append(parse_untrusted(diagram.content, max_bytes))
+            for key in executable_process_keys(trees[-1]):
                 if key in defined_in:
                     raise Invalid(f"process '{key}' is also defined in {defined_in[key]}", code="invalid_bundle")
                 defined_in[key] = diagram.name
+    # a diagram is stored after the diagrams whose processes it calls: it binds their new versions
+    order = call_order_or_refusal(bundle, trees)
+    for diagram, tree in ((bundle.diagrams[i], trees[i]) for i in order):
+        with _naming(diagram.name):
+            keys = executable_process_keys(tree)
             latest = {key: latest_definition(session, key, required=False) for key in keys}
             decisions = _decisions_for(session, bundle, tree, latest)
             parsed = [parse_untrusted_decisions(content) for content in decisions.values()]
-            report = lint_diagram(tree, diagram.content, handlers, context, parsed)
+            called = replace(context, called=deployed_callees(session, tree))
+            report = lint_diagram(tree, diagram.content, handlers, called, parsed)
             if report.errors:
                 raise Invalid(_refusal(report.errors), code="invalid_bpmn", details=report.errors)
             compiled = report.compiled
@@ -99,6 +108,7 @@ def deploy_bundle(
         for item in compiled:
             previous = latest.get(item.key)
             files = _forms_for(session, bundle, needed | {start_form_key(item.key)}, previous, forms_dir) | decisions
+            files = _called_forms(session, item.called_versions) | files
             content_hash = definition_files.bundle_hash(item.content_hash, files)
             if previous is not None and previous.content_hash == content_hash:
                 results.append(Deployed(previous, created=False))
@@ -114,6 +124,8 @@ def deploy_bundle(
                 note=bundle.note,
                 starter_groups=list(item.starter_groups),
                 starter_users=list(item.starter_users),
+                called_versions=dict(item.called_versions) or None,
+                confidential=item.confidential,
             )
             session.add(definition)
             session.flush()
@@ -121,6 +133,45 @@ def deploy_bundle(
             results.append(Deployed(definition, created=True, timer_start=item.timer_start))
     session.flush()
     return results
+
+
+def call_order_or_refusal(bundle: Bundle, trees: list[etree._ElementTree]) -> list[int]:
+    """The bundle's diagrams, callees first (``call_order``); a circle of calls between files is
+    refused naming the file and the call activity."""
+    try:
+        return call_order(trees)
+    except Invalid as err:
+        names = [d.name for d in bundle.diagrams]
+        culprit = next((i for i, t in enumerate(trees) if _has_element(t, err.details)), 0)
+        with _naming(names[culprit]):
+            raise
+
+
+def _has_element(tree: etree._ElementTree, details: list[dict[str, object]]) -> bool:
+    ids = {d.get("element_id") for d in details}
+    return any(node.get("id") in ids for node in tree.getroot().iter() if isinstance(node.tag, str))
+
+
+def deployed_callees(session: Session, tree: etree._ElementTree) -> dict[str, CalledProcess]:
+    """The current version of each process of another diagram that ``tree`` calls and that is
+    deployed (a co-deployed one is stored before its callers, so it is current here)."""
+    found = {}
+    for key in sorted(external_calls(tree)):
+        definition = latest_definition(session, key, required=False)
+        if definition is not None:
+            found[key] = CalledProcess(key, definition.version, definition.spec_json, definition.content_hash)
+    return found
+
+
+def _called_forms(session: Session, called_versions: Mapping[str, int]) -> dict[str, bytes]:
+    """The forms of the called versions of processes of other diagrams: the caller's version owns
+    them too, so the called process's tasks check their answers in the caller's instances."""
+    forms: dict[str, bytes] = {}
+    for key, version in sorted(called_versions.items()):
+        called = get_version(session, key, version)
+        for name, text in definition_files.contents(session, called.id, FORM).items():
+            forms.setdefault(name, text.encode("utf-8"))
+    return forms
 
 
 def _refusal(errors: list[dict[str, object]]) -> str:

@@ -73,7 +73,15 @@ def diagram(rt: Runtime, session: Session, model: ProcessInstance) -> dict[str, 
         "elements": elements,
         "flows_taken": state.flows_taken,
         "incidents": incidents,
+        "calls": called_processes(model, state.calls),
     }
+
+
+def called_processes(model: ProcessInstance, calls: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """Per call activity the process it calls and, for a process of another diagram, the version
+    the instance runs (``called_versions``; None: a process of the instance's own diagram)."""
+    bound = model.called_versions or {}
+    return {element: {"process_key": key, "version": bound.get(key)} for element, key in sorted(calls.items())}
 
 
 def element_history_query(instance_id: int, element_id: str) -> Select[tuple[AuditEntry]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.models import AuditEntry, Incident, ProcessInstance, TaskRecord, TimerRecord
 from app.runtime import Runtime
-from app.services import audit
+from app.services import audit, conflicts
 
 
 @dataclass
@@ -20,6 +20,8 @@ class InstanceDetails:
     timers: list[dict[str, Any]]
     history: list[AuditEntry]
     incidents: list[dict[str, Any]]
+    # who is excluded for a conflict of interest, and why (rule 5.2)
+    exclusions: list[dict[str, Any]] = field(default_factory=list)
 
 
 def open_tasks(instance_id: int) -> Select[tuple[TaskRecord]]:
@@ -56,4 +58,8 @@ def describe(rt: Runtime, session: Session, model: ProcessInstance) -> InstanceD
         }
         for i in session.scalars(select(Incident).where(Incident.instance_id == model.id).order_by(Incident.id))
     ]
-    return InstanceDetails(model, tasks, timers, audit.history(session, model.id), incidents)
+    exclusions = [
+        {"username": e.username, "name": name, "reason": e.reason, "text": conflicts.reason_text(e), "params": e.params}
+        for e, name in conflicts.excluded_people(session, model.id)
+    ]
+    return InstanceDetails(model, tasks, timers, audit.history(session, model.id), incidents, exclusions)

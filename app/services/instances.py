@@ -18,6 +18,8 @@ from app.services import (
     attachments,
     audit,
     complaint_facts,
+    confidential,
+    conflicts,
     instance_search,
     notifications,
     process_rights,
@@ -61,25 +63,30 @@ def start(
     if start_form is not None:
         validate_against(start_form, variables)
         evidence = attachments.check_form_fields(session, start_form, variables, instance_id=None, actor=actor)
+    involved = conflicts.involvement(session, start_form, variables)  # 422 before anything is written
     model = ProcessInstance(
         definition=definition,
         definition_id=definition.id,
         process_key=definition.key,
         version=definition.version,
+        called_versions=definition.called_versions,
         status="running",
         started_by=actor,
         created_at=utcnow(),
+        confidential=definition.confidential,
     )
     session.add(model)
     session.flush()
     prefix = (start_form or {}).get("x-business-key-prefix") or process_key[:2].upper()
     model.business_key = business_key_for(prefix, model)
+    conflicts.record(session, model, involved)
     if start_form is not None:
         # every field of the start record exists in the data, so diagram expressions can read
         # optional ones (None = not reported); added after validation, which refuses nulls
         variables = {
             **dict.fromkeys(start_form.get("properties", {})),
             **variables,
+            **involved.variables,
             BUSINESS_KEY_VARIABLE: model.business_key,
             "registered_by": actor,
             "received_at": variables.get("received_at") or model.created_at.isoformat(),
@@ -290,9 +297,14 @@ def apply_admin_action(
         retry(rt, session, model, actor)
 
 
-def get_viewable(session: Session, user: User, instance_id: int) -> ProcessInstance:
-    """The instance, if the user may see it (403 otherwise)."""
+def get_viewable(session: Session, user: User, instance_id: int, *, read: str = "case") -> ProcessInstance:
+    """The instance, if the user may see it (403 otherwise; a confidential case answers 404,
+    as for an unknown id, so nobody learns that it exists). A read of a confidential case is
+    recorded (``confidential.record_read``: ``read`` names what was opened)."""
     model = get(session, instance_id)
     if not may_view(session, user, model):
+        if model.confidential:
+            raise NotFound(f"no process instance {instance_id}", code="unknown_instance")
         raise Forbidden("you are not involved in this complaint", code="not_your_instance")
+    confidential.record_read(session, user, model, read)
     return model

@@ -99,6 +99,7 @@ def move(
     from_version = model.version
     model.definition = target
     model.version = to_version
+    model.called_versions = target.called_versions  # the target's bound called processes run from now on
     audit.record(
         session,
         "instance_migrated",

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from app.clock import utcnow
 from app.errors import NotFound
 from app.models import Group, Notification, ProcessInstance, TaskRecord, User, user_groups
-from app.services import audit
+from app.services import audit, conflicts
 from handlers.catalogue import HandlerDeclaration, Parameter
 
 KINDS = ("reminder", "escalation", "info", "task")
@@ -144,9 +144,11 @@ def notify(
 
 def task_ready(session: Session, model: ProcessInstance, row: TaskRecord, *, actor: str | None) -> int:
     """A user task became ready: tell its assignee, else the members of its candidate groups
-    (groups over ``GROUP_NOTIFY_LIMIT`` members rely on their inbox), never ``actor``. Returns
-    how many were told."""
+    (groups over ``GROUP_NOTIFY_LIMIT`` members rely on their inbox), never ``actor`` nor a
+    person excluded from it for a conflict of interest. Returns how many were told."""
     people = [row.assignee] if row.assignee else _members(session, row.candidate_groups or [])
+    excluded = conflicts.excluded_from(session, row.id)
+    people = [p for p in people if p not in excluded]
     params = {"task": row.name, "business_key": model.business_key}
     title = f"{model.business_key or model.id}: 新任务 New task: {row.name}"
     return _tell_about_task(session, row, [p for p in people if p != actor], "task_ready", params, title)

@@ -29,6 +29,8 @@ GROUPS: dict[str, tuple[str, str]] = {
     "production": ("Production", "生产部"),
     "tech_support": ("Technical support centre", "技术支持中心"),
     "supervision": ("Supervision and evaluation group", "监督与评估小组"),
+    "appeals_office": ("Appeals office", "申诉受理办公室"),
+    "appeal_investigators": ("Appeal investigators", "申诉调查组"),
 }
 
 # username -> (display name, groups, roles)
@@ -48,6 +50,8 @@ DEMO_USERS: dict[str, tuple[str, list[str], list[str]]] = {
     "production": ("刘生产 Liu (production)", ["production"], ["handler"]),
     "techsupport": ("杨技术 Yang (technical support)", ["tech_support"], ["handler"]),
     "supervision": ("秦监督 Qin (supervision & evaluation)", ["supervision"], ["handler"]),
+    "appeals": ("何申诉 He (appeals office)", ["appeals_office"], ["handler"]),
+    "investigator": ("吕调查 Lü (appeal investigator)", ["appeal_investigators"], ["handler"]),
     "analyst": ("卫分析 Wei (process analyst)", [], ["analyst"]),
     "admin": ("蒋管理 Jiang (administrator)", [], ["admin"]),
 }

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from lxml import etree
@@ -60,7 +61,7 @@ def from_draft(rt: Runtime, session: Session, user: User, run: SimulationRun, bo
     xml = body.get("xml")
     if xml is None:
         xml = drafts.diagram_file(session, draft).content
-    from_diagram(rt, run, {**body, "xml": xml}, decisions=lambda tree: _draft_decisions(session, draft, tree))
+    from_diagram(rt, session, run, {**body, "xml": xml}, decisions=lambda tree: _draft_decisions(session, draft, tree))
     run.draft_id = draft.id
 
 
@@ -74,6 +75,7 @@ def _draft_decisions(session: Session, draft: Draft, tree: etree._ElementTree) -
 
 def from_diagram(
     rt: Runtime,
+    session: Session,
     run: SimulationRun,
     body: dict[str, Any],
     decisions: Callable[[etree._ElementTree], list[bytes]] | None = None,
@@ -91,7 +93,9 @@ def from_diagram(
     tree = parse_untrusted(raw, rt.settings.max_bpmn_bytes)
     tables = [parse_untrusted_decisions(content) for content in decisions(tree)] if decisions else []
     # deploy's error rules: a diagram that would be refused there (a timer typo) is refused here
-    report = lint_diagram(tree, raw, rt.engine.handlers, validation.base_context(rt.engine.handlers), tables)
+    # a call activity may call a deployed process of another diagram
+    context = replace(validation.base_context(rt.engine.handlers), called=deployments.deployed_callees(session, tree))
+    report = lint_diagram(tree, raw, rt.engine.handlers, context, tables)
     if report.errors:
         raise Invalid("the diagram cannot run", code="invalid_bpmn", details=report.errors)
     compiled = report.compiled

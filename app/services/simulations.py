@@ -103,7 +103,7 @@ def create(rt: Runtime, session: Session, user: User, body: dict[str, Any]) -> S
     if body.get("draft_id") is not None:
         simulation_sources.from_draft(rt, session, user, run, body)
     elif body.get("xml") is not None:
-        simulation_sources.from_diagram(rt, run, body)
+        simulation_sources.from_diagram(rt, session, run, body)
     else:
         simulation_sources.from_version(session, run, body)
     now = utcnow()

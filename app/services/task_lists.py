@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, Select, Subquery, and_, exists, func, or_,
 from sqlalchemy.orm import Session
 
 from app.models import TaskCandidateGroup, TaskRecord, User
-from app.services import cursors
+from app.services import conflicts, cursors
 
 SORTS = ("created", "due")
 DEFAULT_LIMIT = 50
@@ -120,6 +120,8 @@ def _paths(user: User, scope: str, instance_id: int | None) -> list[tuple[_Keys,
     ready = [TaskRecord.state == "ready"]
     if instance_id is not None:
         ready.append(TaskRecord.instance_id == instance_id)
+    # a task that excludes the user (conflict of interest) is in none of their lists
+    ready.append(conflicts.not_excluded(TaskRecord.id, user.username))
     mine = (TASKS, [*ready, TaskRecord.assignee == user.username])
     if scope == "mine":
         return [mine]
@@ -134,7 +136,8 @@ def _paths(user: User, scope: str, instance_id: int | None) -> list[tuple[_Keys,
     unclaimed: ColumnElement[bool] = TaskCandidateGroup.assignee.is_(None)
     if scope == "all":
         unclaimed = or_(TaskCandidateGroup.assignee.is_(None), TaskCandidateGroup.assignee != user.username)
-    groups = [(GROUP_ROWS, [TaskCandidateGroup.group_key == g, unclaimed]) for g in sorted(set(user.group_keys))]
+    free = conflicts.not_excluded(TaskCandidateGroup.task_id, user.username)
+    groups = [(GROUP_ROWS, [TaskCandidateGroup.group_key == g, unclaimed, free]) for g in sorted(set(user.group_keys))]
     return [mine, *groups]
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from app.clock import utcnow
 from app.engine import Instance
 from app.models import InstanceGroup, ProcessInstance, TaskCandidateGroup, TaskRecord
-from app.services import audit, notifications, process_rights
+from app.services import audit, conflicts, notifications, process_rights
 from app.services.timers import Deadline
 
 
@@ -60,7 +60,7 @@ def sync_tasks(
     actor: str | None = None,
 ) -> None:
     """Make the task table match the engine's ready user tasks (their deadlines, keyed by task or
-    enclosing subprocess, and their instructions); the people a new task reaches are notified (not
+    enclosing subprocess: the earliest applies, and their instructions); the people a new task reaches are notified (not
     ``actor``, whose step made it)."""
     due = due or {}
     open_rows = {
@@ -77,13 +77,19 @@ def sync_tasks(
             close_task(session, row, "completed" if inst.task_state(row.id) == "completed" else "cancelled")
     now = utcnow()
     new_groups: set[str] = set()
+    if any(v.conflict_free and v.id not in open_rows for v in views):
+        conflicts.refresh(session, model)
     for view in views:
-        deadline = next((due[k] for k in (view.id, *view.enclosing) if k in due), None)
+        # the earliest limit that applies: the task's own timers and those of the subprocesses around it
+        limits = [due[k] for k in (view.id, *view.enclosing) if k in due]
+        deadline = min(limits, key=lambda d: d.due_at) if limits else None
         due_at = deadline.due_at if deadline is not None else None
         if view.id in open_rows:
             _set_due(session, open_rows[view.id], deadline)
             continue
         assignee = process_rights.permitted_assignee(session, view.assignee, view.candidate_groups)
+        if view.conflict_free and conflicts.excluded_from_case(session, model.id, assignee):
+            assignee = None
         if assignee != view.assignee:  # e.g. registered_by is not in the task's groups: leave it to them
             audit.record(
                 session,
@@ -116,6 +122,8 @@ def sync_tasks(
         ]
         new_groups.update(view.candidate_groups)
         session.add(row)
+        if view.conflict_free:
+            conflicts.exclude_from_task(session, row)
         audit.record(
             session,
             "task_created",

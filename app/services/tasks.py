@@ -12,7 +12,17 @@ from app.engine import TaskNotReady
 from app.errors import Conflict, Forbidden, NotFound
 from app.models import ProcessInstance, TaskRecord, User
 from app.runtime import Runtime
-from app.services import attachments, audit, decision_context, instances, notifications, task_lists, task_rows
+from app.services import (
+    attachments,
+    audit,
+    confidential,
+    conflicts,
+    decision_context,
+    instances,
+    notifications,
+    task_lists,
+    task_rows,
+)
 
 SCOPES = ("mine", "group", "all")
 
@@ -47,11 +57,22 @@ def get(session: Session, task_id: str) -> TaskRecord:
 
 
 def get_visible(session: Session, user: User, task_id: str) -> TaskRecord:
-    """The task, if it concerns the user (403 otherwise)."""
+    """The task, if it concerns the user (403 otherwise; a task of a confidential case answers
+    404, as for an unknown id). A read of a confidential case's task is recorded."""
     row = get(session, task_id)
+    model = instances.get(session, row.instance_id)
+    _hide_if_confidential(user, row, model)
     if not concerns(user, row):
         raise Forbidden("this task belongs to another group", code="not_your_task")
+    confidential.record_read(session, user, model, "task")
     return row
+
+
+def _hide_if_confidential(user: User, row: TaskRecord, model: ProcessInstance) -> None:
+    """A task of a confidential case that is none of the user's business: 404, as for an
+    unknown id, so that nobody learns the case exists (rule 6.1)."""
+    if model.confidential and not concerns(user, row):
+        raise NotFound(f"no task {row.id}", code="unknown_task")
 
 
 def _require_ready(row: TaskRecord) -> None:
@@ -69,6 +90,7 @@ def claim(session: Session, user: User, task_id: str) -> TaskRecord:
         raise Conflict(f"the task is already claimed by {row.assignee}", code="task_claimed")
     if not may_act(user, row):
         raise Forbidden("you are not in a candidate group of this task", code="not_your_task")
+    conflicts.refuse_excluded(session, row, user.username)
     return reassign(session, row, user.username, actor=user.username, event="task_claimed")
 
 
@@ -120,10 +142,12 @@ def reassign(
 def complete(rt: Runtime, session: Session, user: User, task_id: str, data: dict[str, Any]) -> ProcessInstance:
     """Validate the form data, complete the engine task and run to the next wait."""
     row = get(session, task_id)
-    if not may_act(user, row):
-        raise Forbidden("this task is not yours to complete", code="not_your_task")
-    _require_ready(row)
     model = instances.get(session, row.instance_id)
+    if not may_act(user, row):
+        _hide_if_confidential(user, row, model)
+        raise Forbidden("this task is not yours to complete", code="not_your_task")
+    conflicts.refuse_excluded(session, row, user.username)
+    _require_ready(row)
     if model.status == "suspended":
         raise Conflict("the instance is suspended", code="instance_suspended")
     forms = rt.forms.of(session, model.definition)  # the instance's version's form

@@ -15,20 +15,28 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.engine import executable_process_keys, form_keys, lint, parse_untrusted, parse_untrusted_decisions
+from app.engine import (
+    CalledProcess,
+    call_order,
+    executable_process_keys,
+    form_keys,
+    lint,
+    parse_untrusted,
+    parse_untrusted_decisions,
+)
 from app.engine.lint import LintContext, LintReport, lint_diagram
 from app.errors import Invalid, PayloadTooLarge
 from app.models import Group, User, user_groups
 from app.runtime import Runtime
 from app.services import handler_catalogue
 from app.services.bundles import Bundle, BundleFile, form_key_of, start_form_key
-from app.services.deployments import carried_decisions
+from app.services.deployments import carried_decisions, deployed_callees
 
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _FORM_NAME = re.compile(r"^forms/([A-Za-z0-9_.-]+)\.json$")
@@ -134,6 +142,12 @@ def unused_forms(bundle: Bundle, trees: list[Any]) -> list[dict[str, Any]]:
     ]
 
 
+def _refused(exc: Invalid, file: str | None) -> list[dict[str, Any]]:
+    """The parser's refusal: one document-level ``xml`` finding per detail (naming the file)."""
+    found = [{"element_id": None, "rule": "xml", "message": str(d.get("message"))} for d in exc.details]
+    return [f | {"file": file} for f in found] if file else found
+
+
 def validate(rt: Runtime, session: Session, bundle: Bundle) -> Validation:
     """Every finding of every diagram of ``bundle``, and of its forms no diagram uses; a refused
     body is an ``xml`` error."""
@@ -147,20 +161,32 @@ def validate(rt: Runtime, session: Session, bundle: Bundle) -> Validation:
     errors, warnings = [], []
     errors += decision_ids(bundle)[1]
     several = len(bundle.diagrams) > 1
-    trees = []
-    for item in bundle.diagrams:
+    trees: dict[int, Any] = {}
+    for index, item in enumerate(bundle.diagrams):
         try:
-            tree = parse_untrusted(item.content, rt.settings.max_bpmn_bytes)
-            trees.append(tree)
-            report = lint_tree(rt, session, bundle, tree, item.content, context=context)
+            trees[index] = parse_untrusted(item.content, rt.settings.max_bpmn_bytes)
         except PayloadTooLarge:
             raise
-        except Invalid as exc:  # the parser's refusal: one document-level finding per detail
-            found = [{"element_id": None, "rule": "xml", "message": str(d.get("message"))} for d in exc.details]
-            errors += [f | {"file": item.name} for f in found] if several else found
+        except Invalid as exc:
+            errors += _refused(exc, item.name if several else None)
+    readable = sorted(trees)
+    try:  # callees first: their compiled processes are what the callers may call
+        order = [readable[i] for i in call_order([trees[i] for i in readable])]
+    except Invalid as exc:
+        errors += [d | {"file": bundle.diagrams[readable[0]].name} for d in exc.details] if several else exc.details
+        order = readable
+    compiled_here: dict[str, CalledProcess] = {}
+    for index in order:
+        item, tree = bundle.diagrams[index], trees[index]
+        called = {**deployed_callees(session, tree), **compiled_here}
+        try:
+            report = lint_tree(rt, session, bundle, tree, item.content, context=replace(context, called=called))
+        except Invalid as exc:  # a decision table of the bundle the parser refuses
+            errors += _refused(exc, item.name if several else None)
             continue
+        compiled_here |= {c.key: CalledProcess(c.key, None, c.spec_json, c.content_hash) for c in report.compiled}
         errors += [f | {"file": item.name} for f in report.errors] if several else report.errors
         warnings += [f | {"file": item.name} for f in report.warnings] if several else report.warnings
     if len(trees) == len(bundle.diagrams):  # a diagram that cannot be read may use any form
-        warnings += unused_forms(bundle, trees)
+        warnings += unused_forms(bundle, list(trees.values()))
     return Validation(errors=errors, warnings=warnings)

@@ -12,5 +12,5 @@ from app.web.security import login_required, signed_in_user
 @bp.get("/instances/<int:instance_id>/elements/<element_id>/history")
 @login_required
 def element_history(instance_id: int, element_id: str) -> str:
-    model = instances.get_viewable(db(), signed_in_user(), instance_id)
+    model = instances.get_viewable(db(), signed_in_user(), instance_id, read="diagram")
     return element_history_panel(runtime(), db(), model, element_id)

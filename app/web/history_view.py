@@ -5,13 +5,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask_babel import gettext
+from flask_babel import gettext, lazy_gettext
 
 from app.web.code_words import in_words
 from app.web.complaint_view import CRITERIA
 from app.web.forms_render import localized
 from app.web.presenters import SUMMARY_MAX, bilingual, current_lang, group_name, history_summary, local_time
 from app.web.variables_view import display_value
+
+# what a ``confidential_read`` entry says was opened (services/confidential)
+READ_WHAT = {
+    "case": lazy_gettext("opened the case"),
+    "task": lazy_gettext("opened a task"),
+    "diagram": lazy_gettext("opened the diagram"),
+    "attachment": lazy_gettext("downloaded an attachment"),
+}
 
 
 def _cut(text: str) -> str:
@@ -34,6 +42,8 @@ def summary(
         return _cut(
             gettext("%(name)s (due %(due)s)", name=bilingual(str(detail["name"])), due=local_time(detail.get("due_at")))
         )
+    if kind == "confidential_read":
+        return str(READ_WHAT.get(str(detail.get("read")), detail.get("read") or ""))
     if kind == "notification_sent":
         recipients = ", ".join(str(r) for r in detail.get("recipients") or []) or "—"
         return _cut(f"{bilingual(str(detail.get('title') or ''))} → {recipients}")

@@ -11,6 +11,7 @@ from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
 from app.http import runtime, session_csrf_token
+from app.web.workbench_pages import draft_editors
 
 API = "/api/v1"
 MAX_FORMS = 500  # the picker lists at most this many form keys
@@ -190,11 +191,5 @@ def modeler_page(
         "panel_words": panel_words(),
         "csrf_token": session_csrf_token(),  # sent as X-CSRF-Token with every change
     }
-    editors = [
-        (name, url_for("web.decision_editor", draft=draft_id, name=name))
-        if name.endswith(".dmn")
-        else (name.removeprefix("forms/"), url_for("web.form_editor", draft=draft_id, name=name))
-        for name in draft_files or []
-        if name.endswith(".dmn") or name.startswith("forms/")
-    ]
+    editors = draft_editors(draft_id, draft_files or []) if draft_id is not None else []
     return render_template("modeler.html", modeler_config=config, title=title, mode=mode, editors=editors)

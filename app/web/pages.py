@@ -14,11 +14,12 @@ from app.clock import utcnow
 from app.errors import AppError, Invalid
 from app.models import ProcessInstance, TaskRecord, User
 from app.runtime import Runtime
-from app.services import attachments, element_names, notifications, task_lists, tasks, visibility
+from app.services import attachments, conflicts, element_names, notifications, task_lists, tasks, visibility
 from app.services.instance_details import describe
 from app.web import (
     attachment_view,
     complaint_view,
+    conflict_view,
     diagram_view,
     form_input,
     history_view,
@@ -77,6 +78,7 @@ def task_page(
     lang = current_lang()
     suspended = model.status == "suspended"
     files = attachments.for_instance(session, model.id)
+    excluded = conflicts.exclusion(session, row, user.username)
     return render_template(
         "task.html",
         task=row,
@@ -89,7 +91,9 @@ def task_page(
         context=decision_context(session, forms, model.id, row.form_key, lang),
         deadline=timing.deadline(row, utcnow()),
         suspended=suspended,
-        may_act=tasks.may_act(user, row) and row.state == "ready" and not suspended,
+        may_act=tasks.may_act(user, row) and row.state == "ready" and not suspended and excluded is None,
+        exclusions=conflict_view.items(session, model.id, row.id),
+        excluded_reason=conflict_view.reason_text(excluded) if excluded else None,
         **form_context(schema, values=values, error=error, attachment_choices=attachment_view.choices(files)),
     )
 
@@ -176,6 +180,7 @@ def instance_page(
         attachments=[attachment_view.item(a) for a in attachments.for_instance(session, model.id)],
         upload_url=url_for("web.upload_attachment", instance_id=model.id),
         may_upload=model.status not in attachments.CLOSED_STATUSES,
+        exclusions=conflict_view.items(session, model.id),
     )
 
 

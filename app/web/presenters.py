@@ -39,6 +39,7 @@ HISTORY_TYPES = {
     "instance_resumed": lazy_gettext("Instance resumed"),
     "instance_terminated": lazy_gettext("Instance terminated"),
     "instance_migrated": lazy_gettext("Instance moved to another version"),
+    "confidential_read": lazy_gettext("Read (confidential case)"),
 }
 
 SUMMARY_MAX = 200

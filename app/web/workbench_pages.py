@@ -42,6 +42,18 @@ def modeler_url(draft_id: int) -> str:
     return f"{url_for('web.workbench')}/drafts/{draft_id}"
 
 
+def draft_editors(draft_id: int, files: list[str]) -> list[tuple[str, str, str]]:
+    """The draft's files an editor opens, as (kind, label, url): decision tables (``table``) and
+    forms (``form``); the diagram itself opens in the modeler."""
+    links = []
+    for name in files:
+        if name.endswith(".dmn"):
+            links.append(("table", name, url_for("web.decision_editor", draft=draft_id, name=name)))
+        elif name.startswith("forms/"):
+            links.append(("form", name.removeprefix("forms/"), url_for("web.form_editor", draft=draft_id, name=name)))
+    return links
+
+
 def workbench_page(
     session: Session, user: User, *, error: AppError | None = None, posted: dict[str, Any] | None = None
 ) -> str:
@@ -53,6 +65,7 @@ def workbench_page(
         drafts=mine,
         processes=latest,
         modeler_url=modeler_url,
+        draft_editors=draft_editors,
         error=draft_error_text(error) if error is not None else None,
         error_form=(posted or {}).get("source"),
         posted=posted or {},

@@ -5,7 +5,7 @@ get their rows from ``flask backfill-complaint-facts`` (docs/reports.md), which 
 function, so the rule lives in one place.
 
 Revision ID: 0024
-Revises: 0021
+Revises: 0023
 """
 
 from alembic import op
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = '0024'
-down_revision = '0021'
+down_revision = '0023'
 branch_labels = None
 depends_on = None
 

@@ -7,6 +7,7 @@ sequence flow of it, and element states are the five the contract lists.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,15 +17,31 @@ from lxml import etree
 from app.errors import Invalid
 from app.services import publishing
 from app.services.bundles import Bundle, BundleFile
+from tests.appeals.conftest import answers as appeal_answers
+from tests.appeals.conftest import filing
+from tests.crisis_steps import REPORT
+from tests.crisis_steps import TASKS as CRISIS_TASKS
 from tests.engine.corpus_harness import CORPORA, deploy, read_manifest
 from tests.evidence import cite_uploads, upload_photo
+from tests.grievance.conftest import FILING, LONGEST_PATH
 from tests.scenario.conftest import INTAKE, TASK_DATA
 
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 DECISIONS = tuple(BundleFile(p.name, p.read_bytes()) for p in sorted(PROCESSES.glob("*.dmn")))
 STATES = {"completed", "active", "waiting", "failed", "cancelled"}
-START_DATA = {"complaint_handling": INTAKE}
+START_DATA = {
+    "complaint_handling": INTAKE,
+    "crisis_response": REPORT,
+    "appeal_review": filing(date(2026, 1, 5)),
+    "employee_grievance": FILING,
+}
+# each process's answers per task id (default: complaint_handling's)
+TASK_ANSWERS: dict[str, dict[str, dict[str, Any]]] = {
+    "crisis_response": {element: answer for element, (_user, answer) in CRISIS_TASKS.items()},
+    "appeal_review": appeal_answers(date(2026, 1, 6)),
+    "employee_grievance": LONGEST_PATH,
+}
 STEPS = 5  # tasks completed per instance (each a new diagram to check)
 RACED_BY_A_TIMER = {"instance_changed", "task_not_ready", "busy"}
 
@@ -77,9 +94,10 @@ class Checker:
         return d
 
 
-def _data_for(element_id: str, admin: Any, instance_id: int) -> dict[str, Any]:
+def _data_for(key: str, element_id: str, admin: Any, instance_id: int) -> dict[str, Any]:
     """The scenario's answer for this step; a cited photo is uploaded to the case first."""
-    return cite_uploads(dict(TASK_DATA.get(element_id, {})), lambda: upload_photo(admin, instance_id))
+    answers = TASK_ANSWERS.get(key, TASK_DATA)
+    return cite_uploads(dict(answers.get(element_id, {})), lambda: upload_photo(admin, instance_id))
 
 
 @pytest.mark.parametrize("path", RUNNABLE, ids=[_label(p) for p in RUNNABLE])
@@ -112,7 +130,7 @@ def test_the_diagram_of_every_runnable_process(login, rt, path: Path):
                 continue
             task = tasks[0]
             answer = admin.post(
-                f"/tasks/{task['id']}/complete", json={"data": _data_for(task["element_id"], admin, started["id"])}
+                f"/tasks/{task['id']}/complete", json={"data": _data_for(key, task["element_id"], admin, started["id"])}
             )
             # A corpus timer of milliseconds (boundary.bpmn: PT0.03S) is due at once and the session's
             # scheduler may fire it between our read and our complete: the product then answers 409

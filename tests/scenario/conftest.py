@@ -57,6 +57,23 @@ TASK_DATA: dict[str, dict[str, Any]] = {
     "Task_ImplementSolution": {"implemented_on": "2026-01-02", "implementation_note": "已赔付"},
     "Task_FollowUpVisit": {"visited_on": "2026-01-05", "satisfaction": 5, "satisfied": True},
     "Task_CloseArchive": {"corrective_action": "更换封口机", "preventive_action": "加强抽检", "records_archived": True},
+    "Task_LabJudgement": {
+        "lab_sent_on": "2026-01-02",
+        "lab_name": "省乳品质量检测中心",
+        "lab_result": "菌落总数超标",
+        "lab_cost": 800,
+        "lab_cost_borne_by_company": True,
+    },
+    "Task_ExternalReview": {
+        "external_review_outcome": "customer_upheld",
+        "external_review_decided_on": "2026-01-04",
+        "external_review_result": "消协调解 建议提高赔偿",
+    },
+    "Task_ExtortionReview": {
+        "extortion_decision": "genuine",
+        "extortion_review_note": "有购买凭证 诉求合理",
+        "legal_referral": False,
+    },
 }
 
 ROUTING = {
@@ -77,7 +94,9 @@ CUSTOMER_CONTACT = frozenset(
     {"Task_ConfirmRecord", "Task_ExplainRejection", "Task_CustomerAgreement", "Task_FollowUpVisit"}
 )
 # Their candidate group is the responsible department, ``routing["responsible_group"]``.
-DEPARTMENT_TASKS = frozenset({"Task_Investigate", "Task_ProposeSolution", "Task_ImplementSolution"})
+DEPARTMENT_TASKS = frozenset(
+    {"Task_Investigate", "Task_LabJudgement", "Task_ProposeSolution", "Task_ImplementSolution"}
+)
 STATIC_GROUPS: dict[str, list[str]] = {
     "Task_ConfirmRecord": ["cs_agents"],
     "Task_ExplainRejection": ["cs_agents"],
@@ -90,6 +109,8 @@ STATIC_GROUPS: dict[str, list[str]] = {
     "Task_EscalationReview": ["marketing_director"],
     "Task_FollowUpVisit": ["cs_agents"],
     "Task_CloseArchive": ["cs_supervisors"],
+    "Task_ExtortionReview": ["cs_supervisors"],
+    "Task_ExternalReview": ["marketing_director"],
 }
 LANES: dict[str, str] = {
     "Task_ConfirmRecord": "cs_agents",
@@ -106,6 +127,9 @@ LANES: dict[str, str] = {
     "Task_ImplementSolution": "departments",
     "Task_FollowUpVisit": "cs_agents",
     "Task_CloseArchive": "cs_supervisors",
+    "Task_ExtortionReview": "cs_supervisors",
+    "Task_LabJudgement": "departments",
+    "Task_ExternalReview": "marketing_director",
 }
 
 # The demo directory (api-contract.md): the groups of each demo user.

@@ -144,7 +144,8 @@ def test_level_a_complaint_runs_the_whole_flow(complaint):
     )
     run.drive()
     inst = run.assert_completed(
-        order=[*HEAD, "Task_ApproveByDirector", *TAIL],
+        # 20,000 yuan without medical proof: the supervisors review it first (rule 3.8), genuine
+        order=[*HEAD[:3], "Task_ExtortionReview", HEAD[3], "Task_ApproveByDirector", *TAIL],
         outcome="resolved",
         severity_level="A",
         approval_level={"approver_group": "marketing_director", "limit": None},

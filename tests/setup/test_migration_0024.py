@@ -43,5 +43,5 @@ def test_complaint_facts_table_comes_and_goes_with_revision_0024(scratch_db: Scr
     with scratch_db.engine.begin() as conn:
         conn.execute(sa.text("DELETE FROM process_instances WHERE id = 7"))
         assert conn.scalar(sa.text("SELECT COUNT(*) FROM complaint_facts")) == 0
-    scratch_db.downgrade("0021")
+    scratch_db.downgrade("0023")
     assert "complaint_facts" not in scratch_db.tables()

@@ -33,6 +33,7 @@ ACTOR = {
     "Task_CustomerAgreement": "agent",
     "Task_FollowUpVisit": "agent",
     "Task_CloseArchive": "supervisor",
+    "Task_ExtortionReview": "supervisor",
 }
 DEPARTMENT_USER = {"product_quality": "quality", "after_sales": "aftersales", "sales": "sales"}
 

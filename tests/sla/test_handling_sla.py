@@ -12,22 +12,31 @@ from dateutil.relativedelta import relativedelta
 from tests.sla.conftest import HOUR, INFORMED_ONLY, MINUTE, RESPONSIBLE, SHANGHAI, kinds, recipients
 
 
-def assert_handling_deadline(c, due, rule):
+def assert_fired(c, handling, others=()):
+    """Exactly these timers fired: the handling rule's in this order, and ``others`` (the timers
+    of the other rules due by then: the quality rules 3.1 and 1.5, the promise of rule 2.8)."""
+    fired = c.fired()
+    assert [t for t in fired if t.startswith("Timer_Handling")] == handling
+    assert sorted(t for t in fired if not t.startswith("Timer_Handling")) == sorted(others)
+
+
+def assert_handling_deadline(c, due, rule, others_before=(), others_at=()):
     """The handling timers wait for ``due``; the breach fires there (not a minute before),
-    after the 75 % reminder, and escalates to the level's people while the work goes on."""
+    after the 75 % reminder, and escalates to the level's people while the work goes on.
+    ``others_before``/``others_at``: the other rules' timers due before / at ``due``."""
     sla = c.variables()["sla"]
     assert (sla["handling_rule"], datetime.fromisoformat(sla["handling_due"])) == (rule, due)
     timers = c.timers()
     assert timers["Timer_HandlingBreach"] == due
     assert c.created_at < timers["Timer_HandlingReminder"] < due
     c.advance_to(due - MINUTE)
-    assert c.fired() == ["Timer_HandlingReminder"]
+    assert_fired(c, ["Timer_HandlingReminder"], others_before)
     assert (kinds(c, "Notify_HandlingReminder"), recipients(c, "Notify_HandlingReminder")) == (
         "reminder",
         sorted({"agent", {"product_quality": "quality", "sales": "sales"}[c.subject]}),
     )
     c.advance(2 * 60)
-    assert c.fired() == ["Timer_HandlingReminder", "Timer_HandlingBreach"]
+    assert_fired(c, ["Timer_HandlingReminder", "Timer_HandlingBreach"], [*others_before, *others_at])
     assert c.fired_at("Timer_HandlingBreach") >= due
     assert [t["element_id"] for t in c.tasks()] == ["Task_Investigate"]  # non-interrupting
     assert (kinds(c, "Notify_HandlingResponsible"), recipients(c, "Notify_HandlingResponsible")) == (
@@ -58,7 +67,10 @@ def test_handling_deadline_major_12h(case):
 def test_handling_deadline_general_24h(case):
     c = case()
     c.to_handling(severity_grade="general")
-    assert_handling_deadline(c, c.after(24), "general_24h")
+    # with it end a product-quality complaint's 24 h (rule 3.1), the 24 h promised (rule 2.8) and the
+    # quality department's day to report (rule 1.5)
+    others = ["Timer_InvestigationReport", "Timer_PromiseBreach", "Timer_QualityBreach"]
+    assert_handling_deadline(c, c.after(24), "general_24h", others_at=others)
 
 
 def test_handling_deadline_crisis_2h(case):
@@ -126,13 +138,17 @@ def test_sales_complaint_internal_3_working_days(case):
     c = case()
     # the sales department's limit replaces the severity's 6 h
     c.to_handling(subject="sales", sales_complaint_source="internal", severity_grade="important")
-    assert_handling_deadline(c, c.end_of_working_day(3), "sales_internal_3_working_days")
+    assert_handling_deadline(
+        c, c.end_of_working_day(3), "sales_internal_3_working_days", others_before=["Timer_PromiseBreach"]
+    )
 
 
 def test_sales_complaint_external_7_working_days(case):
     c = case()
     c.to_handling(subject="sales", sales_complaint_source="external")
-    assert_handling_deadline(c, c.end_of_working_day(7), "sales_external_7_working_days")
+    assert_handling_deadline(
+        c, c.end_of_working_day(7), "sales_external_7_working_days", others_before=["Timer_PromiseBreach"]
+    )
 
 
 def test_sales_complaint_needs_its_source(case, login):
@@ -151,11 +167,11 @@ def test_unresolved_after_one_month_becomes_major(case):
     due = (c.created_at.astimezone(SHANGHAI) + relativedelta(months=1)).astimezone(c.created_at.tzinfo)
     assert c.timers()["Timer_UnresolvedBreach"] == due
     c.advance_to(due - MINUTE)
-    assert c.fired() == [
-        "Timer_HandlingReminder",
-        "Timer_HandlingBreach",
-        "Timer_UnresolvedReminder",
-    ]
+    fired = c.fired()
+    assert (fired[0], fired[-1]) == ("Timer_HandlingReminder", "Timer_UnresolvedReminder")
+    # due together at 24 h: the handling deadline, the quality rules 3.1 and 1.5, the promise of rule 2.8
+    together = ["Timer_HandlingBreach", "Timer_InvestigationReport", "Timer_PromiseBreach", "Timer_QualityBreach"]
+    assert sorted(fired[1:-1]) == together
     reminder_at = c.fired_at("Timer_UnresolvedReminder") - c.created_at
     assert abs(reminder_at - (due - c.created_at) * 0.75) < MINUTE
     assert recipients(c, "Notify_UnresolvedReminder") == ["quality", "supervisor"]

@@ -12,12 +12,14 @@ from app.services.complaints import CHANNELS
 ROOT = Path(__file__).resolve().parents[2]
 FORMS = ROOT / "forms"
 DIAGRAM = ROOT / "processes" / "complaint_handling.bpmn"
+DIAGRAMS = sorted((ROOT / "processes").glob("*.bpmn"))
 NS = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
     "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
 }
 FORM_FILES = sorted(FORMS.glob("*.json"))
 START = "complaint_handling.start"
+STARTS = {f"{p.stem}.start" for p in DIAGRAMS}
 
 VALID_INTAKE = {
     "channel": "phone",
@@ -51,13 +53,15 @@ def errors(key: str, data: dict) -> list[str]:
     return [error.message for error in validator.iter_errors(data)]
 
 
-def user_task_properties() -> dict[str, dict[str, str]]:
-    tree = etree.parse(str(DIAGRAM))
+def user_task_properties(diagram: Path = DIAGRAM) -> dict[str, dict[str, str]]:
     tasks = {}
-    for task in tree.iterfind(".//bpmn:userTask", NS):
+    for task in etree.parse(str(diagram)).iterfind(".//bpmn:userTask", NS):
         props = task.iterfind(".//spiffworkflow:property", NS)
         tasks[task.get("id")] = {p.get("name"): p.get("value") for p in props}
     return tasks
+
+
+DIAGRAMS = sorted((ROOT / "processes").glob("*.bpmn"))
 
 
 def fields(schema: dict, path: str = ""):
@@ -103,17 +107,20 @@ def test_every_choice_has_bilingual_titles(path):
                 assert title.get("zh"), f"{name}={value}"
 
 
-def test_every_user_task_has_a_form():
-    tasks = user_task_properties()
+@pytest.mark.parametrize("diagram", DIAGRAMS, ids=lambda p: p.stem)
+def test_every_user_task_has_a_form(diagram):
+    tasks = user_task_properties(diagram)
     assert tasks
     for task_id, props in tasks.items():
         assert props.get("formKey"), f"{task_id} has no formKey"
         assert (FORMS / f"{props['formKey']}.json").is_file(), task_id
 
 
-def test_every_task_form_is_used_by_the_diagram():
-    used = {props["formKey"] for props in user_task_properties().values()}
-    assert {p.stem for p in FORM_FILES} - used == {START}
+def test_every_task_form_is_used_by_a_diagram():
+    """Every form of forms/ is a user task's form or the start form of a diagram of processes/,
+    and every diagram has its start form."""
+    used = {props["formKey"] for diagram in DIAGRAMS for props in user_task_properties(diagram).values()}
+    assert {p.stem for p in FORM_FILES} - used == STARTS
 
 
 def decision_table(name):

@@ -14,7 +14,7 @@ def reason(criterion: str, level: str) -> dict:
 
 
 def test_registry_names_every_handler():
-    assert set(REGISTRY) == {"severity_from_criteria", "sla_deadlines", "escalate_severity"}
+    assert set(REGISTRY) == {"severity_from_criteria", "sla_deadlines", "escalate_severity", "appeal_time_limits"}
     assert REGISTRY["severity_from_criteria"] is severity_from_criteria
 
 

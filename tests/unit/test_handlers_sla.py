@@ -99,6 +99,27 @@ def test_times_are_given_in_the_business_time_zone():
     assert sla["handling_due"] == "2026-03-07T05:00:00+08:00"
 
 
+def test_a_quality_complaint_is_due_within_24h_of_the_handling_start():  # rule 3.1
+    assert deadlines(subject="product_quality")["quality_due"] == "2026-03-07T17:00:00+08:00"
+    assert deadlines(subject="product_quality", start="2026-03-09T09:00:00+08:00")["quality_due"] == (
+        "2026-03-10T09:00:00+08:00"
+    )
+    assert deadlines(subject="after_sales")["quality_due"] is None
+    assert deadlines()["quality_due"] is None
+
+
+def test_the_promised_waiting_time_counts_from_the_promise():  # rule 2.8
+    promised = deadlines(promised_at="2026-03-06T10:30:00+00:00", promised_reply_hours=72)
+    assert promised["promise_due"] == "2026-03-09T10:30:00+00:00"
+    assert deadlines()["promise_due"] is None and deadlines(promised_reply_hours=8)["promise_due"] is None
+
+
+@pytest.mark.parametrize("hours", [0, 72.5, "8", True])
+def test_a_promise_outside_1_to_72_hours_is_refused(hours):
+    with pytest.raises(ValueError, match="promised_reply_hours"):
+        deadlines(promised_at=FRIDAY_5PM, promised_reply_hours=hours)
+
+
 @pytest.mark.parametrize(
     "params",
     [
@@ -174,6 +195,12 @@ def test_escalation_waits_for_the_due_time_when_given():
     late = escalate_severity({**params, "now": "2026-03-06T09:00:00+00:00"})
     assert early == severity
     assert late["level"] == "B"
+
+
+def test_no_escalation_when_the_case_has_no_such_time_limit():
+    severity = severity_from_criteria({"reasons": []})
+    params = {"severity": severity, "to_level": "D", "reason": "quality_not_handled_within_24h"}
+    assert escalate_severity({**params, "due": None, "now": FRIDAY_5PM}) == severity
 
 
 @pytest.mark.parametrize(

@@ -69,7 +69,7 @@ def test_a_drafts_page_links_its_tables_and_forms_and_is_nobody_elses(web_login,
     )
     page = html.unescape(web_login("analyst", lang="en").text(f"/workbench/drafts/{made['id']}"))
     assert "Tables and forms of this draft" in page and made["name"] in page
-    links = re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', page)
+    links = re.findall(r'<li><a class="edit-(?:table|form)" href="([^"]+)">([^<]+)</a></li>', page)
     assert (
         f"/workbench/decisions/edit?draft={made['id']}&name=approval_authority.dmn",
         "approval_authority.dmn",
