@@ -139,6 +139,7 @@ def test_rule_5_2_exclusion_is_shown_on_the_task_and_case_pages(login: Any, web_
     assert re.search(shown, task_page)
     assert f"You may not act on this task (conflict of interest): you handled the original case {original}" in task_page
     assert "/claim" not in task_page and "schema-form" not in task_page  # neither claim button nor form
+    assert "<h2>Appeal review</h2>" in task_page and "<h2>Complaint</h2>" not in task_page  # the case's process
     case_page = web_login("admin", lang="zh").text(f"/instances/{appeal.id}")
     assert f"办理过原投诉 {original}" in case_page
     assert f"登记了原投诉 {original}" in case_page
