@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.clock import utcnow
@@ -171,8 +171,11 @@ def record_incident(session: Session, model: ProcessInstance, incident: EngineIn
     )
 
 
-def get(session: Session, instance_id: int) -> ProcessInstance:
-    model = session.get(ProcessInstance, instance_id)
+def get(session: Session, instance_id: int, *, with_state: bool = True) -> ProcessInstance:
+    """The instance (404 if none); ``with_state=False`` leaves its serialized workflow unread
+    (pages and checks that need the row's columns only; it loads if touched)."""
+    options = [] if with_state else [defer(ProcessInstance.state_json)]
+    model = session.get(ProcessInstance, instance_id, options=options)
     if model is None:
         raise NotFound(f"no process instance {instance_id}", code="unknown_instance")
     return model

@@ -60,7 +60,7 @@ def get_visible(session: Session, user: User, task_id: str) -> TaskRecord:
     """The task, if it concerns the user (403 otherwise; a task of a confidential case answers
     404, as for an unknown id). A read of a confidential case's task is recorded."""
     row = get(session, task_id)
-    model = instances.get(session, row.instance_id)
+    model = instances.get(session, row.instance_id, with_state=False)
     _hide_if_confidential(user, row, model)
     if not concerns(user, row):
         raise Forbidden("this task belongs to another group", code="not_your_task")

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session
 
-from app.errors import NotFound
 from app.models import ProcessDefinition, ProcessInstance, TaskRecord, User
 from app.runtime import Runtime
 from app.services import instances, process_rights
@@ -71,10 +70,7 @@ def demo_users_exist(session: Session) -> bool:
 def instance_for_page(session: Session, instance_id: int) -> ProcessInstance:
     """The instance's row without its engine state (a page that shows a task needs its
     variables and status, never the serialized workflow); 404 if there is none."""
-    model = session.get(ProcessInstance, instance_id, options=[defer(ProcessInstance.state_json)])
-    if model is None:
-        raise NotFound(f"no process instance {instance_id}", code="unknown_instance")
-    return model
+    return instances.get(session, instance_id, with_state=False)
 
 
 def task_instructions(rt: Runtime, session: Session, row: TaskRecord) -> str | None:

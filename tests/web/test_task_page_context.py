@@ -151,7 +151,12 @@ def test_claiming_from_the_inbox_opens_the_task(login, web_login):
 def test_start_is_in_the_menu_for_those_who_may_start_a_process(web_login):
     nav = _nav(web_login("agent").text("/"))
     assert 'href="/start"' in nav and "启动流程" in nav
-    assert 'href="/start"' not in _nav(web_login("quality").text("/"))
+    # any employee may file a grievance (employee_grievance names no starters): quality may start
+    # that, and only that
+    quality = web_login("quality")
+    assert 'href="/start"' in _nav(quality.text("/"))
+    offered = quality.text("/start")
+    assert 'href="/start/employee_grievance"' in offered and 'href="/start/complaint_handling"' not in offered
 
 
 def _nav(page: str) -> str:
