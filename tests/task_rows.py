@@ -38,10 +38,12 @@ def instances(rt: Runtime, n: int, *, started_by: str = "agent") -> list[int]:
 
 
 def instance_rows(rt: Runtime, columns: list[dict[str, Any]]) -> list[int]:
-    """One bare instance row (no engine state) of a deployed definition per dict, which may set
-    any column (``process_key``, ``status``, ``started_by`` ...); their ids, in insert order."""
+    """One bare instance row (no engine state) of a deployed definition (``complaint_handling``
+    when deployed: the rows stand for complaints) per dict, which may set any column
+    (``process_key``, ``status``, ``started_by`` ...); their ids, in insert order."""
     with rt.sessions() as s:
-        definition = s.scalars(select(ProcessDefinition).order_by(ProcessDefinition.id).limit(1)).one()
+        first = select(ProcessDefinition).order_by(ProcessDefinition.key != "complaint_handling", ProcessDefinition.id)
+        definition = s.scalars(first.limit(1)).one()
         now = utcnow()
         rows = [
             {

@@ -73,8 +73,11 @@ def test_a_complaint_across_a_weekend_fires_its_timers_in_the_run_and_sends_noth
     assert run["virtual_now"] == "2026-12-09T15:00:00+08:00"
     fired = kinds(run, "timer_fired")
     assert [(e["element_id"], e["at"]) for e in fired] == [
+        ("Timer_PromiseBreach", "2026-12-04T16:00:00+08:00"),  # the sample promises the reply in 1 h
         ("Timer_HandlingReminder", "2026-12-05T09:00:00+08:00"),
         ("Timer_HandlingBreach", "2026-12-05T15:00:00+08:00"),
+        ("Timer_QualityBreach", "2026-12-05T15:00:00+08:00"),  # a quality complaint: 24 h, then level D
+        ("Timer_InvestigationReport", "2026-12-05T15:00:00+08:00"),  # the quality department's day
     ]  # each at its own due time, in order
     assert {"Timer_HandlingReminder", "Timer_HandlingBreach"} <= {
         k for k, v in run["elements"].items() if v["state"] == "completed"
