@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.case_reading import CaseReading
 from tests.diagrams import HEAD, user_task
 
 PROCESS = "crisis_response"
@@ -50,7 +51,7 @@ TASKS: dict[str, tuple[str, dict[str, Any]]] = {
 LEVEL_1_MAIN = ("Task_Investigate", "Task_DesignSolution", "Task_ApologiseNegotiate")
 
 
-class Crisis:
+class Crisis(CaseReading):
     """One crisis instance (``instance_id``: a parent's instance that runs it in a call activity)."""
 
     def __init__(self, login: Any, report: dict[str, Any] | None = None, *, instance_id: int | None = None) -> None:
@@ -77,13 +78,6 @@ class Crisis:
 
     def history(self, kind: str) -> list[str]:
         return [h["element_id"] for h in self.instance()["history"] if h["type"] == kind]
-
-    def sent(self, element_id: str) -> list[dict[str, Any]]:
-        return [
-            h["detail"]
-            for h in self.instance()["history"]
-            if h["type"] == "notification_sent" and h["element_id"] == element_id
-        ]
 
     # --- acting ---------------------------------------------------------------------------
     def complete(self, element_id: str, data: dict[str, Any] | None = None, user: str | None = None) -> Any:

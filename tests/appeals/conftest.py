@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tests.case_reading import CaseReading
 from tests.sla.conftest import Case
 from tests.web.conftest import web_login
 
@@ -57,7 +58,7 @@ def filing(today: date, **changes: Any) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v is not None}
 
 
-class Appeal:
+class Appeal(CaseReading):
     """One appeal on the simulated clock."""
 
     def __init__(self, login: Any, variables: dict[str, Any] | None = None, **changes: Any) -> None:
@@ -79,28 +80,6 @@ class Appeal:
     def instance(self) -> dict[str, Any]:
         inst: dict[str, Any] = self.admin.get(f"/process-instances/{self.id}", expect=200)
         return inst
-
-    def variables(self) -> dict[str, Any]:
-        variables: dict[str, Any] = self.instance()["variables"]
-        return variables
-
-    def ready(self) -> list[str]:
-        return [t["element_id"] for t in self.instance()["tasks"]]
-
-    def task(self, element_id: str) -> dict[str, Any]:
-        found = [t for t in self.instance()["tasks"] if t["element_id"] == element_id]
-        assert found, f"{element_id} is not ready; ready: {self.ready()}"
-        return found[0]
-
-    def fired(self) -> list[str]:
-        return [h["element_id"] for h in self.instance()["history"] if h["type"] == "timer_fired"]
-
-    def sent(self, element_id: str) -> list[dict[str, Any]]:
-        return [
-            h["detail"]
-            for h in self.instance()["history"]
-            if h["type"] == "notification_sent" and h["element_id"] == element_id
-        ]
 
     def notified(self, user: str) -> list[str]:
         """Titles of the user's notifications about this appeal."""

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from app.business_calendar import default_calendar
+from tests.case_reading import CaseReading
 
 PROCESS = "employee_grievance"
 FILING = {"subject": "treatment", "description": "主管在例会上当众辱骂我", "desired_outcome": "公开道歉"}
@@ -38,7 +39,7 @@ LONGEST_PATH = {
 }
 
 
-class Grievance:
+class Grievance(CaseReading):
     """One grievance filed by ``employee`` (default: the sales demo user)."""
 
     def __init__(self, login: Any, employee: str = "sales", filing: dict[str, Any] | None = None) -> None:
@@ -58,26 +59,8 @@ class Grievance:
         inst: dict[str, Any] = self.hr.get(f"/process-instances/{self.id}", expect=200)
         return inst
 
-    def ready(self) -> list[str]:
-        return [t["element_id"] for t in self.instance()["tasks"]]
-
-    def task(self, element_id: str) -> dict[str, Any]:
-        found = [t for t in self.instance()["tasks"] if t["element_id"] == element_id]
-        assert found, f"{element_id} is not ready; ready: {self.ready()}"
-        return found[0]
-
-    def variables(self) -> dict[str, Any]:
-        variables: dict[str, Any] = self.instance()["variables"]
-        return variables
-
     def history(self, type_: str) -> list[dict[str, Any]]:
         return [h for h in self.instance()["history"] if h["type"] == type_]
-
-    def fired(self) -> list[str]:
-        return [h["element_id"] for h in self.history("timer_fired")]
-
-    def sent(self, element_id: str) -> list[dict[str, Any]]:
-        return [h["detail"] for h in self.history("notification_sent") if h["element_id"] == element_id]
 
     def timers(self) -> dict[str, datetime]:
         return {t["element_id"]: datetime.fromisoformat(t["due_at"]) for t in self.instance()["timers"]}
