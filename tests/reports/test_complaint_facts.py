@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
-from app.models import ComplaintFact
+from app.models import ComplaintFact, ProcessInstance
 from app.runtime import Runtime
 from tests.scenario.conftest import HEAD, INTAKE, TAIL, ComplaintRun, T
 from tests.sla.conftest import HOUR, Case
@@ -78,6 +78,17 @@ def test_suspending_and_terminating_update_the_status(login: Any, rt: Runtime) -
     case.admin.post(f"/process-instances/{case.id}/terminate", json={"reason": "重复登记"}, expect=200)
     fact = fact_of(rt, case.id)
     assert (fact.status, fact.is_open, fact.closed_at, fact.sla_contact) == ("terminated", False, None, None)
+
+
+def test_a_timer_that_cannot_fire_puts_the_facts_in_error_too(login: Any, rt: Runtime) -> None:
+    case = Case(login)
+    with rt.sessions() as s:  # e.g. a bad manual edit of the case: its contact timer cannot fire
+        s.execute(update(ProcessInstance).where(ProcessInstance.id == case.id).values(state_json="{}"))
+        s.commit()
+    case.advance(12 * HOUR + 60)
+    assert case.admin.get(f"/process-instances/{case.id}", expect=200)["status"] == "error"
+    fact = fact_of(rt, case.id)
+    assert (fact.status, fact.is_open) == ("error", True)
 
 
 def test_the_backfill_command_writes_the_facts_of_cases_that_have_none(login: Any, rt: Runtime, app: Any) -> None:
