@@ -147,11 +147,9 @@ def save(
 
 
 def record_incident(session: Session, model: ProcessInstance, incident: EngineIncident, actor: str | None) -> None:
-    """Put the instance in error with this incident (once: the same open incident is not repeated);
-    its complaint facts follow the status, also when no save follows (a timer that cannot fire)."""
+    """Put the instance in error with this incident (once: the same open incident is not repeated)."""
     model.status = "error"
     model.updated_at = utcnow()
-    complaint_facts.refresh(session, model)
     open_same = session.scalar(
         select(Incident.id).where(
             Incident.instance_id == model.id,

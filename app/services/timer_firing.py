@@ -24,7 +24,7 @@ from app.engine import EngineIncident, Instance
 from app.errors import Conflict, NotFound
 from app.models import AuditEntry, ProcessInstance, TimerRecord
 from app.runtime import Runtime
-from app.services import audit, instances, timers
+from app.services import audit, complaint_facts, instances, timers
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +142,7 @@ def _record_failure(rt: Runtime, row_id: int, exc: Exception) -> None:
         row.status = "failed"
         message = f"timer '{row.name}' could not fire: {type(exc).__name__}: {exc}"
         instances.record_incident(session, model, EngineIncident(row.element_id, message), None)
+        complaint_facts.refresh(session, model)  # no save follows: the facts follow the status here
         try:
             session.commit()
         except (StaleDataError, Conflict):
