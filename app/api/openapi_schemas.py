@@ -162,6 +162,22 @@ SCHEMAS: dict[str, Any] = {
                             },
                         },
                     },
+                    "links": {
+                        "type": "array",
+                        "description": "the crises the case started (role crisis), or the complaint it was "
+                        "started from (role source): reason complaint_level or attitude_complaint",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "instance_id": {"type": "integer"},
+                                "business_key": {"type": ["string", "null"]},
+                                "process_key": {"type": "string"},
+                                "status": {"type": "string"},
+                                "reason": {"enum": ["complaint_level", "attitude_complaint"]},
+                                "role": {"enum": ["crisis", "source"]},
+                            },
+                        },
+                    },
                     "timers": {
                         "type": "array",
                         "items": {

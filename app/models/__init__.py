@@ -7,6 +7,7 @@ from app.models.conflicts import InstanceExclusion, TaskExclusion
 from app.models.definition_files import DefinitionFile
 from app.models.drafts import Draft, DraftFile
 from app.models.idempotency import IdempotencyKey
+from app.models.links import InstanceLink
 from app.models.notifications import Notification
 from app.models.people import Group, User, user_groups
 from app.models.processes import ProcessDefinition, ProcessInstance
@@ -28,6 +29,7 @@ __all__ = [
     "Incident",
     "InstanceExclusion",
     "InstanceGroup",
+    "InstanceLink",
     "Notification",
     "ProcessDefinition",
     "ProcessInstance",

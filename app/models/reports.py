@@ -58,6 +58,8 @@ class ComplaintFact(Base):
     reopened_count: Mapped[int] = mapped_column(default=0)
     satisfaction: Mapped[int | None]
     secondary: Mapped[bool] = mapped_column(default=False)
+    # the customer complained about staff attitude at a follow-up visit (rule 3.6)
+    attitude_complaint: Mapped[bool] = mapped_column(default=False)
     product_name: Mapped[str | None] = mapped_column(String(200))
     batch_number: Mapped[str | None] = mapped_column(String(100))
     responsible_employee: Mapped[str | None] = mapped_column(String(64))

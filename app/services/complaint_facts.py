@@ -9,6 +9,7 @@ What each column means, from the case's variables and its timer rows:
 - ``subject``, ``severity_level``, ``channel``, ``department`` (``routing.responsible_group``),
   ``outcome``, ``reopened_count`` (``reopen_count``), ``satisfaction`` (1-5, the follow-up visit);
 - ``secondary``: the case became a secondary complaint (a second contact, or not contacted in 12 h);
+- ``attitude_complaint``: the customer complained about staff attitude at a follow-up visit (rule 3.6);
 - ``sla_<rule>``: ``missed`` once the rule's breach timer fired, ``met`` when the timer was
   cancelled because the step was done in time (a terminated case meets nothing), else NULL (the
   rule did not apply, or is still running); ``overdue``: any rule missed;
@@ -96,6 +97,7 @@ def variable_columns(model: ProcessInstance) -> dict[str, Any]:
         "reopened_count": reopened if isinstance(reopened, int) and reopened > 0 else 0,
         "satisfaction": _satisfaction(data.get("satisfaction")),
         "secondary": _is_secondary(data),
+        "attitude_complaint": data.get("attitude_complaint") is True,
         "product_name": _text(product.get("name"), 200),
         "batch_number": _text(product.get("batch_number"), 100),
         "responsible_employee": _text(data.get("responsible_employee"), 64),

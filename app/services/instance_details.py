@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.models import AuditEntry, Incident, ProcessInstance, TaskRecord, TimerRecord
 from app.runtime import Runtime
-from app.services import audit, conflicts
+from app.services import audit, conflicts, crisis_links
 
 
 @dataclass
@@ -22,6 +22,8 @@ class InstanceDetails:
     incidents: list[dict[str, Any]]
     # who is excluded for a conflict of interest, and why (rule 5.2)
     exclusions: list[dict[str, Any]] = field(default_factory=list)
+    # the crises the case started, or the complaint it was started from (rules 3.6, 4.1)
+    links: list[dict[str, Any]] = field(default_factory=list)
 
 
 def open_tasks(instance_id: int) -> Select[tuple[TaskRecord]]:
@@ -62,4 +64,5 @@ def describe(rt: Runtime, session: Session, model: ProcessInstance) -> InstanceD
         {"username": e.username, "name": name, "reason": e.reason, "text": conflicts.reason_text(e), "params": e.params}
         for e, name in conflicts.excluded_people(session, model.id)
     ]
-    return InstanceDetails(model, tasks, timers, audit.history(session, model.id), incidents, exclusions)
+    links = [case.as_dict() for case in crisis_links.linked_cases(session, model.id)]
+    return InstanceDetails(model, tasks, timers, audit.history(session, model.id), incidents, exclusions, links)

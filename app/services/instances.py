@@ -20,6 +20,7 @@ from app.services import (
     complaint_facts,
     confidential,
     conflicts,
+    crisis_links,
     instance_search,
     notifications,
     process_rights,
@@ -141,9 +142,25 @@ def save(
         session, model, inst, timers.due_by_task(waiting, timers.passed_limits(session, model.id)), actor=actor
     )
     for effect in inst.take_effects():
-        notifications.apply_effect(session, model, effect)
+        _apply_effect(rt, session, model, effect, actor)
     _flush(session, model)
     return fired
+
+
+def _apply_effect(
+    rt: Runtime, session: Session, model: ProcessInstance, effect: dict[str, Any], actor: str | None
+) -> None:
+    """A built-in operation a service task queued: notifications, or a linked crisis."""
+    if effect.get("operation") == crisis_links.OPERATION:
+        crisis_links.apply_effect(
+            session,
+            model,
+            effect,
+            lambda record: start(rt, session, crisis_links.CRISIS_KEY, record, actor, system=True),
+            actor,
+        )
+    else:
+        notifications.apply_effect(session, model, effect)
 
 
 def record_incident(session: Session, model: ProcessInstance, incident: EngineIncident, actor: str | None) -> None:

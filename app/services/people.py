@@ -31,6 +31,7 @@ GROUPS: dict[str, tuple[str, str]] = {
     "supervision": ("Supervision and evaluation group", "监督与评估小组"),
     "appeals_office": ("Appeals office", "申诉受理办公室"),
     "appeal_investigators": ("Appeal investigators", "申诉调查组"),
+    "cs_head": ("Head of customer service", "客服部负责人"),
 }
 
 # username -> (display name, groups, roles)
@@ -54,6 +55,7 @@ DEMO_USERS: dict[str, tuple[str, list[str], list[str]]] = {
     "investigator": ("吕调查 Lü (appeal investigator)", ["appeal_investigators"], ["handler"]),
     "analyst": ("卫分析 Wei (process analyst)", [], ["analyst"]),
     "admin": ("蒋管理 Jiang (administrator)", [], ["admin"]),
+    "cshead": ("施部长 Shi (head of customer service)", ["cs_head"], ["handler"]),
 }
 
 

@@ -181,6 +181,8 @@ def instance_page(
         upload_url=url_for("web.upload_attachment", instance_id=model.id),
         may_upload=model.status not in attachments.CLOSED_STATUSES,
         exclusions=conflict_view.items(session, model.id),
+        links=details.links,
+        attitude_complaint=variables.get("attitude_complaint") is True,
     )
 
 

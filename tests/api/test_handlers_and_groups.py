@@ -33,9 +33,10 @@ def _flags(name: str) -> set[str]:
 
 
 def _declared(name: str):
+    from app.services.crisis_links import START_CRISIS
     from app.services.notifications import NOTIFY
 
-    return NOTIFY if name == "notify" else DECLARATIONS[name]
+    return {"notify": NOTIFY, "start_crisis": START_CRISIS}.get(name) or DECLARATIONS[name]
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
