@@ -17,7 +17,7 @@ case at its next follow-up visit) adds nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -64,14 +64,7 @@ class LinkedCase:
     role: str  # "crisis": the case started it; "source": it was started from the case
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "instance_id": self.instance_id,
-            "business_key": self.business_key,
-            "process_key": self.process_key,
-            "status": self.status,
-            "reason": self.reason,
-            "role": self.role,
-        }
+        return asdict(self)
 
 
 def crisis_record(params: dict[str, Any]) -> dict[str, Any]:
