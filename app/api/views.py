@@ -78,6 +78,7 @@ def instance_view(
     history: list[AuditEntry],
     incidents: list[dict[str, Any]],
     exclusions: list[dict[str, Any]] | None = None,
+    batch: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     return {
         **instance_summary(m),
@@ -88,6 +89,7 @@ def instance_view(
         "history": [history_view(e) for e in history],
         "incidents": incidents,
         "exclusions": exclusions or [],
+        "batch": batch,
     }
 
 

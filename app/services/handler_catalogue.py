@@ -1,7 +1,8 @@
 """The service-task handlers a diagram may call, with their parameters (the modeler's picker).
 
-Registered handlers declare themselves in ``handlers`` (``DECLARATIONS``); the built-in effect
-``notify`` in ``app.services.notifications``. A handler registered without a declaration is
+Registered handlers declare themselves in ``handlers`` (``DECLARATIONS``); the built-in effects
+``notify`` in ``app.services.notifications``, ``check_batch`` and ``decide_recall`` in
+``app.services.batch_complaints``. A handler registered without a declaration is
 listed without parameters, and ``validate`` does not check its calls.
 """
 
@@ -11,11 +12,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from app.engine.scripting import EFFECTS
+from app.services.batch_complaints import CHECK_BATCH, DECIDE_RECALL
 from app.services.notifications import NOTIFY
 from handlers import DECLARATIONS
 from handlers.catalogue import HandlerDeclaration
 
-_BUILT_IN: dict[str, HandlerDeclaration] = {"notify": NOTIFY}
+_BUILT_IN: dict[str, HandlerDeclaration] = {"notify": NOTIFY, "check_batch": CHECK_BATCH, "decide_recall": DECIDE_RECALL}
 
 
 def declarations(handlers: Mapping[str, Any]) -> dict[str, HandlerDeclaration]:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.models import AuditEntry, Incident, ProcessInstance, TaskRecord, TimerRecord
 from app.runtime import Runtime
-from app.services import audit, conflicts
+from app.services import audit, batch_complaints, conflicts
 
 
 @dataclass
@@ -22,6 +22,8 @@ class InstanceDetails:
     incidents: list[dict[str, Any]]
     # who is excluded for a conflict of interest, and why (rule 5.2)
     exclusions: list[dict[str, Any]] = field(default_factory=list)
+    # the batch a complaint is linked to (rule 3.7), None if none
+    batch: dict[str, Any] | None = None
 
 
 def open_tasks(instance_id: int) -> Select[tuple[TaskRecord]]:
@@ -62,4 +64,5 @@ def describe(rt: Runtime, session: Session, model: ProcessInstance) -> InstanceD
         {"username": e.username, "name": name, "reason": e.reason, "text": conflicts.reason_text(e), "params": e.params}
         for e, name in conflicts.excluded_people(session, model.id)
     ]
-    return InstanceDetails(model, tasks, timers, audit.history(session, model.id), incidents, exclusions)
+    batch = batch_complaints.batch_of(session, model.id) if model.process_key == "complaint_handling" else None
+    return InstanceDetails(model, tasks, timers, audit.history(session, model.id), incidents, exclusions, batch)

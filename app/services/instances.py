@@ -140,9 +140,18 @@ def save(
     task_rows.sync_tasks(
         session, model, inst, timers.due_by_task(waiting, timers.passed_limits(session, model.id)), actor=actor
     )
+    after_facts = []
     for effect in inst.take_effects():
-        notifications.apply_effect(session, model, effect)
+        if effect["operation"] == "notify":
+            notifications.apply_effect(session, model, effect)
+        else:
+            after_facts.append(effect)
     _flush(session, model)
+    if after_facts:
+        from app.services import batch_complaints  # it saves other instances through this module
+
+        for effect in after_facts:
+            batch_complaints.apply_effect(rt, session, model, effect, actor)
     return fired
 
 

@@ -1,0 +1,298 @@
+"""Batch complaints (shared/domain.md §3, rule 3.7): detection at registration, the link, the recall.
+
+``complaint_handling`` calls the built-in operation ``check_batch`` right after registration
+(``Service_BatchCheck``); the save path applies it once the case's facts row is written. ONE
+indexed query over ``complaint_facts`` counts the complaints of the same product and problem
+received in the last ``WINDOW_DAYS`` days (open or closed; not terminated, not invalid), per
+criterion of ``THRESHOLDS``. When a criterion is reached, its complaints are linked as one batch
+(``complaint_batches``; a complaint already in a batch brings the others into it), each linked
+open complaint below level C is raised to C (criterion ``batch_complaint``) and the level's people
+told, and a new batch starts one ``batch_review`` case: the quality department decides the recall.
+That case calls ``decide_recall``: a recall raises every linked open complaint to level A
+(criterion ``recalled`` of the severity table, rule 3.4) and starts ``crisis_response`` at
+emergency level 1.
+
+A linked case that someone else changed meanwhile (optimistic lock) is reloaded and raised once
+more; if it changed again, the raise is recorded (audit ``batch_raise_deferred``) and not lost:
+the case stays linked, and the next complaint of the batch or the recall raises it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, distinct, false, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from app.clock import utcnow
+from app.engine import StepResult
+from app.errors import Conflict, Invalid
+from app.models import ComplaintBatch, ComplaintFact, ProcessInstance
+from app.runtime import Runtime
+from app.services import audit, complaints, instances
+from handlers.catalogue import HandlerDeclaration, Parameter
+
+log = logging.getLogger(__name__)
+F = ComplaintFact
+
+WINDOW_DAYS = 90  # complaints received this many days back count (open or closed)
+# criterion: (threshold, threshold for chilled products), in the order they are checked
+THRESHOLDS: dict[str, tuple[int, int]] = {
+    "same_batch": (30, 60),  # the same batch number
+    "plant_date": (50, 100),  # the same plant and production date
+    "adjacent_dates": (100, 150),  # the same plant, production dates one day apart at most
+    "consumers": (6, 6),  # independent consumers (distinct phones), same production date
+}
+BATCH_REASON = {"criterion": "batch_complaint", "level": "C"}
+REVIEW_PROCESS = "batch_review"
+CRISIS_PROCESS = "crisis_response"
+OPEN_STATUSES = ("running", "error", "suspended")
+
+CHECK_BATCH = HandlerDeclaration(
+    zh="批量性投诉检测：同批次/同厂同日/相邻日期/6名以上独立消费者同一问题时关联为一批并升级",
+    en="Batch check: link complaints about the same problem on one batch, plant and date, adjacent "
+    "dates or from 6+ independent consumers, and raise them",
+    parameters=(),
+    result=("queued",),
+)
+DECIDE_RECALL = HandlerDeclaration(
+    zh="记录召回决定；召回时关联投诉升为A级并启动一级应急响应",
+    en="Record the recall decision; a recall raises the linked complaints to level A and starts a "
+    "level-1 crisis response",
+    parameters=(
+        Parameter("batch_id", "number", True, "批量性投诉编号", "the batch"),
+        Parameter("recall", "boolean", True, "是否召回", "recall the product"),
+    ),
+    result=("queued",),
+)
+
+
+def threshold_reached(counts: Mapping[str, int], chilled: bool) -> str | None:
+    """The first criterion whose count reaches its threshold (chilled products have their own)."""
+    for kind, (normal, cold) in THRESHOLDS.items():
+        if counts.get(kind, 0) >= (cold if chilled else normal):
+            return kind
+    return None
+
+
+def _conditions(fact: ComplaintFact) -> dict[str, ColumnElement[bool]]:
+    """Per criterion, which facts share it with ``fact`` (same product and problem assumed)."""
+    day = fact.production_date
+    same_batch = F.batch_number == fact.batch_number if fact.batch_number else false()
+    same_day = F.production_date == day if day else false()
+    near = F.production_date.between(day - timedelta(days=1), day + timedelta(days=1)) if day else false()
+    same_plant = F.plant == fact.plant if fact.plant else false()
+    return {
+        "same_batch": same_batch,
+        "plant_date": and_(same_plant, same_day),
+        "adjacent_dates": and_(same_plant, near),
+        "consumers": same_day,
+    }
+
+
+def _comparable(fact: ComplaintFact) -> ColumnElement[bool]:
+    """The complaints counted for ``fact``: same product and problem, in the window, not void."""
+    return and_(
+        F.product_name == fact.product_name,
+        F.problem == fact.problem,
+        F.received_at >= utcnow() - timedelta(days=WINDOW_DAYS),
+        F.status != "terminated",
+        or_(F.outcome.is_(None), F.outcome != "invalid"),
+    )
+
+
+def counts(session: Session, fact: ComplaintFact) -> dict[str, int]:
+    """How many complaints meet each criterion with ``fact`` (itself included): one query on
+    the indexes (product, problem, batch number / plant, production date)."""
+    conditions = _conditions(fact)
+    figures = [func.coalesce(func.sum(case((c, 1), else_=0)), 0).label(k) for k, c in conditions.items()]
+    phones = case((conditions["consumers"], F.complainant_phone))
+    figures[-1] = func.count(distinct(phones)).label("consumers")
+    row = session.execute(
+        select(*figures).where(_comparable(fact), or_(conditions["same_batch"], conditions["adjacent_dates"]))
+    ).one()
+    return {kind: int(row._mapping[kind]) for kind in THRESHOLDS}
+
+
+def check(rt: Runtime, session: Session, model: ProcessInstance, actor: str | None) -> ComplaintBatch | None:
+    """The ``check_batch`` operation for the case just registered: link and raise if a
+    criterion is reached; returns the batch (None: no criterion reached)."""
+    fact = session.get(ComplaintFact, model.id)
+    if fact is None or not (fact.product_name and fact.problem):
+        return None
+    kind = threshold_reached(counts(session, fact), fact.chilled)
+    if kind is None:
+        return None
+    members = list(
+        session.execute(
+            select(F.instance_id, F.batch_id)
+            .where(_comparable(fact), _conditions(fact)[kind])
+            .order_by(F.instance_id)
+        )
+    )
+    batch_id = min((b for _, b in members if b is not None), default=None)
+    batch = session.get(ComplaintBatch, batch_id) if batch_id is not None else _new_batch(session, fact, kind)
+    joining = [i for i, b in members if b != batch.id]
+    session.execute(update(F).where(F.instance_id.in_(joining)).values(batch_id=batch.id))
+    batch.case_count = session.scalar(select(func.count()).where(F.batch_id == batch.id)) or 0
+    audit.record(
+        session,
+        "batch_linked",
+        instance_id=model.id,
+        actor=actor,
+        detail={"batch_id": batch.id, "kind": batch.kind, "joined": len(joining), "cases": batch.case_count},
+    )
+    for instance_id in joining:
+        _raise(rt, session, instance_id, batch, actor, recall=False)
+    if batch.review_instance_id is None:
+        review = instances.start(rt, session, REVIEW_PROCESS, review_variables(session, batch), None, system=True)
+        batch.review_instance_id = review.id
+    session.flush()
+    return batch
+
+
+def _new_batch(session: Session, fact: ComplaintFact, kind: str) -> ComplaintBatch:
+    batch = ComplaintBatch(
+        kind=kind,
+        product_name=fact.product_name,
+        problem=fact.problem,
+        batch_number=fact.batch_number if kind == "same_batch" else None,
+        plant=fact.plant if kind in ("plant_date", "adjacent_dates") else None,
+        production_date=fact.production_date if kind != "same_batch" else None,
+        chilled=fact.chilled,
+        case_count=0,
+        created_at=utcnow(),
+    )
+    session.add(batch)
+    session.flush()
+    return batch
+
+
+def review_variables(session: Session, batch: ComplaintBatch) -> dict[str, Any]:
+    """The start record of the batch's ``batch_review`` case."""
+    numbers = session.scalars(
+        select(F.registration_number).where(F.batch_id == batch.id).order_by(F.instance_id).limit(200)
+    )
+    return {
+        "batch_id": batch.id,
+        "kind": batch.kind,
+        "product_name": batch.product_name,
+        "problem": batch.problem,
+        **({"batch_number": batch.batch_number} if batch.batch_number else {}),
+        **({"plant": batch.plant} if batch.plant else {}),
+        **({"production_date": batch.production_date.isoformat()} if batch.production_date else {}),
+        "chilled": batch.chilled,
+        "case_count": batch.case_count,
+        "cases": [n for n in numbers if n],
+    }
+
+
+def decide_recall(rt: Runtime, session: Session, batch_id: Any, recall: Any, actor: str | None) -> None:
+    """The ``decide_recall`` operation: record the decision; a recall raises every linked open
+    complaint to level A and starts a level-1 ``crisis_response``."""
+    batch = session.get(ComplaintBatch, batch_id) if isinstance(batch_id, int) else None
+    if batch is None:
+        raise Invalid(f"no batch {batch_id!r}", code="unknown_batch", details=[{"field": "batch_id"}])
+    if batch.recall_decided is not None:
+        raise Conflict(f"the recall of batch {batch.id} was already decided", code="recall_decided")
+    batch.recall_decided = recall is True
+    batch.recall_decided_at = utcnow()
+    if not batch.recall_decided:
+        return
+    linked = session.scalars(select(F.instance_id).where(F.batch_id == batch.id).order_by(F.instance_id))
+    for instance_id in list(linked):
+        _raise(rt, session, instance_id, batch, actor, recall=True)
+    summary = (
+        f"批量性投诉召回 Recall after batch complaint #{batch.id}: {batch.product_name}, "
+        f"{batch.problem}, {batch.case_count} complaints"
+    )
+    instances.start(
+        rt,
+        session,
+        CRISIS_PROCESS,
+        {"summary": summary, "complaint_level": "A", "emergency_level": "1"},
+        None,
+        system=True,
+    )
+
+
+def _raise(
+    rt: Runtime, session: Session, instance_id: int, batch: ComplaintBatch, actor: str | None, *, recall: bool
+) -> None:
+    """Raise one linked complaint (to C for the batch, to A for a recall) through the one save
+    path; retried once on a concurrent change, then recorded (see the module docstring)."""
+    wanted = "A" if recall else "C"
+    for _attempt in range(2):
+        model = session.get(ProcessInstance, instance_id)
+        if model is None or model.status not in OPEN_STATUSES:
+            return
+        if complaints.level_rank(model.severity_level) >= complaints.level_rank(wanted):
+            return
+        try:
+            with session.begin_nested():
+                _raise_once(rt, session, model, batch, actor, recall=recall)
+            return
+        except Conflict:
+            session.expire(model)
+    audit.record(
+        session,
+        "batch_raise_deferred",
+        instance_id=instance_id,
+        actor=actor,
+        detail={"batch_id": batch.id, "to": wanted},
+    )
+
+
+def _raise_once(
+    rt: Runtime, session: Session, model: ProcessInstance, batch: ComplaintBatch, actor: str | None, *, recall: bool
+) -> None:
+    inst = instances.load(rt, model)
+    changes: dict[str, Any] = {"recalled": True} if recall else {}
+    why_zh, why_en = ("批次召回", "batch recalled") if recall else ("批量性投诉", "batch complaint")
+
+    def notice(old_level: str, new: dict[str, Any], criteria: list[str]) -> complaints.Notice:
+        return complaints.Notice(
+            title=f"{model.business_key}: {why_zh} 投诉升级 Escalated {old_level} → {new['level']} ({why_en})",
+            message=f"{why_zh}(第 {batch.id} 批，{batch.case_count} 件) {why_en.capitalize()} "
+            f"#{batch.id}, {batch.case_count} complaints: {batch.product_name} ({', '.join(criteria)}).",
+            code="batch_escalated",
+            params={"batch_id": batch.id, "recall": recall},
+        )
+
+    complaints.escalate(rt, session, model, inst, changes, actor, notice, kept=[BATCH_REASON])
+    inst.set_variables(changes)
+    instances.save(rt, session, model, inst, StepResult(completed=inst.completed), actor)
+
+
+def apply_effect(rt: Runtime, session: Session, model: ProcessInstance, effect: dict[str, Any], actor: str | None) -> None:
+    """Apply a queued ``check_batch`` or ``decide_recall`` (``instances.save``, after the facts)."""
+    if effect["operation"] == "check_batch":
+        check(rt, session, model, actor)
+    else:
+        params = effect.get("params") or {}
+        decide_recall(rt, session, params.get("batch_id"), params.get("recall"), actor)
+
+
+def batch_of(session: Session, instance_id: int) -> dict[str, Any] | None:
+    """The batch a complaint is linked to, for its page and its API payload (None: none)."""
+    batch = session.scalar(
+        select(ComplaintBatch).join(F, F.batch_id == ComplaintBatch.id).where(F.instance_id == instance_id)
+    )
+    if batch is None:
+        return None
+    return {
+        "id": batch.id,
+        "kind": batch.kind,
+        "product_name": batch.product_name,
+        "problem": batch.problem,
+        "batch_number": batch.batch_number,
+        "plant": batch.plant,
+        "production_date": batch.production_date.isoformat() if batch.production_date else None,
+        "case_count": batch.case_count,
+        "review_instance_id": batch.review_instance_id,
+        "recall_decided": batch.recall_decided,
+    }
+
