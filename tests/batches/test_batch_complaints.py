@@ -49,3 +49,68 @@ def test_rule_3_7_the_sixth_independent_consumer_raises_all_six_the_fifth_does_n
         assert {"criterion": "batch_complaint", "level": "C"} in severity["reasons"]
     [review] = reviews(login)
     assert review["id"] == case(login, ids[0])["batch"]["review_instance_id"]
+
+
+def notified(login, user: str, instance_id: int) -> list[dict[str, Any]]:
+    items = login(user).get("/notifications", expect=200)["items"]
+    return [n for n in items if n["instance_id"] == instance_id]
+
+
+def six_linked(login) -> tuple[list[int], dict[str, Any]]:
+    ids = [register(login, n) for n in range(1, 7)]
+    [review] = reviews(login)
+    return ids, case(login, review["id"])
+
+
+def decide(login, review: dict[str, Any], recall: bool) -> dict[str, Any]:
+    [task] = review["tasks"]
+    assert (task["element_id"], task["candidate_groups"]) == ("Task_DecideRecall", ["quality"])
+    login("agent").post(f"/tasks/{task['id']}/complete", json={"data": {}}, expect=403)
+    data = {"recall_decided": recall, "recall_note": "同批次异味投诉集中" if recall else "个别储运问题"}
+    return dict(login("quality").post(f"/tasks/{task['id']}/complete", json={"data": data}, expect=200))
+
+
+def test_rule_3_7_the_level_c_people_hear_of_each_raise_and_quality_gets_one_decision(login):
+    ids, review = six_linked(login)
+    assert review["variables"]["case_count"] == 6 and review["variables"]["kind"] == "consumers"
+    assert sorted(review["variables"]["cases"]) == sorted(case(login, i)["business_key"] for i in ids)
+    # level C: the regional manager is responsible (managers), the head of customer service informed
+    for i in ids:
+        [told] = [n for n in notified(login, "manager", i) if n["code"] == "batch_escalated"]
+        assert told["kind"] == "escalation" and told["params"]["to"] == "C"
+        assert any(n["code"] == "batch_escalated" for n in notified(login, "supervisor", i))
+    # a seventh complaint joins the batch: raised too, no second review
+    seventh = register(login, 7)
+    shown = case(login, seventh)
+    assert shown["batch"]["id"] == case(login, ids[0])["batch"]["id"] and shown["batch"]["case_count"] == 7
+    assert shown["variables"]["severity"]["level"] == "C"
+    assert len(reviews(login)) == 1
+    quality_tasks = login("quality").get("/tasks", expect=200)
+    assert [t["element_id"] for t in quality_tasks if t["instance_id"] == review["id"]] == ["Task_DecideRecall"]
+
+
+def test_rule_3_4_a_recall_raises_every_linked_complaint_to_level_a_and_starts_a_level_1_crisis(login):
+    ids, review = six_linked(login)
+    done = decide(login, review, recall=True)
+    assert done["instance"]["status"] == "completed"
+    for i in ids:
+        shown = case(login, i)
+        assert shown["batch"]["recall_decided"] is True
+        severity = shown["variables"]["severity"]
+        assert (severity["level"], severity["colour"]) == ("A", "red")
+        assert {"criterion": "recalled", "level": "A"} in severity["reasons"]
+        assert any(n["params"].get("to") == "A" for n in notified(login, "director", i))  # sales director
+    crises = login("admin").get("/process-instances?process_key=crisis_response", expect=200)["items"]
+    [crisis] = [case(login, c["id"]) for c in crises]
+    assert crisis["variables"]["emergency_level"] == 1 and crisis["variables"]["complaint_level"] == "A"
+    assert "Task_FormTaskForce" in [t["element_id"] for t in crisis["tasks"]]
+
+
+def test_rule_3_7_no_recall_keeps_level_c_and_starts_no_crisis(login):
+    ids, review = six_linked(login)
+    decide(login, review, recall=False)
+    assert case(login, review["id"])["history"][-1]["type"] == "instance_completed"
+    for i in ids:
+        shown = case(login, i)
+        assert shown["batch"]["recall_decided"] is False and shown["variables"]["severity"]["level"] == "C"
+    assert login("admin").get("/process-instances?process_key=crisis_response", expect=200)["items"] == []
