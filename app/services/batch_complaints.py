@@ -52,14 +52,14 @@ CRISIS_PROCESS = "crisis_response"
 OPEN_STATUSES = ("running", "error", "suspended")
 
 CHECK_BATCH = HandlerDeclaration(
-    zh="批量性投诉检测：同批次/同厂同日/相邻日期/6名以上独立消费者同一问题时关联为一批并升级",
+    zh="批量性投诉检测: 同批次/同厂同日/相邻日期/6名以上独立消费者同一问题时关联为一批并升级",
     en="Batch check: link complaints about the same problem on one batch, plant and date, adjacent "
     "dates or from 6+ independent consumers, and raise them",
     parameters=(),
     result=("queued",),
 )
 DECIDE_RECALL = HandlerDeclaration(
-    zh="记录召回决定；召回时关联投诉升为A级并启动一级应急响应",
+    zh="记录召回决定; 召回时关联投诉升为A级并启动一级应急响应",
     en="Record the recall decision; a recall raises the linked complaints to level A and starts a "
     "level-1 crisis response",
     parameters=(
@@ -128,16 +128,15 @@ def check(rt: Runtime, session: Session, model: ProcessInstance, actor: str | No
         return None
     members = list(
         session.execute(
-            select(F.instance_id, F.batch_id)
-            .where(_comparable(fact), _conditions(fact)[kind])
-            .order_by(F.instance_id)
+            select(F.instance_id, F.batch_id).where(_comparable(fact), _conditions(fact)[kind]).order_by(F.instance_id)
         )
     )
     batch_id = min((b for _, b in members if b is not None), default=None)
-    batch = session.get(ComplaintBatch, batch_id) if batch_id is not None else _new_batch(session, fact, kind)
+    existing = session.get(ComplaintBatch, batch_id) if batch_id is not None else None
+    batch = existing or _new_batch(session, fact, kind)
     joining = [i for i, b in members if b != batch.id]
     session.execute(update(F).where(F.instance_id.in_(joining)).values(batch_id=batch.id))
-    batch.case_count = session.scalar(select(func.count()).where(F.batch_id == batch.id)) or 0
+    batch.case_count = session.scalar(select(func.count(F.instance_id)).where(F.batch_id == batch.id)) or 0
     audit.record(
         session,
         "batch_linked",
@@ -256,7 +255,7 @@ def _raise_once(
     def notice(old_level: str, new: dict[str, Any], criteria: list[str]) -> complaints.Notice:
         return complaints.Notice(
             title=f"{model.business_key}: {why_zh} 投诉升级 Escalated {old_level} → {new['level']} ({why_en})",
-            message=f"{why_zh}(第 {batch.id} 批，{batch.case_count} 件) {why_en.capitalize()} "
+            message=f"{why_zh}(第 {batch.id} 批, {batch.case_count} 件) {why_en.capitalize()} "
             f"#{batch.id}, {batch.case_count} complaints: {batch.product_name} ({', '.join(criteria)}).",
             code="batch_escalated",
             params={"batch_id": batch.id, "recall": recall},
@@ -267,7 +266,9 @@ def _raise_once(
     instances.save(rt, session, model, inst, StepResult(completed=inst.completed), actor)
 
 
-def apply_effect(rt: Runtime, session: Session, model: ProcessInstance, effect: dict[str, Any], actor: str | None) -> None:
+def apply_effect(
+    rt: Runtime, session: Session, model: ProcessInstance, effect: dict[str, Any], actor: str | None
+) -> None:
     """Apply a queued ``check_batch`` or ``decide_recall`` (``instances.save``, after the facts)."""
     if effect["operation"] == "check_batch":
         check(rt, session, model, actor)
@@ -295,4 +296,3 @@ def batch_of(session: Session, instance_id: int) -> dict[str, Any] | None:
         "review_instance_id": batch.review_instance_id,
         "recall_decided": batch.recall_decided,
     }
-

@@ -17,7 +17,11 @@ from app.services.notifications import NOTIFY
 from handlers import DECLARATIONS
 from handlers.catalogue import HandlerDeclaration
 
-_BUILT_IN: dict[str, HandlerDeclaration] = {"notify": NOTIFY, "check_batch": CHECK_BATCH, "decide_recall": DECIDE_RECALL}
+_BUILT_IN: dict[str, HandlerDeclaration] = {
+    "notify": NOTIFY,
+    "check_batch": CHECK_BATCH,
+    "decide_recall": DECIDE_RECALL,
+}
 
 
 def declarations(handlers: Mapping[str, Any]) -> dict[str, HandlerDeclaration]:
