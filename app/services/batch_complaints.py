@@ -20,11 +20,10 @@ the case stays linked, and the next complaint of the batch or the recall raises 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, distinct, false, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, case, distinct, false, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.clock import utcnow
@@ -33,49 +32,13 @@ from app.errors import Conflict, Invalid
 from app.models import ComplaintBatch, ComplaintFact, ProcessInstance
 from app.runtime import Runtime
 from app.services import audit, complaints, instances
-from handlers.catalogue import HandlerDeclaration, Parameter
+from app.services.batch_rules import BATCH_REASON, THRESHOLDS, WINDOW_DAYS, threshold_reached
 
 log = logging.getLogger(__name__)
 F = ComplaintFact
-
-WINDOW_DAYS = 90  # complaints received this many days back count (open or closed)
-# criterion: (threshold, threshold for chilled products), in the order they are checked
-THRESHOLDS: dict[str, tuple[int, int]] = {
-    "same_batch": (30, 60),  # the same batch number
-    "plant_date": (50, 100),  # the same plant and production date
-    "adjacent_dates": (100, 150),  # the same plant, production dates one day apart at most
-    "consumers": (6, 6),  # independent consumers (distinct phones), same production date
-}
-BATCH_REASON = {"criterion": "batch_complaint", "level": "C"}
 REVIEW_PROCESS = "batch_review"
 CRISIS_PROCESS = "crisis_response"
 OPEN_STATUSES = ("running", "error", "suspended")
-
-CHECK_BATCH = HandlerDeclaration(
-    zh="批量性投诉检测: 同批次/同厂同日/相邻日期/6名以上独立消费者同一问题时关联为一批并升级",
-    en="Batch check: link complaints about the same problem on one batch, plant and date, adjacent "
-    "dates or from 6+ independent consumers, and raise them",
-    parameters=(),
-    result=("queued",),
-)
-DECIDE_RECALL = HandlerDeclaration(
-    zh="记录召回决定; 召回时关联投诉升为A级并启动一级应急响应",
-    en="Record the recall decision; a recall raises the linked complaints to level A and starts a "
-    "level-1 crisis response",
-    parameters=(
-        Parameter("batch_id", "number", True, "批量性投诉编号", "the batch"),
-        Parameter("recall", "boolean", True, "是否召回", "recall the product"),
-    ),
-    result=("queued",),
-)
-
-
-def threshold_reached(counts: Mapping[str, int], chilled: bool) -> str | None:
-    """The first criterion whose count reaches its threshold (chilled products have their own)."""
-    for kind, (normal, cold) in THRESHOLDS.items():
-        if counts.get(kind, 0) >= (cold if chilled else normal):
-            return kind
-    return None
 
 
 def _conditions(fact: ComplaintFact) -> dict[str, ColumnElement[bool]]:
@@ -104,16 +67,20 @@ def _comparable(fact: ComplaintFact) -> ColumnElement[bool]:
     )
 
 
+def detection_query(fact: ComplaintFact) -> Select[Any]:
+    """The one statement that counts each criterion for ``fact`` (``counts``)."""
+    conditions = _conditions(fact)
+    figures = [func.coalesce(func.sum(case((c, 1), else_=0)), 0).label(k) for k, c in conditions.items()]
+    figures[-1] = func.count(distinct(case((conditions["consumers"], F.complainant_phone)))).label("consumers")
+    return select(*figures).where(
+        _comparable(fact), or_(conditions["same_batch"], conditions["adjacent_dates"], conditions["consumers"])
+    )
+
+
 def counts(session: Session, fact: ComplaintFact) -> dict[str, int]:
     """How many complaints meet each criterion with ``fact`` (itself included): one query on
     the indexes (product, problem, batch number / plant, production date)."""
-    conditions = _conditions(fact)
-    figures = [func.coalesce(func.sum(case((c, 1), else_=0)), 0).label(k) for k, c in conditions.items()]
-    phones = case((conditions["consumers"], F.complainant_phone))
-    figures[-1] = func.count(distinct(phones)).label("consumers")
-    row = session.execute(
-        select(*figures).where(_comparable(fact), or_(conditions["same_batch"], conditions["adjacent_dates"]))
-    ).one()
+    row = session.execute(detection_query(fact)).one()
     return {kind: int(row._mapping[kind]) for kind in THRESHOLDS}
 
 

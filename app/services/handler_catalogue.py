@@ -2,7 +2,7 @@
 
 Registered handlers declare themselves in ``handlers`` (``DECLARATIONS``); the built-in effects
 ``notify`` in ``app.services.notifications``, ``check_batch`` and ``decide_recall`` in
-``app.services.batch_complaints``. A handler registered without a declaration is
+``app.services.batch_rules``. A handler registered without a declaration is
 listed without parameters, and ``validate`` does not check its calls.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from app.engine.scripting import EFFECTS
-from app.services.batch_complaints import CHECK_BATCH, DECIDE_RECALL
+from app.services.batch_rules import CHECK_BATCH, DECIDE_RECALL
 from app.services.notifications import NOTIFY
 from handlers import DECLARATIONS
 from handlers.catalogue import HandlerDeclaration
