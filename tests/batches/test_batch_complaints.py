@@ -114,3 +114,21 @@ def test_rule_3_7_no_recall_keeps_level_c_and_starts_no_crisis(login):
         shown = case(login, i)
         assert shown["batch"]["recall_decided"] is False and shown["variables"]["severity"]["level"] == "C"
     assert login("admin").get("/process-instances?process_key=crisis_response", expect=200)["items"] == []
+
+
+def test_rule_3_4_a_complaint_about_a_recalled_batch_is_level_a_at_intake(login):
+    body = {"process_key": "complaint_handling", "variables": {**intake(1), "recalled": True}}
+    shown = case(login, login("agent").post("/process-instances", json=body, expect=201)["id"])
+    severity = shown["variables"]["severity"]
+    assert (severity["level"], severity["reasons"]) == ("A", [{"criterion": "recalled", "level": "A"}])
+    # the level-A people hear of it at registration (sales director responsible, vice president informed)
+    assert notified(login, "director", shown["id"])
+    assert notified(login, "gm", shown["id"])
+
+
+def test_rule_3_7_intake_refuses_a_future_production_date_and_an_unknown_problem(login):
+    for product, field in (({"production_date": "2999-01-01"}, "production_date"), ({"problem": "smelly"}, "problem")):
+        body = {"process_key": "complaint_handling", "variables": intake(1, **product)}
+        err = login("agent").post("/process-instances", json=body, expect=422)
+        assert any(field in str(d.get("field")) for d in err["error"]["details"]), err
+    assert login("admin").get("/process-instances?process_key=complaint_handling", expect=200)["items"] == []
