@@ -18,6 +18,7 @@ from app.services import attachments, conflicts, element_names, notifications, t
 from app.services.instance_details import describe
 from app.web import (
     attachment_view,
+    batch_view,
     complaint_view,
     conflict_view,
     diagram_view,
@@ -181,6 +182,7 @@ def instance_page(
         upload_url=url_for("web.upload_attachment", instance_id=model.id),
         may_upload=model.status not in attachments.CLOSED_STATUSES,
         exclusions=conflict_view.items(session, model.id),
+        batch=batch_view.panel(details.batch, forms, lang),
     )
 
 
