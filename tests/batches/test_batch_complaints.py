@@ -132,3 +132,17 @@ def test_rule_3_7_intake_refuses_a_future_production_date_and_an_unknown_problem
         err = login("agent").post("/process-instances", json=body, expect=422)
         assert any(field in str(d.get("field")) for d in err["error"]["details"]), err
     assert login("admin").get("/process-instances?process_key=complaint_handling", expect=200)["items"] == []
+
+
+def test_rule_3_7_a_review_started_by_hand_needs_quality_and_a_real_batch(login):
+    record = {"batch_id": 999999, "kind": "consumers", "product_name": "纯牛奶", "problem": "mould", "case_count": 6}
+    body = {"process_key": "batch_review", "variables": record}
+    assert login("agent").post("/process-instances", json=body, expect=403)["error"]["code"] == "not_a_starter"
+    started = login("quality").post("/process-instances", json=body, expect=201)
+    review = case(login, started["id"])
+    [task] = review["tasks"]
+    data = {"recall_decided": True, "recall_note": "试一下"}
+    err = login("quality").post(f"/tasks/{task['id']}/complete", json={"data": data}, expect=422)
+    assert err["error"]["code"] == "unknown_batch" and err["error"]["details"][0]["field"] == "batch_id"
+    assert case(login, started["id"])["tasks"][0]["id"] == task["id"]  # nothing was kept
+    assert login("admin").get("/process-instances?process_key=crisis_response", expect=200)["items"] == []
