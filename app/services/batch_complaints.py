@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, distinct, false, func, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.clock import utcnow
 from app.engine import StepResult
@@ -112,7 +113,7 @@ def check(rt: Runtime, session: Session, model: ProcessInstance, actor: str | No
         detail={"batch_id": batch.id, "kind": batch.kind, "joined": len(joining), "cases": batch.case_count},
     )
     for instance_id in joining:
-        _raise(rt, session, instance_id, batch, actor, recall=False)
+        raise_linked(rt, session, instance_id, batch, actor, recall=False)
     if batch.review_instance_id is None:
         review = instances.start(rt, session, REVIEW_PROCESS, review_variables(session, batch), None, system=True)
         batch.review_instance_id = review.id
@@ -170,7 +171,7 @@ def decide_recall(rt: Runtime, session: Session, batch_id: Any, recall: Any, act
         return
     linked = session.scalars(select(F.instance_id).where(F.batch_id == batch.id).order_by(F.instance_id))
     for instance_id in list(linked):
-        _raise(rt, session, instance_id, batch, actor, recall=True)
+        raise_linked(rt, session, instance_id, batch, actor, recall=True)
     summary = (
         f"批量性投诉召回 Recall after batch complaint #{batch.id}: {batch.product_name}, "
         f"{batch.problem}, {batch.case_count} complaints"
@@ -185,7 +186,7 @@ def decide_recall(rt: Runtime, session: Session, batch_id: Any, recall: Any, act
     )
 
 
-def _raise(
+def raise_linked(
     rt: Runtime, session: Session, instance_id: int, batch: ComplaintBatch, actor: str | None, *, recall: bool
 ) -> None:
     """Raise one linked complaint (to C for the batch, to A for a recall) through the one save
@@ -201,7 +202,7 @@ def _raise(
             with session.begin_nested():
                 _raise_once(rt, session, model, batch, actor, recall=recall)
             return
-        except Conflict:
+        except (Conflict, StaleDataError):  # the lock refused a stale copy (at a flush or an autoflush)
             session.expire(model)
     audit.record(
         session,
