@@ -34,6 +34,7 @@ from app.models import ComplaintBatch, ComplaintFact, ProcessInstance
 from app.runtime import Runtime
 from app.services import audit, complaints, instances
 from app.services.batch_rules import BATCH_REASON, THRESHOLDS, WINDOW_DAYS, threshold_reached
+from app.services.deployments import latest_definition
 
 log = logging.getLogger(__name__)
 F = ComplaintFact
@@ -102,7 +103,7 @@ def check(rt: Runtime, session: Session, model: ProcessInstance, actor: str | No
     batch_id = min((b for _, b in members if b is not None), default=None)
     existing = session.get(ComplaintBatch, batch_id) if batch_id is not None else None
     batch = existing or _new_batch(session, fact, kind)
-    joining = [i for i, b in members if b != batch.id]
+    joining = [i for i, b in members if b is None]  # a complaint of another batch stays in it
     session.execute(update(F).where(F.instance_id.in_(joining)).values(batch_id=batch.id))
     batch.case_count = session.scalar(select(func.count(F.instance_id)).where(F.batch_id == batch.id)) or 0
     audit.record(
@@ -114,11 +115,20 @@ def check(rt: Runtime, session: Session, model: ProcessInstance, actor: str | No
     )
     for instance_id in joining:
         raise_linked(rt, session, instance_id, batch, actor, recall=False)
-    if batch.review_instance_id is None:
+    if batch.review_instance_id is None and _deployed(session, REVIEW_PROCESS):
         review = instances.start(rt, session, REVIEW_PROCESS, review_variables(session, batch), None, system=True)
         batch.review_instance_id = review.id
     session.flush()
     return batch
+
+
+def _deployed(session: Session, process_key: str) -> bool:
+    """Whether ``process_key`` is deployed (``flask setup`` deploys both; a database without
+    them links and raises, and says in the log what it could not start)."""
+    if latest_definition(session, process_key) is not None:
+        return True
+    log.warning("batch complaints: %s is not deployed, not started", process_key)
+    return False
 
 
 def _new_batch(session: Session, fact: ComplaintFact, kind: str) -> ComplaintBatch:
@@ -176,6 +186,8 @@ def decide_recall(rt: Runtime, session: Session, batch_id: Any, recall: Any, act
         f"批量性投诉召回 Recall after batch complaint #{batch.id}: {batch.product_name}, "
         f"{batch.problem}, {batch.case_count} complaints"
     )
+    if not _deployed(session, CRISIS_PROCESS):
+        return
     instances.start(
         rt,
         session,
