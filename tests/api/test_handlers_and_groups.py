@@ -33,9 +33,12 @@ def _flags(name: str) -> set[str]:
 
 
 def _declared(name: str):
+    from app.services.batch_rules import CHECK_BATCH, DECIDE_RECALL
     from app.services.notifications import NOTIFY
 
-    return NOTIFY if name == "notify" else DECLARATIONS[name]
+    return {"notify": NOTIFY, "check_batch": CHECK_BATCH, "decide_recall": DECIDE_RECALL}.get(name) or DECLARATIONS[
+        name
+    ]
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
