@@ -5,7 +5,7 @@
 indexed query over ``complaint_facts`` counts the complaints of the same product and problem
 received in the last ``WINDOW_DAYS`` days (open or closed; not terminated, not invalid), per
 criterion of ``THRESHOLDS``. When a criterion is reached, its complaints are linked as one batch
-(``complaint_batches``; a complaint already in a batch brings the others into it), each linked
+(``complaint_batches``; a complaint already in a batch brings the newcomers into it), each linked
 open complaint below level C is raised to C (criterion ``batch_complaint``) and the level's people
 told, and a new batch starts one ``batch_review`` case: the quality department decides the recall.
 That case calls ``decide_recall``: a recall raises every linked open complaint to level A
@@ -14,7 +14,8 @@ emergency level 1.
 
 A linked case that someone else changed meanwhile (optimistic lock) is reloaded and raised once
 more; if it changed again, the raise is recorded (audit ``batch_raise_deferred``) and not lost:
-the case stays linked, and the next complaint of the batch or the recall raises it.
+the case stays linked, and the next complaint of the batch or the recall raises it
+(``raise_batch`` raises every open complaint of the batch still below its level).
 """
 
 from __future__ import annotations
@@ -113,8 +114,7 @@ def check(rt: Runtime, session: Session, model: ProcessInstance, actor: str | No
         actor=actor,
         detail={"batch_id": batch.id, "kind": batch.kind, "joined": len(joining), "cases": batch.case_count},
     )
-    for instance_id in joining:
-        raise_linked(rt, session, instance_id, batch, actor, recall=False)
+    raise_batch(rt, session, batch, actor)
     if batch.review_instance_id is None and _deployed(session, REVIEW_PROCESS):
         review = instances.start(rt, session, REVIEW_PROCESS, review_variables(session, batch), None, system=True)
         batch.review_instance_id = review.id
@@ -179,9 +179,7 @@ def decide_recall(rt: Runtime, session: Session, batch_id: Any, recall: Any, act
     batch.recall_decided_at = utcnow()
     if not batch.recall_decided:
         return
-    linked = session.scalars(select(F.instance_id).where(F.batch_id == batch.id).order_by(F.instance_id))
-    for instance_id in list(linked):
-        raise_linked(rt, session, instance_id, batch, actor, recall=True)
+    raise_batch(rt, session, batch, actor)
     summary = (
         f"批量性投诉召回 Recall after batch complaint #{batch.id}: {batch.product_name}, "
         f"{batch.problem}, {batch.case_count} complaints"
@@ -196,6 +194,20 @@ def decide_recall(rt: Runtime, session: Session, batch_id: Any, recall: Any, act
         None,
         system=True,
     )
+
+
+def raise_batch(rt: Runtime, session: Session, batch: ComplaintBatch, actor: str | None) -> None:
+    """Raise every open complaint of the batch still below its level: C, or A once the recall is
+    decided (so a raise deferred earlier, or a complaint joining a recalled batch, is raised now)."""
+    recall = batch.recall_decided is True
+    below = ("E", "D", "C", "B") if recall else ("E", "D")
+    linked = session.scalars(
+        select(F.instance_id)
+        .where(F.batch_id == batch.id, F.is_open.is_(True), F.severity_level.in_(below))
+        .order_by(F.instance_id)
+    )
+    for instance_id in list(linked):
+        raise_linked(rt, session, instance_id, batch, actor, recall=recall)
 
 
 def raise_linked(

@@ -100,6 +100,9 @@ def test_rule_3_4_a_recall_raises_every_linked_complaint_to_level_a_and_starts_a
         assert (severity["level"], severity["colour"]) == ("A", "red")
         assert {"criterion": "recalled", "level": "A"} in severity["reasons"]
         assert any(n["params"].get("to") == "A" for n in notified(login, "director", i))  # sales director
+    # a complaint that joins the batch after the recall is raised to level A at once
+    late = case(login, register(login, 7))
+    assert late["batch"]["case_count"] == 7 and late["variables"]["severity"]["level"] == "A"
     crises = login("admin").get("/process-instances?process_key=crisis_response", expect=200)["items"]
     [crisis] = [case(login, c["id"]) for c in crises]
     assert crisis["variables"]["emergency_level"] == 1 and crisis["variables"]["complaint_level"] == "A"
