@@ -253,7 +253,10 @@ def _raise_once(
             params={"batch_id": batch.id, "recall": recall},
         )
 
-    complaints.escalate(rt, session, model, inst, changes, actor, notice, kept=[BATCH_REASON])
+    # the reasons found outside the severity table (a missed time limit, ...) stay with the batch's
+    held = (inst.variables().get("severity") or {}).get("reasons") or []
+    kept = [r for r in held if isinstance(r, dict) and r.get("criterion") != "general_complaint"]
+    complaints.escalate(rt, session, model, inst, changes, actor, notice, kept=[*kept, BATCH_REASON])
     inst.set_variables(changes)
     instances.save(rt, session, model, inst, StepResult(completed=inst.completed), actor)
 

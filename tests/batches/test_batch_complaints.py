@@ -149,3 +149,18 @@ def test_rule_3_7_a_review_started_by_hand_needs_quality_and_a_real_batch(login)
     assert err["error"]["code"] == "unknown_batch" and err["error"]["details"][0]["field"] == "batch_id"
     assert case(login, started["id"])["tasks"][0]["id"] == task["id"]  # nothing was kept
     assert login("admin").get("/process-instances?process_key=crisis_response", expect=200)["items"] == []
+
+
+def test_rule_3_7_a_raised_complaint_keeps_the_reasons_a_missed_time_limit_gave_it(login):
+    first = register(login, 1)
+    login("admin").post("/admin/clock", json={"advance_seconds": 12 * 3600 + 60}, expect=200)
+    before = case(login, first)["variables"]["severity"]
+    assert (before["level"], before["reasons"]) == ("D", [{"criterion": "not_contacted_within_12h", "level": "D"}])
+    for n in range(2, 7):
+        register(login, n)
+    after = case(login, first)["variables"]["severity"]
+    assert after["level"] == "C"
+    assert after["reasons"] == [
+        {"criterion": "batch_complaint", "level": "C"},
+        {"criterion": "not_contacted_within_12h", "level": "D"},
+    ]
