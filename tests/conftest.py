@@ -19,6 +19,7 @@ from app.cli import setup_product
 from app.models import (
     Attachment,
     AuditEntry,
+    ComplaintBatch,
     Incident,
     InstanceGroup,
     Notification,
@@ -99,6 +100,7 @@ def _clean_rows(request: pytest.FixtureRequest) -> Iterator[None]:
             InstanceGroup,
             ProcessInstance,
             SimulationRun,
+            ComplaintBatch,
         ):
             s.execute(delete(model))
         s.execute(delete(ProcessDefinition).where(ProcessDefinition.deployed_by != "system"))

@@ -19,7 +19,7 @@ def instance_answer(instance_id: int, **extra: Any) -> Any:
     """The instance as ``GET /process-instances/{id}`` shows it, with its ``ETag``."""
     model = instances.get(db(), instance_id)
     d = describe(runtime(), db(), model)
-    shown = views.instance_view(d.instance, d.tasks, d.timers, d.history, d.incidents, d.exclusions, d.links)
+    shown = views.instance_view(d.instance, d.tasks, d.timers, d.history, d.incidents, d.exclusions, d.links, d.batch)
     response = jsonify({**shown, **extra})
     response.headers["ETag"] = admin_actions.etag(model)
     return response

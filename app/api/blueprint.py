@@ -147,7 +147,7 @@ def export_instances() -> Any:
 
 def _instance_json(instance_id: int) -> dict[str, Any]:
     d = describe(runtime(), db(), instances.get(db(), instance_id))
-    return views.instance_view(d.instance, d.tasks, d.timers, d.history, d.incidents, d.exclusions, d.links)
+    return views.instance_view(d.instance, d.tasks, d.timers, d.history, d.incidents, d.exclusions, d.links, d.batch)
 
 
 @bp.get("/process-instances/<int:instance_id>")

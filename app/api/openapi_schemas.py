@@ -178,6 +178,22 @@ SCHEMAS: dict[str, Any] = {
                             },
                         },
                     },
+                    "batch": {
+                        "type": ["object", "null"],
+                        "description": "the batch a complaint is linked to (rule 3.7); null if none",
+                        "properties": {
+                            "id": {"type": "integer"},
+                            "kind": {"enum": ["same_batch", "plant_date", "adjacent_dates", "consumers"]},
+                            "product_name": {"type": "string"},
+                            "problem": {"type": "string"},
+                            "batch_number": {"type": ["string", "null"]},
+                            "plant": {"type": ["string", "null"]},
+                            "production_date": {"type": ["string", "null"], "format": "date"},
+                            "case_count": {"type": "integer"},
+                            "review_instance_id": {"type": ["integer", "null"]},
+                            "recall_decided": {"type": ["boolean", "null"]},
+                        },
+                    },
                     "timers": {
                         "type": "array",
                         "items": {

@@ -79,6 +79,7 @@ def instance_view(
     incidents: list[dict[str, Any]],
     exclusions: list[dict[str, Any]] | None = None,
     links: list[dict[str, Any]] | None = None,
+    batch: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     return {
         **instance_summary(m),
@@ -90,6 +91,7 @@ def instance_view(
         "incidents": incidents,
         "exclusions": exclusions or [],
         "links": links or [],
+        "batch": batch,
     }
 
 

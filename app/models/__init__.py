@@ -11,7 +11,7 @@ from app.models.links import InstanceLink
 from app.models.notifications import Notification
 from app.models.people import Group, User, user_groups
 from app.models.processes import ProcessDefinition, ProcessInstance
-from app.models.reports import ComplaintFact
+from app.models.reports import ComplaintBatch, ComplaintFact
 from app.models.simulations import SimulationRun
 from app.models.tasks import InstanceGroup, TaskCandidateGroup, TaskRecord
 from app.models.timers import SchedulerHeartbeat, TimerRecord
@@ -20,6 +20,7 @@ __all__ = [
     "Attachment",
     "AuditEntry",
     "Base",
+    "ComplaintBatch",
     "ComplaintFact",
     "DefinitionFile",
     "Draft",

@@ -7,9 +7,9 @@ engine state or variables. Migration 0024 creates and backfills it.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, UTCDateTime
@@ -30,6 +30,11 @@ class ComplaintFact(Base):
         Index("ix_fact_open_overdue", "is_open", "overdue", "received_at"),
         # the improvement actions of the cases closed in a month
         Index("ix_fact_closed", "closed_at"),
+        # batch detection (rule 3.7, services/batch_complaints): one indexed query per criterion
+        Index("ix_fact_batch_problem", "product_name", "problem", "batch_number", "received_at"),
+        Index("ix_fact_plant_date_problem", "product_name", "problem", "plant", "production_date"),
+        Index("ix_fact_product_date_problem", "product_name", "problem", "production_date"),
+        Index("ix_fact_batch_id", "batch_id"),
     )
 
     instance_id: Mapped[int] = mapped_column(
@@ -66,3 +71,37 @@ class ComplaintFact(Base):
     # the improvement actions recorded when the case was archived (Task_CloseArchive)
     corrective_action: Mapped[str | None] = mapped_column(Text)
     preventive_action: Mapped[str | None] = mapped_column(Text)
+    # what batch detection compares (rule 3.7): the product's production date, plant, problem
+    # code and chilled flag from the intake, the complainant's phone (independent consumers)
+    production_date: Mapped[date | None]
+    plant: Mapped[str | None] = mapped_column(String(100))
+    problem: Mapped[str | None] = mapped_column(String(40))
+    chilled: Mapped[bool] = mapped_column(default=False, server_default=false())
+    complainant_phone: Mapped[str | None] = mapped_column(String(20))
+    # rings before a phone intake was answered (rule 2.9)
+    rings: Mapped[int | None]
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("complaint_batches.id", ondelete="SET NULL"))
+
+
+class ComplaintBatch(Base):
+    """Complaints linked as one batch (rule 3.7): what they share, how many, the recall decision.
+
+    ``kind`` names the criterion that was reached (``BATCH_KINDS`` in services/batch_complaints);
+    ``review_instance_id`` is the ``batch_review`` case that asks the quality department to decide
+    the recall; ``recall_decided`` is NULL until then."""
+
+    __tablename__ = "complaint_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    product_name: Mapped[str] = mapped_column(String(200))
+    problem: Mapped[str] = mapped_column(String(40))
+    batch_number: Mapped[str | None] = mapped_column(String(100))
+    plant: Mapped[str | None] = mapped_column(String(100))
+    production_date: Mapped[date | None]
+    chilled: Mapped[bool] = mapped_column(default=False)
+    case_count: Mapped[int] = mapped_column(default=0)
+    review_instance_id: Mapped[int | None]
+    recall_decided: Mapped[bool | None]
+    recall_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -15,12 +15,15 @@ What each column means, from the case's variables and its timer rows:
   rule did not apply, or is still running); ``overdue``: any rule missed;
 - ``product_name``, ``batch_number`` from the intake's product; ``responsible_employee`` the
   employee a responsibility finding names (variable ``responsible_employee``), for repeated offenders;
-- ``corrective_action``, ``preventive_action``: the improvement actions recorded at the archiving.
+- ``corrective_action``, ``preventive_action``: the improvement actions recorded at the archiving;
+- ``production_date``, ``plant``, ``problem``, ``chilled`` from the intake's product and
+  ``complainant_phone``: what batch detection compares (rule 3.7, ``services/batch_complaints``,
+  which also writes ``batch_id``); ``rings`` the rings before a phone intake was answered (rule 2.9).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -60,6 +63,19 @@ def _moment(value: object, fallback: datetime) -> datetime:
             return fallback
         return moment if moment.tzinfo is not None else moment.replace(tzinfo=clock.business_tz)
     return fallback
+
+
+def _day(value: object) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _rings(data: dict[str, Any]) -> int | None:
+    rings = data.get("rings")
+    phone = data.get("channel") == "phone"
+    return rings if phone and isinstance(rings, int) and not isinstance(rings, bool) and rings > 0 else None
 
 
 def _satisfaction(value: object) -> int | None:
@@ -103,6 +119,12 @@ def variable_columns(model: ProcessInstance) -> dict[str, Any]:
         "responsible_employee": _text(data.get("responsible_employee"), 64),
         "corrective_action": _text(data.get("corrective_action"), 4000),
         "preventive_action": _text(data.get("preventive_action"), 4000),
+        "production_date": _day(product.get("production_date")),
+        "plant": _text(product.get("plant"), 100),
+        "problem": _text(product.get("problem"), 40),
+        "chilled": product.get("chilled") is True,
+        "complainant_phone": _text(_mapping(data.get("complainant")).get("phone"), 20),
+        "rings": _rings(data),
     }
 
 

@@ -10,6 +10,8 @@ notified.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -66,37 +68,81 @@ def record_repeat_contact(
         detail={"contact_count": count, "channel": channel, "note": note},
     )
     old = variables.get("severity") or {}
-    new = _reclassify({**variables, **changes}, rt, inst)
-    if new is not None and _rank(new.get("level")) > _rank(old.get("level")):
-        changes["severity"] = new
-        audit.record(
-            session,
-            "severity_escalated",
-            instance_id=model.id,
-            actor=actor,
-            detail={"from": old.get("level"), "to": new["level"], "reasons": new.get("reasons", [])},
-        )
-        criteria = [str(r.get("criterion", "")) for r in new.get("reasons", [])]
-        old_level = old.get("level", "?")
-        notifications.notify(
-            session,
-            model,
-            groups=[*new.get("responsible", []), *new.get("informed", [])],
-            kind="escalation",
+
+    def notice(old_level: str, new: dict[str, Any], criteria: list[str]) -> Notice:
+        return Notice(
             title=f"{model.business_key}: 投诉升级 Escalated {old_level} → {new['level']}",
             message=f"客户第 {count} 次来电 The customer contacted us {count} times ({', '.join(criteria)}).",
             code="severity_escalated",
-            params={
-                "business_key": model.business_key,
-                "from": old_level,
-                "to": new["level"],
-                "contact_count": count,
-                "reasons": criteria,
-            },
+            params={"contact_count": count},
         )
+
+    escalate(rt, session, model, inst, changes, actor, notice)
     inst.set_variables(changes)
     instances.save(rt, session, model, inst, StepResult(completed=inst.completed), actor)
     return {"contact_count": count, "severity": changes.get("severity", old)}
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What the people of the new level are told when a case's severity rises (``params`` are
+    added to the business key, the levels and the criteria)."""
+
+    title: str
+    message: str
+    code: str
+    params: dict[str, Any]
+
+
+def escalate(
+    rt: Runtime,
+    session: Session,
+    model: ProcessInstance,
+    inst: Instance,
+    changes: dict[str, Any],
+    actor: str | None,
+    notice: Callable[[str, dict[str, Any], list[str]], Notice],
+    *,
+    kept: Sequence[dict[str, Any]] = (),
+) -> dict[str, Any] | None:
+    """Raise the case's severity if the severity table of its version, given ``changes`` and
+    the ``kept`` reasons (criteria found outside the table, e.g. a batch), now gives a higher
+    level: ``changes["severity"]`` is set, the raise audited (``severity_escalated``) and the new
+    level's responsible and informed people notified. Returns the new severity (None: the level
+    did not rise). The caller sets ``changes`` on ``inst`` and saves."""
+    variables = inst.variables()
+    old = variables.get("severity") or {}
+    new = _reclassify({**variables, **changes}, rt, inst, kept)
+    if new is None or level_rank(new.get("level")) <= level_rank(old.get("level")):
+        return None
+    changes["severity"] = new
+    audit.record(
+        session,
+        "severity_escalated",
+        instance_id=model.id,
+        actor=actor,
+        detail={"from": old.get("level"), "to": new["level"], "reasons": new.get("reasons", [])},
+    )
+    criteria = [str(r.get("criterion", "")) for r in new.get("reasons", [])]
+    old_level = old.get("level", "?")
+    told = notice(old_level, new, criteria)
+    notifications.notify(
+        session,
+        model,
+        groups=[*new.get("responsible", []), *new.get("informed", [])],
+        kind="escalation",
+        title=told.title,
+        message=told.message,
+        code=told.code,
+        params={
+            "business_key": model.business_key,
+            "from": old_level,
+            "to": new["level"],
+            **told.params,
+            "reasons": criteria,
+        },
+    )
+    return new
 
 
 def is_complaint(model: ProcessInstance) -> bool:
@@ -104,21 +150,27 @@ def is_complaint(model: ProcessInstance) -> bool:
     return model.process_key == COMPLAINT_PROCESS
 
 
-def _rank(level: Any) -> int:
+def level_rank(level: Any) -> int:
+    """0 for level E up to 4 for level A (-1: no level)."""
     return LEVELS.index(level) if isinstance(level, str) and level in LEVELS else -1
 
 
-def _reclassify(variables: dict[str, Any], rt: Runtime, inst: Instance) -> dict[str, Any] | None:
-    """The severity the intake rules give with the new facts, or None if the version has no
-    severity table (or it cannot decide: the case keeps its level, the log says why)."""
+def _reclassify(
+    variables: dict[str, Any], rt: Runtime, inst: Instance, kept: Sequence[dict[str, Any]] = ()
+) -> dict[str, Any] | None:
+    """The severity the intake rules give with the new facts (and the ``kept`` reasons), or None
+    if the version has no severity table (or it cannot decide: the case keeps its level, the log
+    says why)."""
     assemble = rt.engine.handlers.get("severity_from_criteria")
     try:
         criteria = inst.decide(SEVERITY_DECISION, variables)
         if assemble is None or criteria is None:
             return None
-        return assemble({**variables, "reasons": criteria.get("severity_reasons", [])})
+        reasons = [*criteria.get("severity_reasons", [])]
+        reasons += [r for r in kept if r not in reasons]
+        return assemble({**variables, "reasons": reasons})
     except (DecisionFailed, ValueError) as exc:
-        log.warning("repeat contact: severity not recomputed: %s", exc)
+        log.warning("severity not recomputed: %s", exc)
         return None
 
 

@@ -1,9 +1,9 @@
 """The service-task handlers a diagram may call, with their parameters (the modeler's picker).
 
 Registered handlers declare themselves in ``handlers`` (``DECLARATIONS``); the built-in effects
-``notify`` in ``app.services.notifications`` and ``start_crisis`` in ``app.services.crisis_links``.
-A handler registered without a declaration is listed without parameters, and ``validate`` does
-not check its calls.
+``notify`` in ``app.services.notifications``, ``start_crisis`` in ``app.services.crisis_links``,
+``check_batch`` and ``decide_recall`` in ``app.services.batch_rules``. A handler registered without
+a declaration is listed without parameters, and ``validate`` does not check its calls.
 """
 
 from __future__ import annotations
@@ -12,12 +12,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from app.engine.scripting import EFFECTS
+from app.services.batch_rules import CHECK_BATCH, DECIDE_RECALL
 from app.services.crisis_links import START_CRISIS
 from app.services.notifications import NOTIFY
 from handlers import DECLARATIONS
 from handlers.catalogue import HandlerDeclaration
 
-_BUILT_IN: dict[str, HandlerDeclaration] = {"notify": NOTIFY, "start_crisis": START_CRISIS}
+_BUILT_IN: dict[str, HandlerDeclaration] = {
+    "notify": NOTIFY,
+    "start_crisis": START_CRISIS,
+    "check_batch": CHECK_BATCH,
+    "decide_recall": DECIDE_RECALL,
+}
 
 
 def declarations(handlers: Mapping[str, Any]) -> dict[str, HandlerDeclaration]:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.models import AuditEntry, Incident, ProcessInstance, TaskRecord, TimerRecord
 from app.runtime import Runtime
-from app.services import audit, conflicts, crisis_links
+from app.services import audit, batch_complaints, conflicts, crisis_links
 
 
 @dataclass
@@ -24,6 +24,8 @@ class InstanceDetails:
     exclusions: list[dict[str, Any]] = field(default_factory=list)
     # the crises the case started, or the complaint it was started from (rules 3.6, 4.1)
     links: list[dict[str, Any]] = field(default_factory=list)
+    # the batch a complaint is linked to (rule 3.7), None if none
+    batch: dict[str, Any] | None = None
 
 
 def open_tasks(instance_id: int) -> Select[tuple[TaskRecord]]:
@@ -65,4 +67,7 @@ def describe(rt: Runtime, session: Session, model: ProcessInstance) -> InstanceD
         for e, name in conflicts.excluded_people(session, model.id)
     ]
     links = [case.as_dict() for case in crisis_links.linked_cases(session, model.id)]
-    return InstanceDetails(model, tasks, timers, audit.history(session, model.id), incidents, exclusions, links)
+    batch = batch_complaints.batch_of(session, model.id) if model.process_key == "complaint_handling" else None
+    return InstanceDetails(
+        model, tasks, timers, audit.history(session, model.id), incidents, exclusions, links, batch
+    )

@@ -141,9 +141,18 @@ def save(
     task_rows.sync_tasks(
         session, model, inst, timers.due_by_task(waiting, timers.passed_limits(session, model.id)), actor=actor
     )
+    after_facts = []
     for effect in inst.take_effects():
-        _apply_effect(rt, session, model, effect, actor)
+        if effect["operation"] in ("check_batch", "decide_recall"):  # they read the facts this save writes
+            after_facts.append(effect)
+        else:
+            _apply_effect(rt, session, model, effect, actor)
     _flush(session, model)
+    if after_facts:
+        from app.services import batch_complaints  # it saves other instances through this module
+
+        for effect in after_facts:
+            batch_complaints.apply_effect(rt, session, model, effect, actor)
     return fired
 
 

@@ -37,6 +37,7 @@ GROUP_COLUMNS: dict[str, Any] = {
 TOTAL = "total"
 TOP = 10
 OVERDUE_LIST = 50
+ANSWER_RINGS = 3  # rule 2.9: the hotline rings at most three times
 REPEATED = 2  # valid complaints against one employee in the period that make a repeated offender
 
 
@@ -69,6 +70,8 @@ def _figures() -> list[Any]:
         func.avg(F.satisfaction).label("satisfaction_avg"),
         _count(F.secondary.is_(True)).label("secondary"),
         _count(F.outcome == "resolved").label("resolved"),
+        # rule 2.9: the hotline answers within three rings (phone intakes that recorded the rings)
+        _rate(_count(F.rings <= ANSWER_RINGS), _count(F.rings.is_not(None))).label("within_rings_rate"),
     ]
 
 
@@ -114,6 +117,7 @@ def _key(value: object) -> str:
 
 def _row(key: str, figures: Any, median: dict[str, float], p90: dict[str, float]) -> dict[str, Any]:
     on_time = figures.on_time_rate
+    within_rings = figures.within_rings_rate
     satisfaction = figures.satisfaction_avg
     return {
         "key": key,
@@ -128,6 +132,7 @@ def _row(key: str, figures: Any, median: dict[str, float], p90: dict[str, float]
         "satisfaction_avg": None if satisfaction is None else round(float(satisfaction), 2),
         "secondary": int(figures.secondary),
         "resolved": int(figures.resolved),
+        "answered_within_3_rings_rate": None if within_rings is None else round(float(within_rings), 4),
     }
 
 

@@ -37,6 +37,9 @@ CRITERIA = {
     "uncooperative": lazy_gettext("Customer uncooperative"),
     "distributor_batch_feedback": lazy_gettext("Batch feedback from distributors"),
     "written_liability_requested": lazy_gettext("Written admission of liability requested"),
+    "recalled": lazy_gettext("Batch recalled"),
+    # raised when complaints are linked as one batch (services/batch_complaints, rule 3.7)
+    "batch_complaint": lazy_gettext("Batch complaint"),
     # raised by a missed time limit (handlers/sla.escalate_severity, from the diagram)
     "not_contacted_within_12h": lazy_gettext("The customer was not contacted within 12 hours"),
     "unresolved_one_month": lazy_gettext("Unresolved after a month"),

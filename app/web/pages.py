@@ -18,6 +18,7 @@ from app.services import attachments, conflicts, element_names, notifications, t
 from app.services.instance_details import describe
 from app.web import (
     attachment_view,
+    batch_view,
     complaint_view,
     conflict_view,
     diagram_view,
@@ -183,6 +184,7 @@ def instance_page(
         exclusions=conflict_view.items(session, model.id),
         links=details.links,
         attitude_complaint=variables.get("attitude_complaint") is True,
+        batch=batch_view.panel(details.batch, forms, lang),
     )
 
 

@@ -19,6 +19,7 @@ from app.services import publishing
 from app.services.bundles import Bundle, BundleFile
 from tests.appeals.conftest import answers as appeal_answers
 from tests.appeals.conftest import filing
+from tests.batch_steps import REVIEW_ANSWERS, review_start
 from tests.crisis_steps import REPORT
 from tests.crisis_steps import TASKS as CRISIS_TASKS
 from tests.engine.corpus_harness import CORPORA, deploy, read_manifest
@@ -41,6 +42,7 @@ TASK_ANSWERS: dict[str, dict[str, dict[str, Any]]] = {
     "crisis_response": {element: answer for element, (_user, answer) in CRISIS_TASKS.items()},
     "appeal_review": appeal_answers(date(2026, 1, 6)),
     "employee_grievance": LONGEST_PATH,
+    "batch_review": REVIEW_ANSWERS,
 }
 STEPS = 5  # tasks completed per instance (each a new diagram to check)
 RACED_BY_A_TIMER = {"instance_changed", "task_not_ready", "busy"}
@@ -117,7 +119,8 @@ def test_the_diagram_of_every_runnable_process(login, rt, path: Path):
     checker = Checker(admin, path)
     for process in deployed:
         key = process["key"]
-        body = {"process_key": key, "variables": START_DATA.get(key, {})}
+        variables = review_start(rt) if key == "batch_review" else START_DATA.get(key, {})
+        body = {"process_key": key, "variables": variables}
         started = admin.post("/process-instances", json=body, expect=201)
         checker.check(started["id"])
         for step in range(STEPS):

@@ -33,10 +33,12 @@ def _flags(name: str) -> set[str]:
 
 
 def _declared(name: str):
+    from app.services.batch_rules import CHECK_BATCH, DECIDE_RECALL
     from app.services.crisis_links import START_CRISIS
     from app.services.notifications import NOTIFY
 
-    return {"notify": NOTIFY, "start_crisis": START_CRISIS}.get(name) or DECLARATIONS[name]
+    built_in = {"notify": NOTIFY, "start_crisis": START_CRISIS, "check_batch": CHECK_BATCH, "decide_recall": DECIDE_RECALL}
+    return built_in.get(name) or DECLARATIONS[name]
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])

@@ -55,6 +55,7 @@ FLAGS = {
     "failed_inspection": "A",
     "media_exposed": "A",
     "sued": "A",
+    "recalled": "A",
     "media_threat": "B",
     "legal_action": "B",
     "health_symptoms": "B",

@@ -62,6 +62,7 @@ EXAMPLES = [
     example({"sued": True}, "A", ["sued"], id="sued->A"),
     example({"media_exposed": True}, "A", ["media_exposed"], id="media_exposed->A"),
     example({"failed_inspection": True}, "A", ["failed_inspection"], id="failed_inspection->A"),
+    example({"recalled": True}, "A", ["recalled"], id="recalled->A"),
     example({"sued": False, "health_symptoms": False}, "E", ["general_complaint"], id="false_flags->E"),
     example(
         {"sued": True, "health_symptoms": True, "contact_count": 2},

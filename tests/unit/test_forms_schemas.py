@@ -140,7 +140,7 @@ def test_severity_inputs_are_intake_fields():
     intake = load(START)["properties"]
     tree, dmn = decision_table("severity_criteria")
     inputs = {t.text for t in tree.iterfind(".//dmn:input/dmn:inputExpression/dmn:text", dmn)}
-    assert len(inputs) == 13 and inputs <= set(intake)
+    assert len(inputs) == 14 and inputs <= set(intake)
     params = etree.parse(str(DIAGRAM)).iterfind(
         ".//spiffworkflow:serviceTaskOperator[@id='severity_from_criteria']//spiffworkflow:parameter",
         NS,

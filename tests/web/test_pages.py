@@ -216,7 +216,8 @@ def test_completing_a_task_coerces_types_and_moves_the_complaint_on(rt, web_logi
     assert r.headers["Location"] == f"/instances/{instance_id}"
     with rt.sessions() as s:
         variables = s.get(ProcessInstance, instance_id).variables
-    assert variables["product"] == {"name": "纯牛奶", "quantity": 2}
+    # the unticked "chilled product" box of the product (rule 3.7) is recorded as not chilled
+    assert variables["product"] == {"name": "纯牛奶", "quantity": 2, "chilled": False}
     assert variables["claim_amount"] == 300
     assert variables["record_confirmed"] is True and variables["promised_reply_hours"] == 24
     assert "record_corrections" not in variables or variables["record_corrections"] is None
