@@ -165,7 +165,8 @@ SCHEMAS: dict[str, Any] = {
                     "links": {
                         "type": "array",
                         "description": "the crises the case started (role crisis), or the complaint it was "
-                        "started from (role source): reason complaint_level or attitude_complaint",
+                        "started from (role source): reason complaint_level, attitude_complaint or batch_recall "
+                        "(the recall a batch review decided)",
                         "items": {
                             "type": "object",
                             "properties": {
@@ -173,7 +174,7 @@ SCHEMAS: dict[str, Any] = {
                                 "business_key": {"type": ["string", "null"]},
                                 "process_key": {"type": "string"},
                                 "status": {"type": "string"},
-                                "reason": {"enum": ["complaint_level", "attitude_complaint"]},
+                                "reason": {"enum": ["complaint_level", "attitude_complaint", "batch_recall"]},
                                 "role": {"enum": ["crisis", "source"]},
                             },
                         },

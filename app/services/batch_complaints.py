@@ -33,14 +33,13 @@ from app.engine import StepResult
 from app.errors import Conflict, Invalid
 from app.models import ComplaintBatch, ComplaintFact, ProcessInstance
 from app.runtime import Runtime
-from app.services import audit, complaints, instances
+from app.services import audit, complaints, crisis_links, instances
 from app.services.batch_rules import BATCH_REASON, THRESHOLDS, WINDOW_DAYS, threshold_reached
 from app.services.deployments import latest_definition
 
 log = logging.getLogger(__name__)
 F = ComplaintFact
 REVIEW_PROCESS = "batch_review"
-CRISIS_PROCESS = "crisis_response"
 OPEN_STATUSES = ("running", "error", "suspended")
 
 
@@ -167,32 +166,43 @@ def review_variables(session: Session, batch: ComplaintBatch) -> dict[str, Any]:
     }
 
 
-def decide_recall(rt: Runtime, session: Session, batch_id: Any, recall: Any, actor: str | None) -> None:
-    """The ``decide_recall`` operation: record the decision; a recall raises every linked open
-    complaint to level A and starts a level-1 ``crisis_response``."""
+def decide_recall(
+    rt: Runtime, session: Session, review: ProcessInstance, effect: dict[str, Any], actor: str | None
+) -> None:
+    """The ``decide_recall`` operation of the batch's ``review`` case: record the decision; a
+    recall raises every linked open complaint to level A and starts a level-1 ``crisis_response``
+    linked to the review (``crisis_links``, reason ``batch_recall``)."""
+    params = effect.get("params") or {}
+    batch_id = params.get("batch_id")
     batch = session.get(ComplaintBatch, batch_id) if isinstance(batch_id, int) else None
     if batch is None:
         raise Invalid(f"no batch {batch_id!r}", code="unknown_batch", details=[{"field": "batch_id"}])
     if batch.recall_decided is not None:
         raise Conflict(f"the recall of batch {batch.id} was already decided", code="recall_decided")
-    batch.recall_decided = recall is True
+    batch.recall_decided = params.get("recall") is True
     batch.recall_decided_at = utcnow()
     if not batch.recall_decided:
         return
     raise_batch(rt, session, batch, actor)
+    if not _deployed(session, crisis_links.CRISIS_KEY):
+        return
     summary = (
         f"批量性投诉召回 Recall after batch complaint #{batch.id}: {batch.product_name}, "
         f"{batch.problem}, {batch.case_count} complaints"
     )
-    if not _deployed(session, CRISIS_PROCESS):
-        return
-    instances.start(
-        rt,
+    crisis = {
+        "reason": "batch_recall",
+        "summary": summary,
+        "source_case": review.business_key or f"#{review.id}",
+        "complaint_level": "A",
+        "emergency_level": "1",
+    }
+    crisis_links.apply_effect(
         session,
-        CRISIS_PROCESS,
-        {"summary": summary, "complaint_level": "A", "emergency_level": "1"},
-        None,
-        system=True,
+        review,
+        {"params": crisis, "element_id": effect.get("element_id")},
+        lambda record: instances.start(rt, session, crisis_links.CRISIS_KEY, record, None, system=True),
+        actor,
     )
 
 
@@ -268,8 +278,7 @@ def apply_effect(
     if effect["operation"] == "check_batch":
         check(rt, session, model, actor)
     else:
-        params = effect.get("params") or {}
-        decide_recall(rt, session, params.get("batch_id"), params.get("recall"), actor)
+        decide_recall(rt, session, model, effect, actor)
 
 
 def batch_of(session: Session, instance_id: int) -> dict[str, Any] | None:

@@ -30,7 +30,7 @@ from handlers.catalogue import HandlerDeclaration, Parameter
 
 OPERATION = "start_crisis"
 CRISIS_KEY = "crisis_response"
-REASONS = ("complaint_level", "attitude_complaint")
+REASONS = ("complaint_level", "attitude_complaint", "batch_recall")
 OPEN_STATUSES = ("running", "suspended", "error")
 # the start record fields of forms/crisis_response.start.json the operation fills, and their length limit
 _TEXT_LIMITS = {"summary": 2000, "source_case": 64, "customer": 200}

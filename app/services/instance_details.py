@@ -68,6 +68,4 @@ def describe(rt: Runtime, session: Session, model: ProcessInstance) -> InstanceD
     ]
     links = [case.as_dict() for case in crisis_links.linked_cases(session, model.id)]
     batch = batch_complaints.batch_of(session, model.id) if model.process_key == "complaint_handling" else None
-    return InstanceDetails(
-        model, tasks, timers, audit.history(session, model.id), incidents, exclusions, links, batch
-    )
+    return InstanceDetails(model, tasks, timers, audit.history(session, model.id), incidents, exclusions, links, batch)

@@ -37,7 +37,12 @@ def _declared(name: str):
     from app.services.crisis_links import START_CRISIS
     from app.services.notifications import NOTIFY
 
-    built_in = {"notify": NOTIFY, "start_crisis": START_CRISIS, "check_batch": CHECK_BATCH, "decide_recall": DECIDE_RECALL}
+    built_in = {
+        "notify": NOTIFY,
+        "start_crisis": START_CRISIS,
+        "check_batch": CHECK_BATCH,
+        "decide_recall": DECIDE_RECALL,
+    }
     return built_in.get(name) or DECLARATIONS[name]
 
 

@@ -107,6 +107,11 @@ def test_rule_3_4_a_recall_raises_every_linked_complaint_to_level_a_and_starts_a
     [crisis] = [case(login, c["id"]) for c in crises]
     assert crisis["variables"]["emergency_level"] == 1 and crisis["variables"]["complaint_level"] == "A"
     assert "Task_FormTaskForce" in [t["element_id"] for t in crisis["tasks"]]
+    # the crisis is linked to the batch review that decided the recall, both ways
+    [link] = case(login, review["id"])["links"]
+    assert (link["role"], link["reason"], link["instance_id"]) == ("crisis", "batch_recall", crisis["id"])
+    [back] = crisis["links"]
+    assert (back["role"], back["reason"], back["instance_id"]) == ("source", "batch_recall", review["id"])
 
 
 def test_rule_3_7_no_recall_keeps_level_c_and_starts_no_crisis(login):
