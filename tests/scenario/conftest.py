@@ -141,7 +141,7 @@ GROUPS_OF: dict[str, list[str]] = {
     "sales": ["sales"],
     "aftersales": ["aftersales"],
     "logistics": ["logistics"],
-    "manager": ["managers"],
+    "manager": ["managers", "regional_managers"],
     "director": ["marketing_director"],
     "gm": ["general_manager"],
     "pr": ["pr_legal"],

@@ -38,14 +38,15 @@ ACTOR = {
 DEPARTMENT_USER = {"product_quality": "quality", "after_sales": "aftersales", "sales": "sales"}
 
 # Who the escalation roles of domain.md §3 reach among the demo users (the product maps
-# roles to groups: *_manager -> managers, pr_legal -> pr_legal, cs_head -> cs_supervisors,
-# distributor_head -> sales, sales_director -> marketing_director, vice_president and
-# centre_general_manager -> general_manager).
-RESPONSIBLE = {"E": ["manager"], "D": ["manager"], "C": ["manager", "pr"], "B": ["manager", "pr"]}
+# roles to groups, rule 3.5: city_manager -> city_managers (citymgr), provincial_manager ->
+# provincial_managers (provmgr), regional_manager -> regional_managers (manager), pr_legal ->
+# pr_legal, cs_head -> cs_supervisors, distributor_head -> sales, sales_director ->
+# marketing_director, centre_general_manager -> general_manager, vice_president -> vice_president).
+RESPONSIBLE = {"E": ["citymgr"], "D": ["provmgr"], "C": ["manager", "pr"], "B": ["manager", "pr"]}
 INFORMED_ONLY = {  # the level's informed roles that are not also responsible
     "E": ["sales"],
-    "D": ["manager", "sales", "supervisor"],
-    "C": ["director", "manager", "supervisor"],
+    "D": ["citymgr", "manager", "sales", "supervisor"],
+    "C": ["director", "provmgr", "supervisor"],
     "B": ["director", "gm", "supervisor"],
 }
 

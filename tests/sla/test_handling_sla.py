@@ -47,7 +47,7 @@ def assert_handling_deadline(c, due, rule, others_before=(), others_at=()):
         "info",
         INFORMED_ONLY["E"],
     )
-    [note] = [n for n in c.notifications("manager") if n["element_id"] == "Notify_HandlingResponsible"]
+    [note] = [n for n in c.notifications(RESPONSIBLE["E"][0]) if n["element_id"] == "Notify_HandlingResponsible"]
     assert note["kind"] == "escalation" and rule in note["message"]
 
 
