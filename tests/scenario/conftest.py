@@ -52,6 +52,7 @@ TASK_DATA: dict[str, dict[str, Any]] = {
     "Task_ApproveByManager": APPROVAL,
     "Task_ApproveBySupervisor": APPROVAL,
     "Task_ApproveByDirector": APPROVAL,
+    "Task_ApproveByGM": APPROVAL,
     "Task_CustomerAgreement": {"customer_response": "agreed"},
     "Task_EscalationReview": {"escalation_decision": "revise_solution", "review_note": "重新评估"},
     "Task_ImplementSolution": {"implemented_on": "2026-01-02", "implementation_note": "已赔付"},
@@ -105,6 +106,7 @@ STATIC_GROUPS: dict[str, list[str]] = {
     "Task_ApproveByManager": ["managers"],
     "Task_ApproveBySupervisor": ["cs_supervisors"],
     "Task_ApproveByDirector": ["marketing_director"],
+    "Task_ApproveByGM": ["general_manager"],
     "Task_CustomerAgreement": ["cs_agents"],
     "Task_EscalationReview": ["marketing_director"],
     "Task_FollowUpVisit": ["cs_agents"],
@@ -122,6 +124,7 @@ LANES: dict[str, str] = {
     "Task_ApproveByManager": "managers",
     "Task_ApproveBySupervisor": "cs_supervisors",
     "Task_ApproveByDirector": "marketing_director",
+    "Task_ApproveByGM": "marketing_director",  # drawn with the director; its group is general_manager
     "Task_CustomerAgreement": "cs_agents",
     "Task_EscalationReview": "marketing_director",
     "Task_ImplementSolution": "departments",
@@ -157,6 +160,7 @@ USER_OF_GROUP = {
     "logistics": "logistics",
     "managers": "manager",
     "marketing_director": "director",
+    "general_manager": "gm",
 }
 # Who must NOT be able to act: the first of these outside every candidate group (so a
 # manager tries the supervisor's and director's approvals, a department user a cs task).
@@ -182,7 +186,8 @@ TAIL = T("CustomerAgreement", "ImplementSolution", "FollowUpVisit", "CloseArchiv
 
 APPROVED_BY_MANAGER = {"approver_group": "managers", "limit": 500}
 APPROVED_BY_SUPERVISOR = {"approver_group": "cs_supervisors", "limit": 1000}
-APPROVED_BY_DIRECTOR = {"approver_group": "marketing_director", "limit": None}
+APPROVED_BY_DIRECTOR = {"approver_group": "marketing_director", "limit": 10000}
+APPROVED_BY_GM = {"approver_group": "general_manager", "limit": None}
 
 
 @dataclass
