@@ -36,6 +36,8 @@ GROUPS: dict[str, tuple[str, str]] = {
     "provincial_managers": ("Provincial managers", "省经理"),
     "regional_managers": ("Regional managers", "大区经理"),
     "vice_president": ("Vice president", "副总裁"),
+    # rule 2.4: told when a department has not acknowledged a hand-over within 30 minutes
+    "department_heads": ("Department heads", "部门经理"),
 }
 
 # username -> (display name, groups, roles)
@@ -62,6 +64,7 @@ DEMO_USERS: dict[str, tuple[str, list[str], list[str]]] = {
     "citymgr": ("沈经理 Shen (city manager)", ["city_managers"], ["handler"]),
     "provmgr": ("韩经理 Han (provincial manager)", ["provincial_managers"], ["handler"]),
     "vp": ("曹副总 Cao (vice president)", ["vice_president"], ["handler"]),
+    "depthead": ("朱经理 Zhu (department head)", ["department_heads"], ["handler"]),
 }
 
 

@@ -34,6 +34,7 @@ INTAKE: dict[str, Any] = {
 APPROVAL = {"approval_decision": "approved", "approval_comment": "同意"}
 TASK_DATA: dict[str, dict[str, Any]] = {
     "Task_ConfirmRecord": {"record_confirmed": True, "acceptance_decision": "accepted", "promised_reply_hours": 24},
+    "Task_AcknowledgeHandover": {"handover_acknowledged": True},
     "Task_ExplainRejection": {"rejection_reason": "duplicate", "rejection_explanation": "已有相同投诉在处理"},
     "Task_ClassifyComplaint": {"subject": "product_quality", "severity_grade": "general"},
     "Task_SiteVisit": {"visited_on": "2026-01-03", "visit_findings": "客户所述属实"},
@@ -96,7 +97,13 @@ CUSTOMER_CONTACT = frozenset(
 )
 # Their candidate group is the responsible department, ``routing["responsible_group"]``.
 DEPARTMENT_TASKS = frozenset(
-    {"Task_Investigate", "Task_LabJudgement", "Task_ProposeSolution", "Task_ImplementSolution"}
+    {
+        "Task_AcknowledgeHandover",
+        "Task_Investigate",
+        "Task_LabJudgement",
+        "Task_ProposeSolution",
+        "Task_ImplementSolution",
+    }
 )
 STATIC_GROUPS: dict[str, list[str]] = {
     "Task_ConfirmRecord": ["cs_agents"],
@@ -118,6 +125,7 @@ LANES: dict[str, str] = {
     "Task_ConfirmRecord": "cs_agents",
     "Task_ExplainRejection": "cs_agents",
     "Task_ClassifyComplaint": "cs_supervisors",
+    "Task_AcknowledgeHandover": "departments",
     "Task_SiteVisit": "sales",
     "Task_Investigate": "departments",
     "Task_ProposeSolution": "departments",
@@ -172,13 +180,19 @@ def T(*names: str) -> list[str]:
     return [f"Task_{n}" for n in names]
 
 
-# The happy path up to the approval, and from the customer's agreement to the end.
-HEAD = T("ConfirmRecord", "ClassifyComplaint", "Investigate", "ProposeSolution")
-HEAD_WITH_SITE_VISIT = T("ConfirmRecord", "ClassifyComplaint", "SiteVisit", "Investigate", "ProposeSolution")
+# The happy path up to the approval, and from the customer's agreement to the end (a complaint
+# handed over to another department than customer service is acknowledged first, rule 2.4).
+HEAD = T("ConfirmRecord", "ClassifyComplaint", "AcknowledgeHandover", "Investigate", "ProposeSolution")
+HEAD_WITH_SITE_VISIT = T(
+    "ConfirmRecord", "ClassifyComplaint", "AcknowledgeHandover", "SiteVisit", "Investigate", "ProposeSolution"
+)
+HEAD_WITHOUT_HANDOVER = T("ConfirmRecord", "ClassifyComplaint", "Investigate", "ProposeSolution")
 
 
 def head_for(subject: str) -> list[str]:
     """The happy path up to the approval for a complaint classified with ``subject``."""
+    if ROUTING[subject] == "cs_supervisors":
+        return HEAD_WITHOUT_HANDOVER
     return HEAD_WITH_SITE_VISIT if subject in SITE_VISIT_SUBJECTS else HEAD
 
 

@@ -36,6 +36,7 @@ def test_manager_approves_500_exactly(complaint):
     assert [s.actor for s in run.steps] == [
         "agent",
         "supervisor",
+        "quality",  # acknowledges the hand-over (rule 2.4)
         "quality",
         "quality",
         "manager",
@@ -124,7 +125,7 @@ def test_customer_asks_to_re_investigate(complaint):
     )
     run.drive()
     inst = run.assert_completed(
-        order=[*HEAD, "Task_ApproveByManager", "Task_CustomerAgreement", *HEAD[2:], "Task_ApproveByManager", *TAIL],
+        order=[*HEAD, "Task_ApproveByManager", "Task_CustomerAgreement", *HEAD[3:], "Task_ApproveByManager", *TAIL],
         outcome="resolved",
         approval_level=APPROVED_BY_MANAGER,
     )
@@ -192,7 +193,7 @@ def test_unsatisfied_follow_up_reopens_case(complaint):
     assert reopened["variables"]["reopen_count"] == 1 and "outcome" not in reopened["variables"]
     run.drive()
     inst = run.assert_completed(
-        order=[*HEAD, "Task_ApproveByManager", *TAIL[:3], *HEAD[2:], "Task_ApproveByManager", *TAIL],
+        order=[*HEAD, "Task_ApproveByManager", *TAIL[:3], *HEAD[3:], "Task_ApproveByManager", *TAIL],
         outcome="resolved",
         reopen_count=1,
         approval_level=APPROVED_BY_MANAGER,

@@ -35,7 +35,12 @@ ACTOR = {
     "Task_CloseArchive": "supervisor",
     "Task_ExtortionReview": "supervisor",
 }
-DEPARTMENT_USER = {"product_quality": "quality", "after_sales": "aftersales", "sales": "sales"}
+DEPARTMENT_USER = {
+    "product_quality": "quality",
+    "after_sales": "aftersales",
+    "sales": "sales",
+    "logistics": "logistics",
+}
 
 # Who the escalation roles of domain.md §3 reach among the demo users (the product maps
 # roles to groups, rule 3.5: city_manager -> city_managers (citymgr), provincial_manager ->
@@ -135,6 +140,8 @@ class Case:
         after-sales complaints the site visit is done too. Ends with Task_Investigate ready."""
         self.complete("Task_ConfirmRecord")
         self.complete("Task_ClassifyComplaint", classification)
+        if self.subject not in ("service_quality", "other"):  # handed over to another department
+            self.complete("Task_AcknowledgeHandover")
         if self.subject in ("sales", "after_sales"):
             self.complete("Task_SiteVisit")
         self.task("Task_Investigate")
