@@ -49,17 +49,19 @@ NOTIFY = HandlerDeclaration(
 )
 GROUP_NOTIFY_LIMIT = 200
 
-# The escalation roles of the procedures (shared/domain.md §3) → the product's groups.
+# The escalation roles of the procedures (shared/domain.md §3) → the product's groups: each
+# manager level has its own group (rule 3.5); ``managers`` (store and regional managers) keeps
+# the approvals up to 500 yuan.
 ROLE_GROUPS: dict[str, str] = {
-    "city_manager": "managers",
-    "provincial_manager": "managers",
-    "regional_manager": "managers",
+    "city_manager": "city_managers",
+    "provincial_manager": "provincial_managers",
+    "regional_manager": "regional_managers",
     "store_manager": "managers",
     "sales_director": "marketing_director",
     "marketing_director": "marketing_director",
     "centre_general_manager": "general_manager",
     "general_manager": "general_manager",
-    "vice_president": "general_manager",
+    "vice_president": "vice_president",
     "pr_legal": "pr_legal",
     "cs_head": "cs_supervisors",
     "distributor_head": "sales",

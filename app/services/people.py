@@ -32,6 +32,13 @@ GROUPS: dict[str, tuple[str, str]] = {
     "appeals_office": ("Appeals office", "申诉受理办公室"),
     "appeal_investigators": ("Appeal investigators", "申诉调查组"),
     "cs_head": ("Head of customer service", "客服部负责人"),
+    # rule 3.5: each severity level names its manager (E city, D provincial, C/B regional)
+    "city_managers": ("City managers", "城市经理"),
+    "provincial_managers": ("Provincial managers", "省经理"),
+    "regional_managers": ("Regional managers", "大区经理"),
+    "vice_president": ("Vice president", "副总裁"),
+    # rule 2.4: told when a department has not acknowledged a hand-over within 30 minutes
+    "department_heads": ("Department heads", "部门经理"),
 }
 
 # username -> (display name, groups, roles)
@@ -43,7 +50,7 @@ DEMO_USERS: dict[str, tuple[str, list[str], list[str]]] = {
     "sales": ("钱销售 Qian (sales)", ["sales"], ["handler"]),
     "aftersales": ("孙售后 Sun (after-sales)", ["aftersales"], ["handler"]),
     "logistics": ("周物流 Zhou (logistics)", ["logistics"], ["handler"]),
-    "manager": ("吴经理 Wu (regional manager)", ["managers"], ["handler"]),
+    "manager": ("吴经理 Wu (regional manager)", ["managers", "regional_managers"], ["handler"]),
     "director": ("郑总监 Zheng (marketing director)", ["marketing_director"], ["handler"]),
     "gm": ("冯总 Feng (general manager)", ["general_manager"], ["handler"]),
     "pr": ("陈公关 Chen (PR/legal)", ["pr_legal"], ["handler"]),
@@ -56,6 +63,10 @@ DEMO_USERS: dict[str, tuple[str, list[str], list[str]]] = {
     "analyst": ("卫分析 Wei (process analyst)", [], ["analyst"]),
     "admin": ("蒋管理 Jiang (administrator)", [], ["admin"]),
     "cshead": ("施部长 Shi (head of customer service)", ["cs_head"], ["handler"]),
+    "citymgr": ("沈经理 Shen (city manager)", ["city_managers"], ["handler"]),
+    "provmgr": ("韩经理 Han (provincial manager)", ["provincial_managers"], ["handler"]),
+    "vp": ("曹副总 Cao (vice president)", ["vice_president"], ["handler"]),
+    "depthead": ("朱经理 Zhu (department head)", ["department_heads"], ["handler"]),
 }
 
 

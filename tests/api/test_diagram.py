@@ -43,6 +43,7 @@ def test_a_complaint_stopped_at_the_manager_approval(login):
         "Task_ConfirmRecord",
         "Gateway_Accepted",
         "Task_ClassifyComplaint",
+        "Task_AcknowledgeHandover",
         "Gateway_SiteVisit",
         "StartEvent_Handling",
         "Task_Investigate",

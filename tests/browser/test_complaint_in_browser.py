@@ -75,8 +75,12 @@ def test_complaint_from_registration_to_archive(browser: Browser, server_url: st
     page.check("input[name=severity_grade][value=general]")
     supervisor.submit()
 
-    # quality claims, investigates with evidence photos, then proposes 300 yuan compensation
+    # quality acknowledges the hand-over (rule 2.4), claims, investigates with evidence photos,
+    # then proposes 300 yuan compensation
     quality = desk("quality")
+    page = quality.open_task(business_key, "确认接收")
+    page.check("#f-handover_acknowledged")
+    quality.submit()
     page = quality.open_task(business_key, "调查核实")
     page.click("form.inline button:has-text('认领')")
     expect(page.locator(".page-head p.muted")).to_contain_text("quality")
@@ -128,7 +132,7 @@ def test_complaint_from_registration_to_archive(browser: Browser, server_url: st
     expect(history.first).to_have_attribute("data-type", "instance_started")
     expect(history.last).to_have_attribute("data-type", "instance_completed")
     completed = page.locator("table.history tr[data-type=task_completed]")
-    expect(completed).to_have_count(9)
+    expect(completed).to_have_count(10)  # the hand-over acknowledgement included
     expect(page.locator("table.history")).to_contain_text("manager")
     expect(page.locator("section.card > dl.variables")).to_contain_text("已解决")
     assert SCREENSHOT.is_file() and SCREENSHOT.stat().st_size > 10_000

@@ -32,8 +32,10 @@ def decided(name: str, variable: str, **data: object) -> object:
         (500, "managers", 500),
         (500.01, "cs_supervisors", 1000),
         (1000, "cs_supervisors", 1000),
-        (1000.01, "marketing_director", None),
-        (250_000, "marketing_director", None),
+        (1000.01, "marketing_director", 10000),
+        (10_000, "marketing_director", 10000),
+        (10_000.01, "general_manager", None),
+        (250_000, "general_manager", None),
     ],
 )
 def test_approval_authority_by_amount(amount, group, limit):

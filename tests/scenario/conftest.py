@@ -34,6 +34,7 @@ INTAKE: dict[str, Any] = {
 APPROVAL = {"approval_decision": "approved", "approval_comment": "同意"}
 TASK_DATA: dict[str, dict[str, Any]] = {
     "Task_ConfirmRecord": {"record_confirmed": True, "acceptance_decision": "accepted", "promised_reply_hours": 24},
+    "Task_AcknowledgeHandover": {"handover_acknowledged": True},
     "Task_ExplainRejection": {"rejection_reason": "duplicate", "rejection_explanation": "已有相同投诉在处理"},
     "Task_ClassifyComplaint": {"subject": "product_quality", "severity_grade": "general"},
     "Task_SiteVisit": {"visited_on": "2026-01-03", "visit_findings": "客户所述属实"},
@@ -52,6 +53,7 @@ TASK_DATA: dict[str, dict[str, Any]] = {
     "Task_ApproveByManager": APPROVAL,
     "Task_ApproveBySupervisor": APPROVAL,
     "Task_ApproveByDirector": APPROVAL,
+    "Task_ApproveByGM": APPROVAL,
     "Task_CustomerAgreement": {"customer_response": "agreed"},
     "Task_EscalationReview": {"escalation_decision": "revise_solution", "review_note": "重新评估"},
     "Task_ImplementSolution": {"implemented_on": "2026-01-02", "implementation_note": "已赔付"},
@@ -95,7 +97,13 @@ CUSTOMER_CONTACT = frozenset(
 )
 # Their candidate group is the responsible department, ``routing["responsible_group"]``.
 DEPARTMENT_TASKS = frozenset(
-    {"Task_Investigate", "Task_LabJudgement", "Task_ProposeSolution", "Task_ImplementSolution"}
+    {
+        "Task_AcknowledgeHandover",
+        "Task_Investigate",
+        "Task_LabJudgement",
+        "Task_ProposeSolution",
+        "Task_ImplementSolution",
+    }
 )
 STATIC_GROUPS: dict[str, list[str]] = {
     "Task_ConfirmRecord": ["cs_agents"],
@@ -105,6 +113,7 @@ STATIC_GROUPS: dict[str, list[str]] = {
     "Task_ApproveByManager": ["managers"],
     "Task_ApproveBySupervisor": ["cs_supervisors"],
     "Task_ApproveByDirector": ["marketing_director"],
+    "Task_ApproveByGM": ["general_manager"],
     "Task_CustomerAgreement": ["cs_agents"],
     "Task_EscalationReview": ["marketing_director"],
     "Task_FollowUpVisit": ["cs_agents"],
@@ -116,12 +125,14 @@ LANES: dict[str, str] = {
     "Task_ConfirmRecord": "cs_agents",
     "Task_ExplainRejection": "cs_agents",
     "Task_ClassifyComplaint": "cs_supervisors",
+    "Task_AcknowledgeHandover": "departments",
     "Task_SiteVisit": "sales",
     "Task_Investigate": "departments",
     "Task_ProposeSolution": "departments",
     "Task_ApproveByManager": "managers",
     "Task_ApproveBySupervisor": "cs_supervisors",
     "Task_ApproveByDirector": "marketing_director",
+    "Task_ApproveByGM": "marketing_director",  # drawn with the director; its group is general_manager
     "Task_CustomerAgreement": "cs_agents",
     "Task_EscalationReview": "marketing_director",
     "Task_ImplementSolution": "departments",
@@ -141,7 +152,7 @@ GROUPS_OF: dict[str, list[str]] = {
     "sales": ["sales"],
     "aftersales": ["aftersales"],
     "logistics": ["logistics"],
-    "manager": ["managers"],
+    "manager": ["managers", "regional_managers"],
     "director": ["marketing_director"],
     "gm": ["general_manager"],
     "pr": ["pr_legal"],
@@ -157,6 +168,7 @@ USER_OF_GROUP = {
     "logistics": "logistics",
     "managers": "manager",
     "marketing_director": "director",
+    "general_manager": "gm",
 }
 # Who must NOT be able to act: the first of these outside every candidate group (so a
 # manager tries the supervisor's and director's approvals, a department user a cs task).
@@ -168,13 +180,19 @@ def T(*names: str) -> list[str]:
     return [f"Task_{n}" for n in names]
 
 
-# The happy path up to the approval, and from the customer's agreement to the end.
-HEAD = T("ConfirmRecord", "ClassifyComplaint", "Investigate", "ProposeSolution")
-HEAD_WITH_SITE_VISIT = T("ConfirmRecord", "ClassifyComplaint", "SiteVisit", "Investigate", "ProposeSolution")
+# The happy path up to the approval, and from the customer's agreement to the end (a complaint
+# handed over to another department than customer service is acknowledged first, rule 2.4).
+HEAD = T("ConfirmRecord", "ClassifyComplaint", "AcknowledgeHandover", "Investigate", "ProposeSolution")
+HEAD_WITH_SITE_VISIT = T(
+    "ConfirmRecord", "ClassifyComplaint", "AcknowledgeHandover", "SiteVisit", "Investigate", "ProposeSolution"
+)
+HEAD_WITHOUT_HANDOVER = T("ConfirmRecord", "ClassifyComplaint", "Investigate", "ProposeSolution")
 
 
 def head_for(subject: str) -> list[str]:
     """The happy path up to the approval for a complaint classified with ``subject``."""
+    if ROUTING[subject] == "cs_supervisors":
+        return HEAD_WITHOUT_HANDOVER
     return HEAD_WITH_SITE_VISIT if subject in SITE_VISIT_SUBJECTS else HEAD
 
 
@@ -182,7 +200,8 @@ TAIL = T("CustomerAgreement", "ImplementSolution", "FollowUpVisit", "CloseArchiv
 
 APPROVED_BY_MANAGER = {"approver_group": "managers", "limit": 500}
 APPROVED_BY_SUPERVISOR = {"approver_group": "cs_supervisors", "limit": 1000}
-APPROVED_BY_DIRECTOR = {"approver_group": "marketing_director", "limit": None}
+APPROVED_BY_DIRECTOR = {"approver_group": "marketing_director", "limit": 10000}
+APPROVED_BY_GM = {"approver_group": "general_manager", "limit": None}
 
 
 @dataclass

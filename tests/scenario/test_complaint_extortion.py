@@ -15,14 +15,14 @@ REFUSED = {"extortion_decision": "extortion", "extortion_review_note": "无医�
 def test_rule_3_8_a_suspected_extortion_is_reviewed_before_any_proposal(complaint):
     run = complaint(EXTORTION, overrides={"Task_ProposeSolution": {"compensation_amount": 1500}})
     task = run.drive(until="Task_ExtortionReview")
-    assert run.order == T("ConfirmRecord", "ClassifyComplaint", "Investigate")  # no proposal yet
+    assert run.order == T("ConfirmRecord", "ClassifyComplaint", "AcknowledgeHandover", "Investigate")  # no proposal yet
     assert run.instance()["variables"]["severity"]["suspected_extortion"] is True
     assert task["candidate_groups"] == ["cs_supervisors"] and task["lane"] == "cs_supervisors"
     run.complete(task)  # genuine: the department proposes a solution
     assert run.ready_task()["element_id"] == "Task_ProposeSolution"
     run.drive()
     inst = run.assert_completed(
-        order=[*HEAD[:3], "Task_ExtortionReview", HEAD[3], "Task_ApproveByDirector", *TAIL],
+        order=[*HEAD[:4], "Task_ExtortionReview", HEAD[4], "Task_ApproveByDirector", *TAIL],
         outcome="resolved",
         approval_level=APPROVED_BY_DIRECTOR,
         severity_level="E",
@@ -43,7 +43,7 @@ def test_rule_3_8_the_review_happens_once_even_when_the_customer_asks_to_re_inve
 def test_rule_3_8_an_extortion_refuses_compensation_records_it_and_goes_to_closing(complaint):
     run = complaint(EXTORTION, overrides={"Task_ExtortionReview": REFUSED})
     run.drive()
-    assert run.order == [*HEAD[:3], "Task_ExtortionReview", "Task_CloseArchive"]
+    assert run.order == [*HEAD[:4], "Task_ExtortionReview", "Task_CloseArchive"]
     inst = run.instance("supervisor")
     v = inst["variables"]
     assert (inst["status"], v["outcome"], v["extortion_decision"], v["legal_referral"]) == (

@@ -7,6 +7,7 @@ import pytest
 
 from tests.scenario.conftest import (
     APPROVED_BY_DIRECTOR,
+    APPROVED_BY_GM,
     APPROVED_BY_MANAGER,
     APPROVED_BY_SUPERVISOR,
     HEAD,
@@ -35,6 +36,7 @@ def test_manager_approves_500_exactly(complaint):
     assert [s.actor for s in run.steps] == [
         "agent",
         "supervisor",
+        "quality",  # acknowledges the hand-over (rule 2.4)
         "quality",
         "quality",
         "manager",
@@ -61,6 +63,38 @@ def test_director_approves_above_1000(complaint):
     run.drive()
     run.assert_completed(
         order=[*HEAD, "Task_ApproveByDirector", *TAIL], outcome="resolved", approval_level=APPROVED_BY_DIRECTOR
+    )
+
+
+def test_director_approves_10000_exactly(complaint):
+    run = complaint(overrides={"Task_ProposeSolution": {"compensation_amount": 10_000}})
+    run.drive()
+    run.assert_completed(
+        order=[*HEAD, "Task_ApproveByDirector", *TAIL], outcome="resolved", approval_level=APPROVED_BY_DIRECTOR
+    )
+
+
+def test_rule_1_6_the_general_manager_decides_above_the_directors_authority(complaint):
+    """Above 10,000 yuan the general manager (group general_manager, demo user gm) takes the final
+    decision; the director is not asked."""
+    run = complaint(overrides={"Task_ProposeSolution": {"compensation_amount": 10_000.01}})
+    run.drive()
+    run.assert_completed(order=[*HEAD, "Task_ApproveByGM", *TAIL], outcome="resolved", approval_level=APPROVED_BY_GM)
+    assert [s.actor for s in run.steps if s.element_id == "Task_ApproveByGM"] == ["gm"]
+
+
+def test_rule_1_6_the_general_manager_may_reject_and_the_department_proposes_again(complaint):
+    run = complaint(
+        overrides={
+            "Task_ProposeSolution": [{"compensation_amount": 50_000}, {"compensation_amount": 9_000}],
+            "Task_ApproveByGM": {"approval_decision": "rejected", "approval_comment": "金额过高"},
+        }
+    )
+    run.drive()
+    run.assert_completed(
+        order=[*HEAD, "Task_ApproveByGM", "Task_ProposeSolution", "Task_ApproveByDirector", *TAIL],
+        outcome="resolved",
+        approval_level=APPROVED_BY_DIRECTOR,
     )
 
 
@@ -91,7 +125,7 @@ def test_customer_asks_to_re_investigate(complaint):
     )
     run.drive()
     inst = run.assert_completed(
-        order=[*HEAD, "Task_ApproveByManager", "Task_CustomerAgreement", *HEAD[2:], "Task_ApproveByManager", *TAIL],
+        order=[*HEAD, "Task_ApproveByManager", "Task_CustomerAgreement", *HEAD[3:], "Task_ApproveByManager", *TAIL],
         outcome="resolved",
         approval_level=APPROVED_BY_MANAGER,
     )
@@ -159,7 +193,7 @@ def test_unsatisfied_follow_up_reopens_case(complaint):
     assert reopened["variables"]["reopen_count"] == 1 and "outcome" not in reopened["variables"]
     run.drive()
     inst = run.assert_completed(
-        order=[*HEAD, "Task_ApproveByManager", *TAIL[:3], *HEAD[2:], "Task_ApproveByManager", *TAIL],
+        order=[*HEAD, "Task_ApproveByManager", *TAIL[:3], *HEAD[3:], "Task_ApproveByManager", *TAIL],
         outcome="resolved",
         reopen_count=1,
         approval_level=APPROVED_BY_MANAGER,

@@ -16,7 +16,7 @@ def test_rule_1_5_a_hard_to_judge_product_goes_to_the_lab_before_responsibility_
     assert task["candidate_groups"] == ["quality"] and task["lane"] == "departments"
     run.drive()
     run.assert_completed(
-        order=[*HEAD[:3], "Task_LabJudgement", *HEAD[2:], "Task_ApproveByManager", *TAIL],
+        order=[*HEAD[:4], "Task_LabJudgement", *HEAD[3:], "Task_ApproveByManager", *TAIL],
         outcome="resolved",
         approval_level=APPROVED_BY_MANAGER,
     )

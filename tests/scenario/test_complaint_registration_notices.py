@@ -2,8 +2,9 @@
 registration of a level C, B or A complaint (not only on a breach) the level's responsible roles
 get an escalation notice and the informed roles that are not also responsible an information
 notice (Notify_RegisteredResponsible, Notify_RegisteredInformed); levels D and E tell nobody at
-registration. Roles reach groups as docs/complaint_handling.md says (managers, pr_legal,
-marketing_director, general_manager, cs_supervisors, sales)."""
+registration. Roles reach groups as docs/complaint_handling.md says (regional_managers,
+provincial_managers, pr_legal, marketing_director, general_manager, vice_president,
+cs_supervisors)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ from tests.scenario.conftest import INTAKE
 
 # The demo users the roles of each level reach (responsible; informed and not responsible).
 PEOPLE = {
-    "A": (["director", "pr"], ["gm", "manager", "supervisor"]),
+    "A": (["director", "pr"], ["gm", "manager", "supervisor", "vp"]),
     "B": (["manager", "pr"], ["director", "gm", "supervisor"]),
-    "C": (["manager", "pr"], ["director", "manager", "supervisor"]),
+    "C": (["manager", "pr"], ["director", "provmgr", "supervisor"]),
 }
 
 

@@ -146,10 +146,10 @@ def test_level_a_complaint_runs_the_whole_flow(complaint):
     run.drive()
     inst = run.assert_completed(
         # 20,000 yuan without medical proof: the supervisors review it first (rule 3.8), genuine
-        order=[*HEAD[:3], "Task_ExtortionReview", HEAD[3], "Task_ApproveByDirector", *TAIL],
+        order=[*HEAD[:4], "Task_ExtortionReview", HEAD[4], "Task_ApproveByDirector", *TAIL],
         outcome="resolved",
         severity_level="A",
-        approval_level={"approver_group": "marketing_director", "limit": None},
+        approval_level={"approver_group": "marketing_director", "limit": 10000},
     )
     severity = inst["variables"]["severity"]
     assert [r["criterion"] for r in severity["reasons"]] == ["sued", "claim_amount_10000_or_more"]

@@ -63,6 +63,8 @@ def test_a_complaint_across_a_weekend_fires_its_timers_in_the_run_and_sends_noth
     run = answer_first(api, run)
     assert [t["element_id"] for t in run["tasks"]] == ["Task_ClassifyComplaint"]
     run = answer_first(api, run)
+    assert [t["element_id"] for t in run["tasks"]] == ["Task_AcknowledgeHandover"]  # handed to quality (rule 2.4)
+    run = answer_first(api, run)
     assert [t["element_id"] for t in run["tasks"]] == ["Task_Investigate"]
     due = {t["element_id"]: t["due"] for t in run["timers"]}
     assert due["Timer_HandlingReminder"] == "2026-12-05T09:00:00+08:00"  # 75 % of 24 h: Saturday
@@ -86,8 +88,8 @@ def test_a_complaint_across_a_weekend_fires_its_timers_in_the_run_and_sends_noth
     notes = kinds(run, "would_notify")
     assert {n["params"]["kind"] for n in notes} >= {"reminder", "escalation"}
     assert all(n["message"].startswith("would notify") for n in notes)
-    # an escalation role of the procedure, mapped to the group the product would notify
-    assert any("managers" in n["params"]["groups"] for n in notes if n["params"]["kind"] == "escalation")
+    # an escalation role of the procedure, mapped to the group the product would notify (level E: city managers)
+    assert any("city_managers" in n["params"]["groups"] for n in notes if n["params"]["kind"] == "escalation")
     assert {t["element_id"] for t in run["timers"]} == {"Timer_UnresolvedReminder", "Timer_UnresolvedBreach"}
     # nothing real: no instance, task, timer row, notification or history entry
     assert counts(rt) == before

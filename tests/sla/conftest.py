@@ -35,17 +35,23 @@ ACTOR = {
     "Task_CloseArchive": "supervisor",
     "Task_ExtortionReview": "supervisor",
 }
-DEPARTMENT_USER = {"product_quality": "quality", "after_sales": "aftersales", "sales": "sales"}
+DEPARTMENT_USER = {
+    "product_quality": "quality",
+    "after_sales": "aftersales",
+    "sales": "sales",
+    "logistics": "logistics",
+}
 
 # Who the escalation roles of domain.md §3 reach among the demo users (the product maps
-# roles to groups: *_manager -> managers, pr_legal -> pr_legal, cs_head -> cs_supervisors,
-# distributor_head -> sales, sales_director -> marketing_director, vice_president and
-# centre_general_manager -> general_manager).
-RESPONSIBLE = {"E": ["manager"], "D": ["manager"], "C": ["manager", "pr"], "B": ["manager", "pr"]}
+# roles to groups, rule 3.5: city_manager -> city_managers (citymgr), provincial_manager ->
+# provincial_managers (provmgr), regional_manager -> regional_managers (manager), pr_legal ->
+# pr_legal, cs_head -> cs_supervisors, distributor_head -> sales, sales_director ->
+# marketing_director, centre_general_manager -> general_manager, vice_president -> vice_president).
+RESPONSIBLE = {"E": ["citymgr"], "D": ["provmgr"], "C": ["manager", "pr"], "B": ["manager", "pr"]}
 INFORMED_ONLY = {  # the level's informed roles that are not also responsible
     "E": ["sales"],
-    "D": ["manager", "sales", "supervisor"],
-    "C": ["director", "manager", "supervisor"],
+    "D": ["citymgr", "manager", "sales", "supervisor"],
+    "C": ["director", "provmgr", "supervisor"],
     "B": ["director", "gm", "supervisor"],
 }
 
@@ -134,6 +140,8 @@ class Case:
         after-sales complaints the site visit is done too. Ends with Task_Investigate ready."""
         self.complete("Task_ConfirmRecord")
         self.complete("Task_ClassifyComplaint", classification)
+        if self.subject not in ("service_quality", "other"):  # handed over to another department
+            self.complete("Task_AcknowledgeHandover")
         if self.subject in ("sales", "after_sales"):
             self.complete("Task_SiteVisit")
         self.task("Task_Investigate")

@@ -47,7 +47,7 @@ def assert_handling_deadline(c, due, rule, others_before=(), others_at=()):
         "info",
         INFORMED_ONLY["E"],
     )
-    [note] = [n for n in c.notifications("manager") if n["element_id"] == "Notify_HandlingResponsible"]
+    [note] = [n for n in c.notifications(RESPONSIBLE["E"][0]) if n["element_id"] == "Notify_HandlingResponsible"]
     assert note["kind"] == "escalation" and rule in note["message"]
 
 
@@ -96,6 +96,7 @@ def test_site_visit_within_2_working_days(case):
     c = case()
     c.complete("Task_ConfirmRecord")
     c.complete("Task_ClassifyComplaint", {"subject": "after_sales"})
+    c.complete("Task_AcknowledgeHandover")  # handed over to the department (rule 2.4)
     visit = c.task("Task_SiteVisit")
     due = c.working_days(2)
     assert (visit["candidate_groups"], visit["lane"], visit["form_key"]) == (["sales"], "sales", "site_visit")
@@ -123,12 +124,14 @@ def test_site_visit_in_time_cancels_its_timers_and_only_sales_and_after_sales_ge
     c = case()
     c.complete("Task_ConfirmRecord")
     c.complete("Task_ClassifyComplaint", {"subject": "after_sales"})
+    c.complete("Task_AcknowledgeHandover")  # handed over to the department (rule 2.4)
     c.complete("Task_SiteVisit")
     assert not [t for t in c.timers() if t.startswith("Timer_SiteVisit")]
     c.task("Task_Investigate")
     other = case()
     other.complete("Task_ConfirmRecord")
     other.complete("Task_ClassifyComplaint", {"subject": "logistics"})
+    other.complete("Task_AcknowledgeHandover")
     other.task("Task_Investigate")
     c.advance_to(c.working_days(3))
     assert not [t for t in c.fired() + other.fired() if t.startswith("Timer_SiteVisit")]

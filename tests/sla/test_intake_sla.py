@@ -40,7 +40,7 @@ def test_contact_within_12h_or_secondary_complaint(case):
     assert recipients(c, "Notify_SecondaryResponsible") == RESPONSIBLE["D"]
     assert kinds(c, "Notify_SecondaryInformed") == "info"
     assert recipients(c, "Notify_SecondaryInformed") == INFORMED_ONLY["D"]
-    escalations = [n for n in c.notifications("manager") if n["kind"] == "escalation"]
+    escalations = [n for n in c.notifications(RESPONSIBLE["D"][0]) if n["kind"] == "escalation"]
     assert [n["element_id"] for n in escalations] == ["Notify_SecondaryResponsible"]
     assert c.business_key in escalations[0]["title"]
     assert [n["element_id"] for n in c.notifications("sales")] == ["Notify_SecondaryInformed"]
@@ -91,7 +91,7 @@ def test_first_reply_within_24h(case):
         "info",
         INFORMED_ONLY["D"],
     )
-    [note] = [n for n in c.notifications("manager") if n["element_id"] == "Notify_FirstReplyResponsible"]
+    [note] = [n for n in c.notifications(RESPONSIBLE["D"][0]) if n["element_id"] == "Notify_FirstReplyResponsible"]
     assert "24" in note["title"] and c.business_key in note["title"]
 
 

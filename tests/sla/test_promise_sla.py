@@ -16,6 +16,7 @@ def test_rule_2_8_the_promised_waiting_time_is_a_timer(case):
     promised_at = c.now()
     c.complete("Task_ConfirmRecord", {"promised_reply_hours": 8})
     c.complete("Task_ClassifyComplaint", {"severity_grade": "general"})
+    c.complete("Task_AcknowledgeHandover")  # handed over to the department (rule 2.4)
     due = c.timers()["Timer_PromiseBreach"]
     assert timedelta(hours=8) <= due - promised_at < timedelta(hours=8) + MINUTE
     c.advance_to(due - MINUTE)
@@ -35,6 +36,7 @@ def test_rule_2_8_a_complaint_handled_within_the_promise_cancels_its_timer(case)
     c = case()
     c.complete("Task_ConfirmRecord", {"promised_reply_hours": 72})
     c.complete("Task_ClassifyComplaint", {"severity_grade": "general"})
+    c.complete("Task_AcknowledgeHandover")  # handed over to the department (rule 2.4)
     c.advance(2 * HOUR)
     c.handle()
     assert "Timer_PromiseBreach" not in c.timers()

@@ -28,7 +28,7 @@ def test_rule_3_1_a_quality_complaint_not_handled_within_24h_becomes_level_d(cas
         "info",
         INFORMED_ONLY["D"],
     )
-    [note] = [n for n in c.notifications("manager") if n["element_id"] == "Notify_QualityResponsible"]
+    [note] = [n for n in c.notifications(RESPONSIBLE["D"][0]) if n["element_id"] == "Notify_QualityResponsible"]
     assert "not handled within 24 h: level D" in note["title"]
     assert [t["element_id"] for t in c.tasks()] == ["Task_Investigate"]  # the work goes on
     c.handle()

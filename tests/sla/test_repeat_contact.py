@@ -56,6 +56,7 @@ def test_third_contact_raises_level_c(case):
     # later breaches escalate to level C's people
     c.complete("Task_ConfirmRecord")
     c.complete("Task_ClassifyComplaint", {"severity_grade": "important"})
+    c.complete("Task_AcknowledgeHandover")  # handed over to the department (rule 2.4)
     c.advance(6 * HOUR + MINUTE.total_seconds())
     assert "Timer_HandlingBreach" in c.fired()
     [sent] = c.sent("Notify_HandlingResponsible")

@@ -93,7 +93,7 @@ def test_repeat_contact_counts_toward_secondary_complaint_and_level_c(login):
     assert second["instance"]["variables"]["severity"]["level"] == "D"
     types = [h["type"] for h in second["instance"]["history"]]
     assert types[-3:] == ["repeat_contact", "severity_escalated", "notification_sent"]
-    assert login("manager").get("/notifications", expect=200)["unread"] == 1  # level D: provincial manager
+    assert login("manager").get("/notifications", expect=200)["unread"] == 1  # level D: regional manager informed
     third = agent.post(f"/process-instances/{inst['id']}/repeat-contact", json={"note": "第三次"}, expect=200)
     assert third["severity"]["level"] == "C"
     assert any(r["criterion"] == "contacted_3_or_more_times" for r in third["severity"]["reasons"])

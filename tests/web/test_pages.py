@@ -254,6 +254,7 @@ def test_evidence_photos_are_attachments_ticked_on_the_form(rt, web_login, regis
         expect=302,
     )
     quality = web_login("quality")
+    quality.post(f"/tasks/{ready_task(rt, instance_id).id}", {"handover_acknowledged": "on"}, expect=302)  # rule 2.4
     investigate = ready_task(rt, instance_id)
     page = quality.text(f"/tasks/{investigate.id}")
     assert "产品质量" in page and 'type="hidden" name="subject" value="product_quality"' in page  # read-only
