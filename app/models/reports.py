@@ -15,7 +15,17 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.db import Base, UTCDateTime
 
 # the time limits a report rates (met / missed); the columns are ``sla_<rule>``
-SLA_RULES = ("contact", "first_reply", "site_visit", "handling", "unresolved", "follow_up")
+SLA_RULES = (
+    "contact",
+    "first_reply",
+    "site_visit",
+    "handling",
+    "unresolved",
+    "follow_up",
+    "investigation_report",
+    "promise",
+    "quality",
+)
 
 
 class ComplaintFact(Base):
@@ -55,6 +65,11 @@ class ComplaintFact(Base):
     sla_handling: Mapped[str | None] = mapped_column(String(6))
     sla_unresolved: Mapped[str | None] = mapped_column(String(6))
     sla_follow_up: Mapped[str | None] = mapped_column(String(6))
+    # migration 0028: the quality department's 1-day report (1.5), the promised waiting time (2.8),
+    # a quality complaint handled within 24 h (3.1)
+    sla_investigation_report: Mapped[str | None] = mapped_column(String(6))
+    sla_promise: Mapped[str | None] = mapped_column(String(6))
+    sla_quality: Mapped[str | None] = mapped_column(String(6))
     reopened_count: Mapped[int] = mapped_column(default=0)
     satisfaction: Mapped[int | None]
     secondary: Mapped[bool] = mapped_column(default=False)

@@ -44,6 +44,9 @@ def sla_titles() -> dict[str, str]:
         "handling": gettext("Handling deadline"),
         "unresolved": gettext("Resolved within one month"),
         "follow_up": gettext("Follow-up visit within one week"),
+        "investigation_report": gettext("Quality investigation report within 1 day"),
+        "promise": gettext("Within the promised waiting time"),
+        "quality": gettext("Quality complaint handled within 24 h"),
     }
 
 
