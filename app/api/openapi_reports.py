@@ -21,10 +21,22 @@ _FIGURES = {
     "resolved": {"type": "integer", "description": "outcome resolved"},
 }
 _ROW = {"type": "object", "properties": {"key": {"type": "string"}, **_FIGURES}}
+_PERIOD = {
+    "type": "object",
+    "description": "the period counted: kind range/day/week/month, name (2025-03-12, 2025-W11, 2025-03)",
+    "properties": {
+        "kind": {"type": "string", "enum": ["range", "day", "week", "month"]},
+        "name": {"type": "string"},
+        "from": {"type": "string", "format": "date"},
+        "to": {"type": "string", "format": "date"},
+        "department": {"type": ["string", "null"]},
+    },
+}
 SUMMARY = {
     "type": "object",
     "required": ["rows", "totals"],
     "properties": {
+        "period": _PERIOD,
         "rows": {"type": "array", "items": _ROW},
         "totals": {"type": "object", "properties": _FIGURES},
     },
@@ -63,6 +75,8 @@ def report_paths() -> dict[str, Any]:
                 params=[
                     query_param("from", desc="YYYY-MM-DD, default 29 days before to"),
                     query_param("to", desc="YYYY-MM-DD, default today"),
+                    query_param("period", desc="a preset instead of from/to: day, week (ISO, Monday-Sunday) or month"),
+                    query_param("date", desc="YYYY-MM-DD, the day the preset period holds (default today)"),
                     query_param("group_by", desc="subject (default), severity, channel, department or month"),
                     _DEPARTMENT,
                 ],

@@ -4,6 +4,7 @@ language, and the charts' data island (``static/js/reports.js`` draws it)."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from flask_babel import gettext
 from sqlalchemy.orm import Session
 
 from app.config import ROOT
-from app.services import reports
+from app.services import report_period, reports
 from app.services.people import GROUPS
 from app.services.report_period import Period
 from app.web.forms_render import enum_label
@@ -48,6 +49,28 @@ def sla_titles() -> dict[str, str]:
         "promise": gettext("Within the promised waiting time"),
         "quality": gettext("Quality complaint handled within 24 h"),
     }
+
+
+def preset_titles() -> dict[str, str]:
+    return {"day": gettext("Day"), "week": gettext("ISO week"), "month": gettext("Month")}
+
+
+def period_links(period: Period) -> dict[str, Any]:
+    """The day, week and month presets around the shown period's last day (the morning meeting's
+    day, the region's week, the centre's month), and for a preset its previous and next one."""
+    anchor = period.last.isoformat()
+    presets = []
+    for kind, title in preset_titles().items():
+        preset = report_period.preset_period(kind, anchor, period.department)
+        active = kind == period.kind
+        presets.append({"kind": kind, "title": title, "name": preset.name, "date": anchor, "active": active})
+    steps = {}
+    if period.kind in report_period.PRESETS:
+        steps = {
+            "previous": (period.first - timedelta(days=1)).isoformat(),
+            "next": (period.last + timedelta(days=1)).isoformat(),
+        }
+    return {"presets": presets, "steps": steps}
 
 
 def key_label(grouping: str, key: str, fields: dict[str, Any]) -> str:
@@ -120,4 +143,5 @@ def reports_page_data(session: Session, period: Period, month: Period) -> dict[s
         "improvement_actions": reports.improvement_actions(session, month),
         "charts": charts,
         "departments": sorted(GROUPS),
+        "period_links": period_links(period),
     }
