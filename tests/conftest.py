@@ -24,6 +24,7 @@ from app.models import (
     Notification,
     ProcessDefinition,
     ProcessInstance,
+    SalesVolume,
     SimulationRun,
     TaskCandidateGroup,
     TaskRecord,
@@ -99,6 +100,7 @@ def _clean_rows(request: pytest.FixtureRequest) -> Iterator[None]:
             InstanceGroup,
             ProcessInstance,
             SimulationRun,
+            SalesVolume,
         ):
             s.execute(delete(model))
         s.execute(delete(ProcessDefinition).where(ProcessDefinition.deployed_by != "system"))

@@ -10,7 +10,7 @@ from app.models.idempotency import IdempotencyKey
 from app.models.notifications import Notification
 from app.models.people import Group, User, user_groups
 from app.models.processes import ProcessDefinition, ProcessInstance
-from app.models.reports import ComplaintFact
+from app.models.reports import ComplaintFact, SalesVolume
 from app.models.simulations import SimulationRun
 from app.models.tasks import InstanceGroup, TaskCandidateGroup, TaskRecord
 from app.models.timers import SchedulerHeartbeat, TimerRecord
@@ -31,6 +31,7 @@ __all__ = [
     "Notification",
     "ProcessDefinition",
     "ProcessInstance",
+    "SalesVolume",
     "SchedulerHeartbeat",
     "SimulationRun",
     "TaskCandidateGroup",

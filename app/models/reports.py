@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, UTCDateTime
@@ -79,3 +79,19 @@ class ComplaintFact(Base):
     # the improvement actions recorded when the case was archived (Task_CloseArchive)
     corrective_action: Mapped[str | None] = mapped_column(Text)
     preventive_action: Mapped[str | None] = mapped_column(Text)
+
+
+class SalesVolume(Base):
+    """Units of a product (or product line) sold in a month: the complaint rate's denominator
+    (rule 8.1). Kept by admins and analysts (``services/sales_volumes``); migration 0028."""
+
+    __tablename__ = "sales_volumes"
+    __table_args__ = (UniqueConstraint("month", "product", name="uq_sales_volume_month_product"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[str] = mapped_column(String(7))  # YYYY-MM, as complaint_facts.received_month
+    # as the complaints name it (complaint_facts.product_name)
+    product: Mapped[str] = mapped_column(String(200))
+    units: Mapped[int] = mapped_column(BigInteger)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_by: Mapped[str] = mapped_column(String(64))

@@ -27,7 +27,7 @@ GROUPINGS = ("subject", "severity", "channel", "department", "month")
 PRESETS = ("day", "week", "month")
 DEFAULT_DAYS = 30
 MAX_DAYS = 3660
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _DEPARTMENT = re.compile(r"^[a-z0-9_]{1,64}$")
 
 
@@ -126,10 +126,10 @@ def _month_of(day: date, department: str | None) -> Period:
     return Period(first, following - timedelta(days=1), department, "month")
 
 
-def month_period(raw_month: str | None, raw_department: str | None = None) -> Period:
-    """``month`` (YYYY-MM, required) as the period from its first to its last day."""
-    if not raw_month or not _MONTH.match(raw_month):
-        raise _invalid("month", "a month as YYYY-MM")
+def month_period(raw_month: str | None, raw_department: str | None = None, *, field: str = "month") -> Period:
+    """``month`` (YYYY-MM, required) as the period from its first to its last day (422 naming ``field``)."""
+    if not raw_month or not MONTH_PATTERN.match(raw_month):
+        raise _invalid(field, "a month as YYYY-MM")
     return _month_of(date(int(raw_month[:4]), int(raw_month[5:]), 1), _department(raw_department))
 
 

@@ -24,6 +24,8 @@ from sqlalchemy.sql import ColumnElement
 
 from app.models import ComplaintFact
 from app.models.reports import SLA_RULES
+from app.services import complaint_rate
+from app.services.fact_period import in_period
 from app.services.report_period import Period
 
 F = ComplaintFact
@@ -38,11 +40,6 @@ TOTAL = "total"
 TOP = 10
 OVERDUE_LIST = 50
 REPEATED = 2  # valid complaints against one employee in the period that make a repeated offender
-
-
-def in_period(period: Period) -> ColumnElement[bool]:
-    condition = and_(F.received_at >= period.start, F.received_at < period.end)
-    return and_(condition, F.department == period.department) if period.department else condition
 
 
 def _count(condition: ColumnElement[bool]) -> Any:
@@ -133,8 +130,13 @@ def _row(key: str, figures: Any, median: dict[str, float], p90: dict[str, float]
 
 def summary(session: Session, period: Period, group_by: str) -> dict[str, Any]:
     """``{"rows": [...], "totals": {...}}`` of the period, one row per value of ``group_by``
-    (a case without one counts under the key ``""``), in key order."""
-    return {"rows": summary_rows(session, period, group_by), "totals": totals(session, period)}
+    (a case without one counts under the key ``""``), in key order; and the complaint rate
+    (complaints per 10,000 units sold, where sales volumes exist)."""
+    return {
+        "rows": summary_rows(session, period, group_by),
+        "totals": totals(session, period),
+        "complaint_rate": complaint_rate.complaint_rates(session, period),
+    }
 
 
 def totals(session: Session, period: Period) -> dict[str, Any]:
@@ -228,7 +230,8 @@ def improvement_actions(session: Session, period: Period) -> list[dict[str, Any]
 
 def monthly(session: Session, period: Period) -> dict[str, Any]:
     """The monthly report of domain.md §8: totals, the four breakdowns, the time limits,
-    repeated offenders, top products, the open overdue cases and the improvement actions."""
+    repeated offenders, top products, the open overdue cases, the improvement actions and the
+    complaint rate."""
     return {
         "month": f"{period.first:%Y-%m}",
         "from": period.first.isoformat(),
@@ -241,6 +244,7 @@ def monthly(session: Session, period: Period) -> dict[str, Any]:
         "top_products": top_products(session, period),
         "open_overdue": open_overdue(session, period),
         "improvement_actions": improvement_actions(session, period),
+        "complaint_rate": complaint_rate.complaint_rates(session, period),
     }
 
 

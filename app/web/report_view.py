@@ -12,7 +12,7 @@ from flask_babel import gettext
 from sqlalchemy.orm import Session
 
 from app.config import ROOT
-from app.services import report_period, reports
+from app.services import complaint_rate, report_period, reports
 from app.services.people import GROUPS
 from app.services.report_period import Period
 from app.web.forms_render import enum_label
@@ -139,7 +139,9 @@ def reports_page_data(session: Session, period: Period, month: Period) -> dict[s
         "repeated_offenders": reports.repeated_offenders(session, period),
         "top_products": reports.top_products(session, period),
         "open_overdue": overdue,
+        "complaint_rate": complaint_rate.complaint_rates(session, period),
         "monthly": reports.totals(session, month),
+        "monthly_complaint_rate": complaint_rate.complaint_rates(session, month)["per_10000_units"],
         "improvement_actions": reports.improvement_actions(session, month),
         "charts": charts,
         "departments": sorted(GROUPS),

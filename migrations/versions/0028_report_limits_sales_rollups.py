@@ -1,8 +1,9 @@
-"""reports: the three newer time limits in the complaint facts
+"""reports: the three newer time limits in the complaint facts; sales volumes
 
 ``sla_investigation_report`` (rule 1.5), ``sla_promise`` (2.8) and ``sla_quality`` (3.1), written
 at save time by ``services/complaint_facts.refresh`` like the six others; existing rows keep NULL
-(not rated) until their case is saved again.
+(not rated) until their case is saved again. ``sales_volumes``: units sold per month and product,
+the complaint rate's denominator (``services/sales_volumes``).
 
 Revision ID: 0028
 Revises: 0025
@@ -24,9 +25,20 @@ def upgrade() -> None:
     with op.batch_alter_table('complaint_facts') as batch:
         for rule in NEW_LIMITS:
             batch.add_column(sa.Column(f'sla_{rule}', sa.String(6), nullable=True))
+    op.create_table(
+        'sales_volumes',
+        sa.Column('id', sa.Integer(), primary_key=True),
+        sa.Column('month', sa.String(7), nullable=False),
+        sa.Column('product', sa.String(200), nullable=False),
+        sa.Column('units', sa.BigInteger(), nullable=False),
+        sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('updated_by', sa.String(64), nullable=False),
+        sa.UniqueConstraint('month', 'product', name='uq_sales_volume_month_product'),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('sales_volumes')
     with op.batch_alter_table('complaint_facts') as batch:
         for rule in reversed(NEW_LIMITS):
             batch.drop_column(f'sla_{rule}')

@@ -65,7 +65,7 @@ def _pick(row: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
 
 def test_summary_by_subject_matches_the_hand_computed_figures(login: Any, march_facts: dict[str, int]) -> None:
     body = login("manager").get(f"/reports/summary?{MARCH}&group_by=subject", expect=200)
-    assert set(body) == {"period", "rows", "totals"}  # the period echoed since the presets (rule 8.1)
+    assert set(body) == {"period", "rows", "totals", "complaint_rate"}  # period and rate since rule 8.1
     assert body["period"] == {"kind": "range", "name": "2025-03-01/2025-03-31", "from": "2025-03-01",
                               "to": "2025-03-31", "department": None}  # fmt: skip
     assert all(set(row) >= CONTRACT_FIELDS for row in body["rows"])
