@@ -50,9 +50,11 @@ def sales_volumes_save() -> Any:
             rows = sales_volumes.rows_of_file(upload.filename, content)
         else:
             rows = [posted]
-        saved = sales_volumes.save(db(), sales_volumes.checked_rows(rows), user)
+        volumes = sales_volumes.checked_rows(rows)
+        saved = sales_volumes.save(db(), volumes, user)
     except (Invalid, PayloadTooLarge) as err:
         db().rollback()
         return _page(user, err, posted), err.status
     flash(gettext("%(n)d sales volumes saved.", n=saved["saved"]), "success")
-    return redirect(url_for("web.sales_volumes_page"))
+    months = sorted(v.month for v in volumes)  # show the months just saved
+    return redirect(url_for("web.sales_volumes_page", **{"from": months[0], "to": months[-1]}))

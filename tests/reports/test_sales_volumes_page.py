@@ -18,7 +18,7 @@ def test_an_analyst_keeps_volumes_by_the_form_and_by_a_file(web_login: Any, logi
     assert 'id="nav-sales-volumes"' in html and 'id="sales-volume-upload"' in html
     assert "No sales volume is kept for these months." in html
     r = analyst.post("/reports/sales-volumes", {"month": "2025-03", "product": "Milk", "units": "20000"}, expect=302)
-    assert r.headers["Location"].endswith("/reports/sales-volumes")
+    assert r.headers["Location"].endswith("/reports/sales-volumes?from=2025-03&to=2025-03")
     csv = b"month,product,units\n2025-03,Yogurt,5000\n2025-04,Milk,21000\n"
     analyst.post("/reports/sales-volumes", {"file": (BytesIO(csv), "volumes.csv")}, expect=302)
     listed = analyst.text(PAGE)
