@@ -19,6 +19,7 @@ from app.cli import setup_product
 from app.models import (
     Attachment,
     AuditEntry,
+    ComplaintMonthRollup,
     Incident,
     InstanceGroup,
     Notification,
@@ -101,6 +102,7 @@ def _clean_rows(request: pytest.FixtureRequest) -> Iterator[None]:
             ProcessInstance,
             SimulationRun,
             SalesVolume,
+            ComplaintMonthRollup,
         ):
             s.execute(delete(model))
         s.execute(delete(ProcessDefinition).where(ProcessDefinition.deployed_by != "system"))

@@ -10,7 +10,7 @@ from app.models.idempotency import IdempotencyKey
 from app.models.notifications import Notification
 from app.models.people import Group, User, user_groups
 from app.models.processes import ProcessDefinition, ProcessInstance
-from app.models.reports import ComplaintFact, SalesVolume
+from app.models.reports import ComplaintFact, ComplaintMonthRollup, SalesVolume
 from app.models.simulations import SimulationRun
 from app.models.tasks import InstanceGroup, TaskCandidateGroup, TaskRecord
 from app.models.timers import SchedulerHeartbeat, TimerRecord
@@ -20,6 +20,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "ComplaintFact",
+    "ComplaintMonthRollup",
     "DefinitionFile",
     "Draft",
     "DraftFile",

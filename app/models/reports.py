@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, PrimaryKeyConstraint, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, UTCDateTime
@@ -95,3 +95,64 @@ class SalesVolume(Base):
     units: Mapped[int] = mapped_column(BigInteger)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_by: Mapped[str] = mapped_column(String(64))
+
+
+# the rollups' counters besides the per-limit ones (``<rule>_met``, ``<rule>_missed``)
+ROLLUP_COUNTS = (
+    "received",
+    "closed",
+    "open",
+    "overdue",
+    "rated",
+    "on_time",
+    "reopened",
+    "satisfaction_sum",
+    "satisfaction_count",
+    "secondary",
+    "resolved",
+)
+ROLLUP_KEYS = ("month", "department", "subject", "severity_level", "channel")
+
+
+class ComplaintMonthRollup(Base):
+    """The facts' counts per month of intake and department, subject, severity and channel
+    ('' when not recorded), kept in the save transaction by deltas (``services/complaint_rollups``),
+    so a report of whole months sums a few rows per month instead of every case. Migration 0028."""
+
+    __tablename__ = "complaint_month_rollups"
+    __table_args__ = (PrimaryKeyConstraint(*ROLLUP_KEYS, name="pk_complaint_month_rollups"),)
+
+    month: Mapped[str] = mapped_column(String(7))
+    department: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(String(40))
+    severity_level: Mapped[str] = mapped_column(String(1))
+    channel: Mapped[str] = mapped_column(String(20))
+    received: Mapped[int] = mapped_column(default=0)
+    closed: Mapped[int] = mapped_column(default=0)
+    open: Mapped[int] = mapped_column(default=0)
+    overdue: Mapped[int] = mapped_column(default=0)
+    rated: Mapped[int] = mapped_column(default=0)  # with a limit met or missed
+    on_time: Mapped[int] = mapped_column(default=0)  # rated, none missed
+    reopened: Mapped[int] = mapped_column(default=0)
+    satisfaction_sum: Mapped[int] = mapped_column(default=0)
+    satisfaction_count: Mapped[int] = mapped_column(default=0)
+    secondary: Mapped[int] = mapped_column(default=0)
+    resolved: Mapped[int] = mapped_column(default=0)
+    contact_met: Mapped[int] = mapped_column(default=0)
+    contact_missed: Mapped[int] = mapped_column(default=0)
+    first_reply_met: Mapped[int] = mapped_column(default=0)
+    first_reply_missed: Mapped[int] = mapped_column(default=0)
+    site_visit_met: Mapped[int] = mapped_column(default=0)
+    site_visit_missed: Mapped[int] = mapped_column(default=0)
+    handling_met: Mapped[int] = mapped_column(default=0)
+    handling_missed: Mapped[int] = mapped_column(default=0)
+    unresolved_met: Mapped[int] = mapped_column(default=0)
+    unresolved_missed: Mapped[int] = mapped_column(default=0)
+    follow_up_met: Mapped[int] = mapped_column(default=0)
+    follow_up_missed: Mapped[int] = mapped_column(default=0)
+    investigation_report_met: Mapped[int] = mapped_column(default=0)
+    investigation_report_missed: Mapped[int] = mapped_column(default=0)
+    promise_met: Mapped[int] = mapped_column(default=0)
+    promise_missed: Mapped[int] = mapped_column(default=0)
+    quality_met: Mapped[int] = mapped_column(default=0)
+    quality_missed: Mapped[int] = mapped_column(default=0)

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from app.clock import clock
 from app.models import ComplaintFact, ProcessInstance, TimerRecord
 from app.models.reports import SLA_RULES
+from app.services import complaint_rollups
 from handlers.sla import QUALITY_SUBJECT
 
 PROCESS_KEY = "complaint_handling"
@@ -134,7 +135,8 @@ def sla_outcomes(timer_rows: list[tuple[str, str]], status: str, columns: dict[s
 
 
 def refresh(session: Session, model: ProcessInstance) -> None:
-    """Write the case's facts row (complaint cases only; part of every save)."""
+    """Write the case's facts row and move its counts in the month rollups (complaint cases only;
+    part of every save)."""
     if model.process_key != PROCESS_KEY:
         return
     timer_rows = session.execute(
@@ -146,6 +148,7 @@ def refresh(session: Session, model: ProcessInstance) -> None:
     columns |= sla_outcomes([(e, s) for e, s in timer_rows], model.status, columns)
     columns["overdue"] = "missed" in columns.values()
     fact = session.get(ComplaintFact, model.id)
+    complaint_rollups.apply(session, complaint_rollups.columns_of(fact) if fact else None, columns)
     if fact is None:
         session.add(ComplaintFact(instance_id=model.id, **columns))
         return

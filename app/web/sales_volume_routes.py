@@ -57,4 +57,5 @@ def sales_volumes_save() -> Any:
         return _page(user, err, posted), err.status
     flash(gettext("%(n)d sales volumes saved.", n=saved["saved"]), "success")
     months = sorted(v.month for v in volumes)  # show the months just saved
-    return redirect(url_for("web.sales_volumes_page", **{"from": months[0], "to": months[-1]}))
+    shown: dict[str, Any] = {"from": months[0], "to": months[-1]}
+    return redirect(url_for("web.sales_volumes_page", **shown))

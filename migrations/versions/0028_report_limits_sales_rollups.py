@@ -1,9 +1,11 @@
-"""reports: the three newer time limits in the complaint facts; sales volumes
+"""reports: the three newer time limits in the complaint facts; sales volumes; month rollups
 
 ``sla_investigation_report`` (rule 1.5), ``sla_promise`` (2.8) and ``sla_quality`` (3.1), written
 at save time by ``services/complaint_facts.refresh`` like the six others; existing rows keep NULL
 (not rated) until their case is saved again. ``sales_volumes``: units sold per month and product,
-the complaint rate's denominator (``services/sales_volumes``).
+the complaint rate's denominator (``services/sales_volumes``). ``complaint_month_rollups``: the
+facts' counts per month, department, subject, severity and channel, kept by deltas at save time
+(``services/complaint_rollups``); ``flask setup`` computes them from the facts when the table is empty.
 
 Revision ID: 0028
 Revises: 0025
@@ -19,6 +21,9 @@ branch_labels = None
 depends_on = None
 
 NEW_LIMITS = ('investigation_report', 'promise', 'quality')
+SLA_RULES = ('contact', 'first_reply', 'site_visit', 'handling', 'unresolved', 'follow_up', *NEW_LIMITS)
+COUNTS = ('received', 'closed', 'open', 'overdue', 'rated', 'on_time', 'reopened', 'satisfaction_sum',
+          'satisfaction_count', 'secondary', 'resolved')
 
 
 def upgrade() -> None:
@@ -35,9 +40,27 @@ def upgrade() -> None:
         sa.Column('updated_by', sa.String(64), nullable=False),
         sa.UniqueConstraint('month', 'product', name='uq_sales_volume_month_product'),
     )
+    op.create_table(
+        'complaint_month_rollups',
+        sa.Column('month', sa.String(7), nullable=False),
+        sa.Column('department', sa.String(64), nullable=False),
+        sa.Column('subject', sa.String(40), nullable=False),
+        sa.Column('severity_level', sa.String(1), nullable=False),
+        sa.Column('channel', sa.String(20), nullable=False),
+        *(sa.Column(name, sa.Integer(), nullable=False) for name in COUNTS),
+        *(
+            sa.Column(f'{rule}_{result}', sa.Integer(), nullable=False)
+            for rule in SLA_RULES
+            for result in ('met', 'missed')
+        ),
+        sa.PrimaryKeyConstraint(
+            'month', 'department', 'subject', 'severity_level', 'channel', name='pk_complaint_month_rollups'
+        ),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('complaint_month_rollups')
     op.drop_table('sales_volumes')
     with op.batch_alter_table('complaint_facts') as batch:
         for rule in reversed(NEW_LIMITS):

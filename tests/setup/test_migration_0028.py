@@ -1,6 +1,6 @@
 """Migration 0028 on a database of its own: the facts gain the three newer time limits' columns
 (existing rows keep NULL: not rated), the sales volumes table appears (one row per month and
-product), and the downgrade removes them."""
+product), so does the month rollups table, and the downgrade removes them."""
 
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ def test_revision_0028_adds_the_newer_time_limits_to_the_facts(scratch_db: Scrat
         conn.execute(insert)  # units beyond 32 bits
     with pytest.raises(sa.exc.IntegrityError), scratch_db.engine.begin() as conn:
         conn.execute(insert)  # one row per month and product
+    rollups = scratch_db.columns("complaint_month_rollups")
+    assert {"month", "department", "subject", "severity_level", "channel", "received", "quality_missed"} <= rollups
     scratch_db.downgrade("0025")
     assert not NEW & scratch_db.columns("complaint_facts")
-    assert "sales_volumes" not in scratch_db.tables()
+    assert not {"sales_volumes", "complaint_month_rollups"} & scratch_db.tables()
