@@ -2,7 +2,8 @@
 
 ``sla_investigation_report`` (rule 1.5), ``sla_promise`` (2.8) and ``sla_quality`` (3.1), written
 at save time by ``services/complaint_facts.refresh`` like the six others; existing rows keep NULL
-(not rated) until their case is saved again. ``sales_volumes``: units sold per month and product,
+(not rated) until their case is saved again; ``ix_fact_received_hours`` lets the percentiles of
+hours to close read the index alone. ``sales_volumes``: units sold per month and product,
 the complaint rate's denominator (``services/sales_volumes``). ``complaint_month_rollups``: the
 facts' counts per month, department, subject, severity and channel, kept by deltas at save time
 (``services/complaint_rollups``); ``flask setup`` computes them from the facts when the table is empty.
@@ -30,6 +31,11 @@ def upgrade() -> None:
     with op.batch_alter_table('complaint_facts') as batch:
         for rule in NEW_LIMITS:
             batch.add_column(sa.Column(f'sla_{rule}', sa.String(6), nullable=True))
+    op.create_index(
+        'ix_fact_received_hours',
+        'complaint_facts',
+        ['received_at', 'hours_to_close', 'received_month', 'subject', 'severity_level', 'channel', 'department'],
+    )
     op.create_table(
         'sales_volumes',
         sa.Column('id', sa.Integer(), primary_key=True),
@@ -62,6 +68,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table('complaint_month_rollups')
     op.drop_table('sales_volumes')
+    op.drop_index('ix_fact_received_hours', table_name='complaint_facts')
     with op.batch_alter_table('complaint_facts') as batch:
         for rule in reversed(NEW_LIMITS):
             batch.drop_column(f'sla_{rule}')

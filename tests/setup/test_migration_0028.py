@@ -17,6 +17,7 @@ def test_revision_0028_adds_the_newer_time_limits_to_the_facts(scratch_db: Scrat
     assert not NEW & scratch_db.columns("complaint_facts")
     scratch_db.upgrade("0028")
     assert scratch_db.columns("complaint_facts") >= NEW
+    assert "ix_fact_received_hours" in scratch_db.indexes("complaint_facts")
     assert scratch_db.columns("sales_volumes") == {"id", "month", "product", "units", "updated_at", "updated_by"}
     insert = sa.text(
         "INSERT INTO sales_volumes (month, product, units, updated_at, updated_by) "
@@ -30,4 +31,5 @@ def test_revision_0028_adds_the_newer_time_limits_to_the_facts(scratch_db: Scrat
     assert {"month", "department", "subject", "severity_level", "channel", "received", "quality_missed"} <= rollups
     scratch_db.downgrade("0025")
     assert not NEW & scratch_db.columns("complaint_facts")
+    assert "ix_fact_received_hours" not in scratch_db.indexes("complaint_facts")
     assert not {"sales_volumes", "complaint_month_rollups"} & scratch_db.tables()
