@@ -31,10 +31,11 @@ def migrate_database(rt: Runtime) -> None:
 def setup_product(rt: Runtime, *, demo: bool) -> dict[str, int]:
     """Migrate, deploy ``processes/`` and (with demo data) seed the demo users. Idempotent."""
     from app.db import refresh_statistics
-    from app.services import complaint_facts, people, publishing
+    from app.services import complaint_facts, complaint_rollups, people, publishing
 
     migrate_database(rt)
     with rt.sessions() as session:
+        complaint_rollups.rebuild_if_empty(session)  # facts saved before migration 0028
         complaint_facts.backfill_missing(session)
         deployed = publishing.publish_folder(rt, session)
         users = people.seed_demo_users(session) if demo else 0
@@ -72,6 +73,16 @@ def init_app(app: Flask) -> None:
             written = complaint_facts.backfill_missing(session)
             session.commit()
         click.echo(f"{written} complaint facts rows written")
+
+    @app.cli.command("rebuild-complaint-rollups")
+    def rebuild_complaint_rollups() -> None:
+        """Recompute the month rollups of the reports from the complaint facts."""
+        from app.services import complaint_rollups
+
+        with _rt().sessions() as session:
+            written = complaint_rollups.rebuild(session)
+            session.commit()
+        click.echo(f"{written} complaint month rollup rows written")
 
     @app.cli.command("scheduler")
     def scheduler() -> None:

@@ -20,11 +20,13 @@ from app.models import (
     Attachment,
     AuditEntry,
     ComplaintBatch,
+    ComplaintMonthRollup,
     Incident,
     InstanceGroup,
     Notification,
     ProcessDefinition,
     ProcessInstance,
+    SalesVolume,
     SimulationRun,
     TaskCandidateGroup,
     TaskRecord,
@@ -101,6 +103,8 @@ def _clean_rows(request: pytest.FixtureRequest) -> Iterator[None]:
             ProcessInstance,
             SimulationRun,
             ComplaintBatch,
+            SalesVolume,
+            ComplaintMonthRollup,
         ):
             s.execute(delete(model))
         s.execute(delete(ProcessDefinition).where(ProcessDefinition.deployed_by != "system"))

@@ -299,6 +299,7 @@ from app.api import drafts as _drafts  # noqa: E402,F401  (its routes, on this b
 from app.api import form_preview as _form_preview  # noqa: E402,F401  (the form editor's preview, on this blueprint)
 from app.api import migrate as _migrate  # noqa: E402,F401  (its route, on this blueprint)
 from app.api import reports as _reports  # noqa: E402,F401  (the reports, on this blueprint)
+from app.api import sales_volumes as _sales_volumes  # noqa: E402,F401  (sales volumes, on this blueprint)
 from app.api import simulations as _simulations  # noqa: E402,F401  (its routes, on this blueprint)
 from app.api import validation as _validation  # noqa: E402,F401  (validate, handlers, groups: on this blueprint)
 from app.api import versions as _versions  # noqa: E402,F401  (diff and bulk migration routes, on this blueprint)

@@ -13,7 +13,7 @@ from app.api.openapi_drafts import draft_paths
 from app.api.openapi_forms import form_paths
 from app.api.openapi_instance_search import CSV_OK
 from app.api.openapi_operations import json_object, op, path_param, query_param, ref, resp
-from app.api.openapi_reports import report_paths
+from app.api.openapi_reports import report_paths, sales_volume_paths
 from app.api.openapi_schemas import (
     _TIME,
     INSTANCE_LIST_OK,
@@ -260,6 +260,7 @@ def openapi_document() -> dict[str, Any]:
         form_paths(),
         version_paths(),
         report_paths(),
+        sales_volume_paths(),
     ):
         paths.update(area_paths)
     return {

@@ -23,9 +23,9 @@ def _reader() -> None:
 @bp.get("/reports/summary")
 def report_summary() -> Any:
     _reader()
-    args = request.args
-    period = report_period.period_from(args.get("from"), args.get("to"), args.get("department"))
-    return reports.summary(db(), period, report_period.grouping(args.get("group_by")))
+    period = report_period.requested_period(request.args)
+    grouping = report_period.grouping(request.args.get("group_by"))
+    return {"period": period.described(), **reports.summary(db(), period, grouping)}
 
 
 @bp.get("/reports/monthly")

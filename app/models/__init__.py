@@ -11,7 +11,7 @@ from app.models.links import InstanceLink
 from app.models.notifications import Notification
 from app.models.people import Group, User, user_groups
 from app.models.processes import ProcessDefinition, ProcessInstance
-from app.models.reports import ComplaintBatch, ComplaintFact
+from app.models.reports import ComplaintBatch, ComplaintFact, ComplaintMonthRollup, SalesVolume
 from app.models.simulations import SimulationRun
 from app.models.tasks import InstanceGroup, TaskCandidateGroup, TaskRecord
 from app.models.timers import SchedulerHeartbeat, TimerRecord
@@ -22,6 +22,7 @@ __all__ = [
     "Base",
     "ComplaintBatch",
     "ComplaintFact",
+    "ComplaintMonthRollup",
     "DefinitionFile",
     "Draft",
     "DraftFile",
@@ -34,6 +35,7 @@ __all__ = [
     "Notification",
     "ProcessDefinition",
     "ProcessInstance",
+    "SalesVolume",
     "SchedulerHeartbeat",
     "SimulationRun",
     "TaskCandidateGroup",

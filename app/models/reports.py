@@ -9,13 +9,23 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, false
+from sqlalchemy import BigInteger, ForeignKey, Index, PrimaryKeyConstraint, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, UTCDateTime
 
 # the time limits a report rates (met / missed); the columns are ``sla_<rule>``
-SLA_RULES = ("contact", "first_reply", "site_visit", "handling", "unresolved", "follow_up")
+SLA_RULES = (
+    "contact",
+    "first_reply",
+    "site_visit",
+    "handling",
+    "unresolved",
+    "follow_up",
+    "investigation_report",
+    "promise",
+    "quality",
+)
 
 
 class ComplaintFact(Base):
@@ -35,6 +45,17 @@ class ComplaintFact(Base):
         Index("ix_fact_plant_date_problem", "product_name", "problem", "plant", "production_date"),
         Index("ix_fact_product_date_problem", "product_name", "problem", "production_date"),
         Index("ix_fact_batch_id", "batch_id"),
+        # the percentiles of hours to close, per grouping, read from the index alone (migration 0028)
+        Index(
+            "ix_fact_received_hours",
+            "received_at",
+            "hours_to_close",
+            "received_month",
+            "subject",
+            "severity_level",
+            "channel",
+            "department",
+        ),
     )
 
     instance_id: Mapped[int] = mapped_column(
@@ -60,6 +81,11 @@ class ComplaintFact(Base):
     sla_handling: Mapped[str | None] = mapped_column(String(6))
     sla_unresolved: Mapped[str | None] = mapped_column(String(6))
     sla_follow_up: Mapped[str | None] = mapped_column(String(6))
+    # migration 0028: the quality department's 1-day report (1.5), the promised waiting time (2.8),
+    # a quality complaint handled within 24 h (3.1)
+    sla_investigation_report: Mapped[str | None] = mapped_column(String(6))
+    sla_promise: Mapped[str | None] = mapped_column(String(6))
+    sla_quality: Mapped[str | None] = mapped_column(String(6))
     reopened_count: Mapped[int] = mapped_column(default=0)
     satisfaction: Mapped[int | None]
     secondary: Mapped[bool] = mapped_column(default=False)
@@ -105,3 +131,84 @@ class ComplaintBatch(Base):
     recall_decided: Mapped[bool | None]
     recall_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SalesVolume(Base):
+    """Units of a product (or product line) sold in a month: the complaint rate's denominator
+    (rule 8.1). Kept by admins and analysts (``services/sales_volumes``); migration 0028."""
+
+    __tablename__ = "sales_volumes"
+    __table_args__ = (UniqueConstraint("month", "product", name="uq_sales_volume_month_product"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[str] = mapped_column(String(7))  # YYYY-MM, as complaint_facts.received_month
+    # as the complaints name it (complaint_facts.product_name)
+    product: Mapped[str] = mapped_column(String(200))
+    units: Mapped[int] = mapped_column(BigInteger)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_by: Mapped[str] = mapped_column(String(64))
+
+
+# the rollups' counters besides the per-limit ones (``<rule>_met``, ``<rule>_missed``)
+ROLLUP_COUNTS = (
+    "received",
+    "closed",
+    "open",
+    "overdue",
+    "rated",
+    "on_time",
+    "reopened",
+    "satisfaction_sum",
+    "satisfaction_count",
+    "secondary",
+    "resolved",
+    "rings_recorded",  # phone intakes that recorded the rings (rule 2.9)
+    "within_rings",  # ... answered within ANSWER_RINGS
+)
+ROLLUP_KEYS = ("month", "department", "subject", "severity_level", "channel")
+
+
+class ComplaintMonthRollup(Base):
+    """The facts' counts per month of intake and department, subject, severity and channel
+    ('' when not recorded), kept in the save transaction by deltas (``services/complaint_rollups``),
+    so a report of whole months sums a few rows per month instead of every case. Migration 0028."""
+
+    __tablename__ = "complaint_month_rollups"
+    __table_args__ = (PrimaryKeyConstraint(*ROLLUP_KEYS, name="pk_complaint_month_rollups"),)
+
+    month: Mapped[str] = mapped_column(String(7))
+    department: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(String(40))
+    severity_level: Mapped[str] = mapped_column(String(1))
+    channel: Mapped[str] = mapped_column(String(20))
+    received: Mapped[int] = mapped_column(default=0)
+    closed: Mapped[int] = mapped_column(default=0)
+    open: Mapped[int] = mapped_column(default=0)
+    overdue: Mapped[int] = mapped_column(default=0)
+    rated: Mapped[int] = mapped_column(default=0)  # with a limit met or missed
+    on_time: Mapped[int] = mapped_column(default=0)  # rated, none missed
+    reopened: Mapped[int] = mapped_column(default=0)
+    satisfaction_sum: Mapped[int] = mapped_column(default=0)
+    satisfaction_count: Mapped[int] = mapped_column(default=0)
+    secondary: Mapped[int] = mapped_column(default=0)
+    resolved: Mapped[int] = mapped_column(default=0)
+    rings_recorded: Mapped[int] = mapped_column(default=0)
+    within_rings: Mapped[int] = mapped_column(default=0)
+    contact_met: Mapped[int] = mapped_column(default=0)
+    contact_missed: Mapped[int] = mapped_column(default=0)
+    first_reply_met: Mapped[int] = mapped_column(default=0)
+    first_reply_missed: Mapped[int] = mapped_column(default=0)
+    site_visit_met: Mapped[int] = mapped_column(default=0)
+    site_visit_missed: Mapped[int] = mapped_column(default=0)
+    handling_met: Mapped[int] = mapped_column(default=0)
+    handling_missed: Mapped[int] = mapped_column(default=0)
+    unresolved_met: Mapped[int] = mapped_column(default=0)
+    unresolved_missed: Mapped[int] = mapped_column(default=0)
+    follow_up_met: Mapped[int] = mapped_column(default=0)
+    follow_up_missed: Mapped[int] = mapped_column(default=0)
+    investigation_report_met: Mapped[int] = mapped_column(default=0)
+    investigation_report_missed: Mapped[int] = mapped_column(default=0)
+    promise_met: Mapped[int] = mapped_column(default=0)
+    promise_missed: Mapped[int] = mapped_column(default=0)
+    quality_met: Mapped[int] = mapped_column(default=0)
+    quality_missed: Mapped[int] = mapped_column(default=0)

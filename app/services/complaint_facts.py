@@ -12,7 +12,9 @@ What each column means, from the case's variables and its timer rows:
 - ``attitude_complaint``: the customer complained about staff attitude at a follow-up visit (rule 3.6);
 - ``sla_<rule>``: ``missed`` once the rule's breach timer fired, ``met`` when the timer was
   cancelled because the step was done in time (a terminated case meets nothing), else NULL (the
-  rule did not apply, or is still running); ``overdue``: any rule missed;
+  rule did not apply, or is still running); the quality department's 1-day investigation report
+  and the quality complaint's 24 h count only for the department and subject they name;
+  ``overdue``: any rule missed;
 - ``product_name``, ``batch_number`` from the intake's product; ``responsible_employee`` the
   employee a responsibility finding names (variable ``responsible_employee``), for repeated offenders;
 - ``corrective_action``, ``preventive_action``: the improvement actions recorded at the archiving;
@@ -23,6 +25,7 @@ What each column means, from the case's variables and its timer rows:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -32,6 +35,8 @@ from sqlalchemy.orm import Session
 from app.clock import clock
 from app.models import ComplaintFact, ProcessInstance, TimerRecord
 from app.models.reports import SLA_RULES
+from app.services import complaint_rollups
+from handlers.sla import QUALITY_SUBJECT
 
 PROCESS_KEY = "complaint_handling"
 OPEN_STATUSES = ("running", "suspended", "error")
@@ -43,7 +48,17 @@ BREACH_TIMERS = {
     "Timer_HandlingBreach": "handling",
     "Timer_UnresolvedBreach": "unresolved",
     "Timer_FollowUpBreach": "follow_up",
+    "Timer_InvestigationReport": "investigation_report",
+    "Timer_PromiseBreach": "promise",
+    "Timer_QualityBreach": "quality",
 }
+# limits whose timer also runs where the limit does not apply (it then waits a month and its path
+# just ends): rated only for the cases the rule names
+LIMIT_APPLIES: dict[str, Callable[[dict[str, Any]], bool]] = {
+    "investigation_report": lambda columns: columns["department"] == QUALITY_DEPARTMENT,  # rule 1.5
+    "quality": lambda columns: columns["subject"] == QUALITY_SUBJECT,  # rule 3.1
+}
+QUALITY_DEPARTMENT = "quality"
 SECONDARY_REASONS = ("secondary_complaint", "not_contacted_within_12h")
 
 
@@ -128,12 +143,13 @@ def variable_columns(model: ProcessInstance) -> dict[str, Any]:
     }
 
 
-def sla_outcomes(timer_rows: list[tuple[str, str]], status: str) -> dict[str, str | None]:
-    """``sla_<rule>`` from the case's breach timer rows ``(element_id, status)``."""
+def sla_outcomes(timer_rows: list[tuple[str, str]], status: str, columns: dict[str, Any]) -> dict[str, str | None]:
+    """``sla_<rule>`` from the case's breach timer rows ``(element_id, status)``; a limit of
+    ``LIMIT_APPLIES`` counts only when the case's ``columns`` (subject, department) name it."""
     outcomes: dict[str, str | None] = {rule: None for rule in SLA_RULES}
     for element_id, timer_status in timer_rows:
         rule = BREACH_TIMERS.get(element_id)
-        if rule is None:
+        if rule is None or (rule in LIMIT_APPLIES and not LIMIT_APPLIES[rule](columns)):
             continue
         if timer_status == "fired":
             outcomes[rule] = "missed"
@@ -143,7 +159,8 @@ def sla_outcomes(timer_rows: list[tuple[str, str]], status: str) -> dict[str, st
 
 
 def refresh(session: Session, model: ProcessInstance) -> None:
-    """Write the case's facts row (complaint cases only; part of every save)."""
+    """Write the case's facts row and move its counts in the month rollups (complaint cases only;
+    part of every save)."""
     if model.process_key != PROCESS_KEY:
         return
     timer_rows = session.execute(
@@ -151,9 +168,11 @@ def refresh(session: Session, model: ProcessInstance) -> None:
             TimerRecord.instance_id == model.id, TimerRecord.element_id.in_(BREACH_TIMERS)
         )
     ).all()
-    columns = variable_columns(model) | sla_outcomes([(e, s) for e, s in timer_rows], model.status)
+    columns = variable_columns(model)
+    columns |= sla_outcomes([(e, s) for e, s in timer_rows], model.status, columns)
     columns["overdue"] = "missed" in columns.values()
     fact = session.get(ComplaintFact, model.id)
+    complaint_rollups.apply(session, complaint_rollups.columns_of(fact) if fact else None, columns)
     if fact is None:
         session.add(ComplaintFact(instance_id=model.id, **columns))
         return

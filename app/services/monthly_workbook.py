@@ -42,6 +42,7 @@ TABLES = (
         ("registration_number", "subject", "corrective_action", "preventive_action"),
     ),
 )
+RATE_FIELDS = ("product", "complaints", "units", "per_10000_units")
 
 
 def _cell(value: Any) -> Any:
@@ -58,11 +59,18 @@ def workbook_bytes(report: dict[str, Any]) -> bytes:
     summary.append(["department", report["department"] or "all"])
     for field, value in report["totals"].items():
         summary.append([field, value])
+    rate = report["complaint_rate"]
+    summary.append(["complaint_rate_per_10000_units", rate["per_10000_units"]])
     for title, key, fields in TABLES:
         sheet = book.create_sheet(title)
         sheet.append(list(fields))
         for row in report[key]:
             sheet.append([_cell(row[f]) for f in fields])
+    rates = book.create_sheet("Complaint rate")
+    rates.append(list(RATE_FIELDS))
+    for row in rate["products"]:
+        rates.append([row[f] for f in RATE_FIELDS])
+    rates.append(["total", rate["complaints"], rate["units"], rate["per_10000_units"]])
     out = BytesIO()
     book.save(out)
     return out.getvalue()

@@ -1,7 +1,10 @@
 """Report figures: SQL aggregates over ``complaint_facts`` (kept at save time), never over cases.
 
 Every figure is a GROUP BY on the facts of the period (``ix_fact_received``, or
-``ix_fact_department_received`` with a department). Definitions:
+``ix_fact_department_received`` with a department); for a period of whole months the counts and
+rates are sums of the month rollups kept at save time (``complaint_rollups``: the same figures,
+a few rows per month instead of every case), the percentiles always come from the facts.
+Definitions:
 
 - ``received`` complaints received in the period; ``closed`` of them completed; ``open`` still
   running, suspended or in error; ``overdue`` with any time limit missed;
@@ -24,6 +27,9 @@ from sqlalchemy.sql import ColumnElement
 
 from app.models import ComplaintFact
 from app.models.reports import SLA_RULES
+from app.services import complaint_rate, complaint_rollups
+from app.services.complaint_rollups import ANSWER_RINGS
+from app.services.fact_period import in_period
 from app.services.report_period import Period
 
 F = ComplaintFact
@@ -34,16 +40,13 @@ GROUP_COLUMNS: dict[str, Any] = {
     "department": F.department,
     "month": F.received_month,
 }
+# the same groupings in the month rollups (a period of whole months reads those)
+ROLLUP_COLUMNS = {"subject": "subject", "severity": "severity_level", "channel": "channel",
+                  "department": "department", "month": "month"}  # fmt: skip
 TOTAL = "total"
 TOP = 10
 OVERDUE_LIST = 50
-ANSWER_RINGS = 3  # rule 2.9: the hotline rings at most three times
 REPEATED = 2  # valid complaints against one employee in the period that make a repeated offender
-
-
-def in_period(period: Period) -> ColumnElement[bool]:
-    condition = and_(F.received_at >= period.start, F.received_at < period.end)
-    return and_(condition, F.department == period.department) if period.department else condition
 
 
 def _count(condition: ColumnElement[bool]) -> Any:
@@ -138,13 +141,21 @@ def _row(key: str, figures: Any, median: dict[str, float], p90: dict[str, float]
 
 def summary(session: Session, period: Period, group_by: str) -> dict[str, Any]:
     """``{"rows": [...], "totals": {...}}`` of the period, one row per value of ``group_by``
-    (a case without one counts under the key ``""``), in key order."""
-    return {"rows": summary_rows(session, period, group_by), "totals": totals(session, period)}
+    (a case without one counts under the key ``""``), in key order; and the complaint rate
+    (complaints per 10,000 units sold, where sales volumes exist)."""
+    return {
+        "rows": summary_rows(session, period, group_by),
+        "totals": totals(session, period),
+        "complaint_rate": complaint_rate.complaint_rates(session, period),
+    }
 
 
 def totals(session: Session, period: Period) -> dict[str, Any]:
     """The figures of the whole period (the summary's ``totals``)."""
-    figures = session.execute(select(*_figures()).where(in_period(period))).one()
+    if complaint_rollups.covers(period):
+        [figures] = complaint_rollups.figures(session, period, None)
+    else:
+        figures = session.execute(select(*_figures()).where(in_period(period))).one()
     median, p90 = _percentiles(session, period, None)
     row = _row(TOTAL, figures, median, p90)
     del row["key"]
@@ -153,14 +164,17 @@ def totals(session: Session, period: Period) -> dict[str, Any]:
 
 def sla_rates(session: Session, period: Period) -> list[dict[str, Any]]:
     """Per time limit: cases that met it, missed it, and the on-time rate."""
-    figures = []
-    for rule in SLA_RULES:
-        column = getattr(F, f"sla_{rule}")
-        figures += [_count(column == "met"), _count(column == "missed")]
-    counts = session.execute(select(*figures).where(in_period(period))).one()
+    counts = complaint_rollups.limit_counts(session, period) if complaint_rollups.covers(period) else None
+    if counts is None:
+        figures = []
+        for rule in SLA_RULES:
+            column = getattr(F, f"sla_{rule}")
+            figures += [_count(column == "met"), _count(column == "missed")]
+        row = session.execute(select(*figures).where(in_period(period))).one()
+        counts = {rule: (int(row[2 * n]), int(row[2 * n + 1])) for n, rule in enumerate(SLA_RULES)}
     result = []
-    for n, rule in enumerate(SLA_RULES):
-        met, missed = int(counts[2 * n]), int(counts[2 * n + 1])
+    for rule in SLA_RULES:
+        met, missed = counts[rule]
         rate = round(met / (met + missed), 4) if met + missed else None
         result.append({"rule": rule, "met": met, "missed": missed, "on_time_rate": rate})
     return result
@@ -233,7 +247,8 @@ def improvement_actions(session: Session, period: Period) -> list[dict[str, Any]
 
 def monthly(session: Session, period: Period) -> dict[str, Any]:
     """The monthly report of domain.md §8: totals, the four breakdowns, the time limits,
-    repeated offenders, top products, the open overdue cases and the improvement actions."""
+    repeated offenders, top products, the open overdue cases, the improvement actions and the
+    complaint rate."""
     return {
         "month": f"{period.first:%Y-%m}",
         "from": period.first.isoformat(),
@@ -246,12 +261,16 @@ def monthly(session: Session, period: Period) -> dict[str, Any]:
         "top_products": top_products(session, period),
         "open_overdue": open_overdue(session, period),
         "improvement_actions": improvement_actions(session, period),
+        "complaint_rate": complaint_rate.complaint_rates(session, period),
     }
 
 
 def summary_rows(session: Session, period: Period, group_by: str) -> list[dict[str, Any]]:
     """The summary's rows alone (no totals)."""
     key = GROUP_COLUMNS[group_by]
-    grouped = session.execute(select(key.label("key"), *_figures()).where(in_period(period)).group_by(key))
+    if complaint_rollups.covers(period):
+        grouped = complaint_rollups.figures(session, period, ROLLUP_COLUMNS[group_by])
+    else:
+        grouped = list(session.execute(select(key.label("key"), *_figures()).where(in_period(period)).group_by(key)))
     median, p90 = _percentiles(session, period, key)
     return sorted((_row(_key(r.key), r, median, p90) for r in grouped), key=lambda r: r["key"])

@@ -240,6 +240,7 @@ from app.web import attachment_routes as _attachment_routes  # noqa: E402,F401  
 from app.web import console_routes as _console_routes  # noqa: E402, F401  (routes on ``bp``; imported last)
 from app.web import modeler_routes as _modeler_routes  # noqa: E402,F401  (the analyst's modeler pages, on bp)
 from app.web import report_routes as _report_routes  # noqa: E402,F401  (the reports page, on this blueprint)
+from app.web import sales_volume_routes as _sales_volume_routes  # noqa: E402,F401  (sales volumes page, on bp)
 from app.web import simulation_routes as _simulation_routes  # noqa: E402,F401  (its routes, on this blueprint)
 from app.web import version_routes as _version_routes  # noqa: E402,F401  (diff and migration pages, on bp)
 from app.web import workbench_routes as _workbench_routes  # noqa: E402,F401  (its routes, on this blueprint)

@@ -17,7 +17,7 @@ from app.web.security import login_required, signed_in_user
 def reports_page() -> str:
     report_period.require_reporting_right(signed_in_user())
     args = request.args
-    period = report_period.period_from(args.get("from"), args.get("to"), args.get("department"))
+    period = report_period.requested_period(args)
     month = report_period.month_period(args.get("month") or f"{period.last:%Y-%m}", args.get("department"))
     data = report_view.reports_page_data(db(), period, month)
     return render_template("reports.html", period=period, month=month, report=data)

@@ -4,6 +4,7 @@ language, and the charts' data island (``static/js/reports.js`` draws it)."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from flask_babel import gettext
 from sqlalchemy.orm import Session
 
 from app.config import ROOT
-from app.services import reports
+from app.services import complaint_rate, report_period, reports
 from app.services.people import GROUPS
 from app.services.report_period import Period
 from app.web.forms_render import enum_label
@@ -44,7 +45,32 @@ def sla_titles() -> dict[str, str]:
         "handling": gettext("Handling deadline"),
         "unresolved": gettext("Resolved within one month"),
         "follow_up": gettext("Follow-up visit within one week"),
+        "investigation_report": gettext("Quality investigation report within 1 day"),
+        "promise": gettext("Within the promised waiting time"),
+        "quality": gettext("Quality complaint handled within 24 h"),
     }
+
+
+def preset_titles() -> dict[str, str]:
+    return {"day": gettext("Day"), "week": gettext("ISO week"), "month": gettext("Month")}
+
+
+def period_links(period: Period) -> dict[str, Any]:
+    """The day, week and month presets around the shown period's last day (the morning meeting's
+    day, the region's week, the centre's month), and for a preset its previous and next one."""
+    anchor = period.last.isoformat()
+    presets = []
+    for kind, title in preset_titles().items():
+        preset = report_period.preset_period(kind, anchor, period.department)
+        active = kind == period.kind
+        presets.append({"kind": kind, "title": title, "name": preset.name, "date": anchor, "active": active})
+    steps = {}
+    if period.kind in report_period.PRESETS:
+        steps = {
+            "previous": (period.first - timedelta(days=1)).isoformat(),
+            "next": (period.last + timedelta(days=1)).isoformat(),
+        }
+    return {"presets": presets, "steps": steps}
 
 
 def key_label(grouping: str, key: str, fields: dict[str, Any]) -> str:
@@ -113,8 +139,11 @@ def reports_page_data(session: Session, period: Period, month: Period) -> dict[s
         "repeated_offenders": reports.repeated_offenders(session, period),
         "top_products": reports.top_products(session, period),
         "open_overdue": overdue,
+        "complaint_rate": complaint_rate.complaint_rates(session, period),
         "monthly": reports.totals(session, month),
+        "monthly_complaint_rate": complaint_rate.complaint_rates(session, month)["per_10000_units"],
         "improvement_actions": reports.improvement_actions(session, month),
         "charts": charts,
         "departments": sorted(GROUPS),
+        "period_links": period_links(period),
     }

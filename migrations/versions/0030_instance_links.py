@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = "0030"
-down_revision = "0026"
+down_revision = "0028"
 branch_labels = None
 depends_on = None
 

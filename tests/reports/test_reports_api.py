@@ -65,7 +65,9 @@ def _pick(row: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
 
 def test_summary_by_subject_matches_the_hand_computed_figures(login: Any, march_facts: dict[str, int]) -> None:
     body = login("manager").get(f"/reports/summary?{MARCH}&group_by=subject", expect=200)
-    assert set(body) == {"rows", "totals"}
+    assert set(body) == {"period", "rows", "totals", "complaint_rate"}  # period and rate since rule 8.1
+    assert body["period"] == {"kind": "range", "name": "2025-03-01/2025-03-31", "from": "2025-03-01",
+                              "to": "2025-03-31", "department": None}  # fmt: skip
     assert all(set(row) >= CONTRACT_FIELDS for row in body["rows"])
     assert [row["key"] for row in body["rows"]] == sorted(BY_SUBJECT)
     assert {row["key"]: _pick(row, BY_SUBJECT["other"]) for row in body["rows"]} == BY_SUBJECT
@@ -180,6 +182,6 @@ def test_reports_need_reporting_rights(login: Any, client: Any) -> None:
 def test_the_openapi_document_describes_the_reports(client: Any) -> None:
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     summary = paths["/reports/summary"]["get"]
-    assert {p["name"] for p in summary["parameters"]} == {"from", "to", "group_by", "department"}
+    assert {p["name"] for p in summary["parameters"]} == {"from", "to", "period", "date", "group_by", "department"}
     assert set(summary["responses"]) == {"200", "401", "403", "422"}
     assert XLSX in paths["/reports/monthly"]["get"]["responses"]["200"]["content"]

@@ -44,3 +44,7 @@ def test_rule_2_9_the_summary_gives_the_share_answered_within_three_rings(login:
     assert body["totals"]["answered_within_3_rings_rate"] == 0.5
     [phone] = body["rows"]
     assert (phone["key"], phone["answered_within_3_rings_rate"]) == ("phone", 0.5)
+    # a whole month reads the month rollups kept at save time: the same share
+    month = login("manager").get(f"/reports/summary?period=month&date={today}&group_by=channel", expect=200)
+    assert month["totals"]["answered_within_3_rings_rate"] == 0.5
+    assert [(r["key"], r["answered_within_3_rings_rate"]) for r in month["rows"]] == [("phone", 0.5)]
