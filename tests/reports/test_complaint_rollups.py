@@ -66,7 +66,7 @@ def test_rule_8_1_rollups_kept_at_save_equal_the_facts(login: Any, rt: Runtime) 
 def test_concurrent_saves_of_one_month_lose_no_count(rt: Runtime) -> None:
     facts = {"received_month": "2024-02", "department": "quality", "subject": "product_quality",
              "severity_level": "E", "channel": "phone", "status": "running", "is_open": True, "overdue": False,
-             "reopened_count": 0, "satisfaction": None, "secondary": False, "outcome": None,
+             "reopened_count": 0, "satisfaction": None, "secondary": False, "outcome": None, "rings": None,
              **{f"sla_{rule}": None for rule in reports.SLA_RULES}}  # fmt: skip
     barrier = threading.Barrier(4)
     failures: list[BaseException] = []
