@@ -1,6 +1,7 @@
 """SQLAlchemy models; importing this package registers every table on ``Base``."""
 
 from app.db import Base
+from app.models.accountability import ResponsibilityFinding
 from app.models.attachments import Attachment
 from app.models.audit import AuditEntry, Incident
 from app.models.conflicts import InstanceExclusion, TaskExclusion
@@ -31,6 +32,7 @@ __all__ = [
     "Notification",
     "ProcessDefinition",
     "ProcessInstance",
+    "ResponsibilityFinding",
     "SchedulerHeartbeat",
     "SimulationRun",
     "TaskCandidateGroup",

@@ -23,6 +23,7 @@ from app.services import (
     instance_search,
     notifications,
     process_rights,
+    responsibility,
     task_rows,
     timers,
 )
@@ -278,6 +279,7 @@ def _flush(session: Session, model: ProcessInstance) -> None:
             "the instance was changed by someone else; reload and try again", code="instance_changed"
         ) from None
     complaint_facts.refresh(session, model)
+    responsibility.refresh(session, model)
     session.flush()
 
 
