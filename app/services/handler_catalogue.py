@@ -1,8 +1,9 @@
 """The service-task handlers a diagram may call, with their parameters (the modeler's picker).
 
-Registered handlers declare themselves in ``handlers`` (``DECLARATIONS``); the built-in effect
-``notify`` in ``app.services.notifications``. A handler registered without a declaration is
-listed without parameters, and ``validate`` does not check its calls.
+Registered handlers declare themselves in ``handlers`` (``DECLARATIONS``); the built-in effects
+``notify`` in ``app.services.notifications`` and ``request_facts`` in ``app.services.fact_requests``.
+A handler registered without a declaration is listed without parameters, and ``validate`` does
+not check its calls.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from app.engine.scripting import EFFECTS
+from app.services.fact_requests import REQUEST_FACTS
 from app.services.notifications import NOTIFY
 from handlers import DECLARATIONS
 from handlers.catalogue import HandlerDeclaration
 
-_BUILT_IN: dict[str, HandlerDeclaration] = {"notify": NOTIFY}
+_BUILT_IN: dict[str, HandlerDeclaration] = {"notify": NOTIFY, "request_facts": REQUEST_FACTS}
 
 
 def declarations(handlers: Mapping[str, Any]) -> dict[str, HandlerDeclaration]:

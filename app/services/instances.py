@@ -20,6 +20,7 @@ from app.services import (
     complaint_facts,
     confidential,
     conflicts,
+    fact_requests,
     instance_search,
     notifications,
     process_rights,
@@ -141,9 +142,15 @@ def save(
     task_rows.sync_tasks(
         session, model, inst, timers.due_by_task(waiting, timers.passed_limits(session, model.id)), actor=actor
     )
+    requests = []
     for effect in inst.take_effects():
-        notifications.apply_effect(session, model, effect)
+        if effect["operation"] == fact_requests.OPERATION:
+            requests.append(effect)
+        else:
+            notifications.apply_effect(session, model, effect)
     _flush(session, model)
+    if requests and fact_requests.answer(session, inst, requests):  # the reply moves the instance on
+        fired += save(rt, session, model, inst, inst.run_steps(), actor)
     return fired
 
 

@@ -33,9 +33,10 @@ def _flags(name: str) -> set[str]:
 
 
 def _declared(name: str):
+    from app.services.fact_requests import REQUEST_FACTS
     from app.services.notifications import NOTIFY
 
-    return NOTIFY if name == "notify" else DECLARATIONS[name]
+    return {"notify": NOTIFY, "request_facts": REQUEST_FACTS}.get(name) or DECLARATIONS[name]
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
