@@ -46,6 +46,8 @@ class ResponsibilityFinding(Base):
     status: Mapped[str] = mapped_column(String(12), default="active")
     appeal_reason: Mapped[str | None] = mapped_column(Text)
     appealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # the finding_appeal case deciding the appeal (its decision applies to this finding only)
+    appeal_instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instances.id", ondelete="SET NULL"))
     decision_reason: Mapped[str | None] = mapped_column(Text)
     decided_by: Mapped[str | None] = mapped_column(String(64))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -30,6 +30,55 @@ def first_working_day(year: int, month: int) -> date:
     return next(d for d in (date(year, month, n) for n in range(1, 29)) if calendar.is_working_day(d))
 
 
+def add_finding(
+    rt: Runtime,
+    now: datetime,
+    employee: str,
+    *,
+    valid: bool = True,
+    patient: bool = False,
+    store: str | None = None,
+    status: str = "active",
+    month: str | None = None,
+) -> int:
+    """A finding as the complaint save path leaves it, of a bare complaint case recorded ``now``."""
+    with rt.sessions() as s:
+        definition = s.scalars(
+            select(ProcessDefinition)
+            .where(ProcessDefinition.key == "complaint_handling")
+            .order_by(ProcessDefinition.version.desc())
+        ).first()
+        assert definition is not None
+        case = ProcessInstance(
+            definition_id=definition.id,
+            process_key=definition.key,
+            version=definition.version,
+            status="completed",
+            variables={},
+            created_at=now,
+        )
+        s.add(case)
+        s.flush()
+        row = ResponsibilityFinding(
+            instance_id=case.id,
+            registration_number=f"TS-{case.id}",
+            employee=employee,
+            store=store,
+            valid=valid,
+            handled_patiently=patient,
+            month=month or now.astimezone(SHANGHAI).strftime("%Y-%m"),
+            status=status,
+            created_at=now,
+        )
+        s.add(row)
+        s.commit()
+        return row.id
+
+
+def clock_now(login: Any) -> datetime:
+    return datetime.fromisoformat(login("admin").get("/admin/clock", expect=200)["now"])
+
+
 class Month:
     def __init__(self, rt: Runtime, login: Any) -> None:
         self.rt = rt
@@ -51,48 +100,9 @@ class Month:
         now = self.now()
         return (now.year + 1, 1) if now.month == 12 else (now.year, now.month + 1)
 
-    def finding(
-        self,
-        employee: str,
-        *,
-        valid: bool = True,
-        patient: bool = False,
-        store: str | None = None,
-        status: str = "active",
-        month: str | None = None,
-    ) -> int:
-        """A finding of a bare complaint case; returns the finding's id."""
-        now = self.now()
-        with self.rt.sessions() as s:
-            definition = s.scalars(
-                select(ProcessDefinition)
-                .where(ProcessDefinition.key == "complaint_handling")
-                .order_by(ProcessDefinition.version.desc())
-            ).first()
-            assert definition is not None
-            case = ProcessInstance(
-                definition_id=definition.id,
-                process_key=definition.key,
-                version=definition.version,
-                status="completed",
-                variables={},
-                created_at=now,
-            )
-            s.add(case)
-            s.flush()
-            row = ResponsibilityFinding(
-                instance_id=case.id,
-                registration_number=f"TS-{case.id}",
-                employee=employee,
-                store=store,
-                valid=valid,
-                handled_patiently=patient,
-                month=month or now.strftime("%Y-%m"),
-                status=status,
-            )
-            s.add(row)
-            s.commit()
-            return row.id
+    def finding(self, employee: str, **kw: Any) -> int:
+        """A finding of a bare complaint case, in the month the clock is in; returns its id."""
+        return add_finding(self.rt, self.now(), employee, **kw)
 
     def advance_to_day(self, day: date) -> None:
         """Move the clock to the end of ``day`` (business time): every daily tick up to it fires."""
@@ -121,3 +131,13 @@ def month(rt: Runtime, login: Any) -> Month:
 
 def day_before(day: date) -> date:
     return day - timedelta(days=1)
+
+
+@pytest.fixture
+def finding(rt: Runtime, login: Any) -> Any:
+    """``finding("sales", days_ago=0, ...)`` -> the id of a new finding naming that employee."""
+
+    def _make(employee: str, *, days_ago: int = 0, **kw: Any) -> int:
+        return add_finding(rt, clock_now(login) - timedelta(days=days_ago), employee, **kw)
+
+    return _make
