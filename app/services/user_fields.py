@@ -1,4 +1,5 @@
-"""Form fields that name a person: ``"format": "username"`` must be an active user's user name.
+"""Form fields that name a person: ``"format": "username"`` must be an active user's user name
+(the page offers the active users in a list to pick from).
 
 jsonschema cannot see the users table, so ``form_checks`` accepts the format and this module
 judges it when a task's form (or a start form) is submitted: 422 naming the field otherwise.
@@ -29,6 +30,20 @@ def check_form_fields(session: Session, schema: dict[str, Any] | None, data: dic
     if bad:
         names = ", ".join(d["field"] for d in bad)
         raise Invalid(f"no active user is named in {names}", code="unknown_user", details=bad)
+
+
+def has_username_field(schema: dict[str, Any] | None) -> bool:
+    """Whether the form has a field naming a person (its page offers the active users)."""
+    props = (schema or {}).get("properties") or {}
+    return any(isinstance(p, dict) and p.get("format") == USERNAME_FORMAT for p in props.values())
+
+
+def active_user_choices(session: Session, limit: int = 1000) -> list[tuple[str, str]]:
+    """(user name, display name) of the active users, by user name: what a form's person field offers."""
+    rows = session.execute(
+        select(User.username, User.display_name).where(User.active.is_(True)).order_by(User.username).limit(limit)
+    )
+    return [(username, name) for username, name in rows]
 
 
 def is_active_user(session: Session, username: Any) -> bool:

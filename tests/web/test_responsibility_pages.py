@@ -36,3 +36,11 @@ def test_rule_7_4_my_findings_page_lists_them_and_takes_an_appeal(rt, login, web
     other = web_login("agent", lang="en").text("/findings")
     assert f'data-finding="{fid}"' not in other and "No responsibility findings." in other
     web_login("agent").post(f"/findings/{fid}/appeal", {"appeal_reason": "x"}, expect=404)
+
+
+def test_the_investigation_offers_the_active_users_as_responsible_employee(login, web_login):
+    run = ComplaintRun(login)
+    task = run.drive(until="Task_Investigate")
+    page = web_login("quality", lang="en").text(f"/tasks/{task['id']}")
+    assert 'list="f-responsible_employee-users"' in page and '<datalist id="f-responsible_employee-users">' in page
+    assert '<option value="sales">' in page and "Responsible employee" in page
