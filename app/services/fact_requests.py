@@ -35,13 +35,22 @@ REQUEST_FACTS = HandlerDeclaration(
 )
 
 
+class UnknownFacts(Exception):
+    """A ``request_facts`` task asked for facts the product does not have (the case goes in error)."""
+
+    def __init__(self, element_id: str | None, facts: Any) -> None:
+        super().__init__(f"request_facts: no facts named {facts!r} (known: {', '.join(SOURCES)})")
+        self.element_id = element_id
+
+
 def answer(session: Session, inst: Instance, requests: list[dict[str, Any]]) -> bool:
-    """Deliver each request's facts as its reply message; True if any was caught."""
+    """Deliver each request's facts as its reply message; True if any was caught (``UnknownFacts``
+    for a name that is not in ``SOURCES``)."""
     caught = False
     for request in requests:
         params = request["params"]
         source = SOURCES.get(str(params.get("facts")))
         if source is None:
-            raise ValueError(f"{request.get('element_id')}: no facts named {params.get('facts')!r}")
+            raise UnknownFacts(request.get("element_id"), params.get("facts"))
         caught = inst.send_message(str(params.get("reply")), source(session, params)) > 0 or caught
     return caught

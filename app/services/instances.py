@@ -149,8 +149,15 @@ def save(
         else:
             notifications.apply_effect(session, model, effect)
     _flush(session, model)
-    if requests and fact_requests.answer(session, inst, requests):  # the reply moves the instance on
-        fired += save(rt, session, model, inst, inst.run_steps(), actor)
+    if requests:
+        try:
+            caught = fact_requests.answer(session, inst, requests)
+        except fact_requests.UnknownFacts as err:
+            record_incident(session, model, EngineIncident(err.element_id, str(err)), actor)
+            _flush(session, model)
+            return fired
+        if caught:  # the reply moves the instance on
+            fired += save(rt, session, model, inst, inst.run_steps(), actor)
     return fired
 
 
