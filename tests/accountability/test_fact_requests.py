@@ -19,7 +19,8 @@ def _asking(key: str, facts: str) -> bytes:
         '<spiffworkflow:parameter id="month" type="any" value="&quot;1999-01&quot;"/>'
         "</spiffworkflow:parameters></spiffworkflow:serviceTaskOperator></bpmn:extensionElements></bpmn:serviceTask>"
         '<bpmn:sequenceFlow id="f2" sourceRef="ask" targetRef="wait"/>'
-        '<bpmn:intermediateCatchEvent id="wait"><bpmn:messageEventDefinition messageRef="m"/></bpmn:intermediateCatchEvent>'
+        '<bpmn:intermediateCatchEvent id="wait"><bpmn:messageEventDefinition messageRef="m"/>'
+        "</bpmn:intermediateCatchEvent>"
         '<bpmn:sequenceFlow id="f3" sourceRef="wait" targetRef="look"/>'
         + user_task("look", "Look", props={"candidateGroups": "hr"})
         + '<bpmn:sequenceFlow id="f4" sourceRef="look" targetRef="end"/><bpmn:endEvent id="end"/>'
