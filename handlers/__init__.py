@@ -13,6 +13,12 @@ under the registered names.
 from collections.abc import Callable
 from typing import Any
 
+from handlers.accountability import (
+    ACCOUNTABILITY_PERIOD,
+    ACCOUNTABILITY_PROPOSALS,
+    accountability_period,
+    accountability_proposals,
+)
 from handlers.appeals import APPEAL_TIME_LIMITS, appeal_time_limits
 from handlers.catalogue import HandlerDeclaration
 from handlers.severity import SEVERITY_FROM_CRITERIA, severity_from_criteria
@@ -23,6 +29,8 @@ REGISTRY: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "sla_deadlines": sla_deadlines,
     "escalate_severity": escalate_severity,
     "appeal_time_limits": appeal_time_limits,
+    "accountability_period": accountability_period,
+    "accountability_proposals": accountability_proposals,
 }
 
 DECLARATIONS: dict[str, HandlerDeclaration] = {
@@ -30,11 +38,15 @@ DECLARATIONS: dict[str, HandlerDeclaration] = {
     "sla_deadlines": SLA_DEADLINES,
     "escalate_severity": ESCALATE_SEVERITY,
     "appeal_time_limits": APPEAL_TIME_LIMITS,
+    "accountability_period": ACCOUNTABILITY_PERIOD,
+    "accountability_proposals": ACCOUNTABILITY_PROPOSALS,
 }
 
 __all__ = [
     "DECLARATIONS",
     "REGISTRY",
+    "accountability_period",
+    "accountability_proposals",
     "appeal_time_limits",
     "escalate_severity",
     "severity_from_criteria",

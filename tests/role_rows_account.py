@@ -23,6 +23,15 @@ PAGES = [
         "only its addressee (agent)",
     ),
     any_user("POST", "/notifications/read-all", reason="the user's own notifications"),
+    any_user("GET", "/findings", reason="one's own responsibility findings (rule 7.4)"),
+    row(
+        "POST",
+        "/findings/<int:finding_id>/appeal",
+        "/findings/999999/appeal",
+        "login 404 404 404 404",
+        "only the employee a finding names appeals it; nobody sees an unknown one",
+        form={"appeal_reason": "不是我的责任"},
+    ),
 ]
 
 ENDPOINTS = [
@@ -48,4 +57,20 @@ ENDPOINTS = [
         "only its addressee (agent)",
     ),
     any_user("POST", f"{V1}/notifications/read-all", reason="the user's own notifications"),
+    any_user("GET", f"{V1}/findings", reason="one's own responsibility findings (rule 7.4)"),
+    row(
+        "GET",
+        f"{V1}/findings/<int:finding_id>",
+        f"{V1}/findings/999999",
+        "401 404 404 404 404",
+        "the employee it names, supervision, HR, admins; nobody sees an unknown one",
+    ),
+    row(
+        "POST",
+        f"{V1}/findings/<int:finding_id>/appeal",
+        f"{V1}/findings/999999/appeal",
+        "401 404 404 404 404",
+        "only the employee a finding names appeals it; nobody sees an unknown one",
+        json={"appeal_reason": "不是我的责任"},
+    ),
 ]

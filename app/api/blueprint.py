@@ -296,6 +296,7 @@ from app.api import attachments as _attachments  # noqa: E402,F401  (its routes,
 from app.api import definition_files as _definition_files  # noqa: E402,F401  (its routes, on this blueprint)
 from app.api import definitions as _definitions  # noqa: E402, F401  (routes on ``bp``; imported last)
 from app.api import drafts as _drafts  # noqa: E402,F401  (its routes, on this blueprint)
+from app.api import findings as _findings  # noqa: E402,F401  (responsibility findings, on this blueprint)
 from app.api import form_preview as _form_preview  # noqa: E402,F401  (the form editor's preview, on this blueprint)
 from app.api import migrate as _migrate  # noqa: E402,F401  (its route, on this blueprint)
 from app.api import reports as _reports  # noqa: E402,F401  (the reports, on this blueprint)

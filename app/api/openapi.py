@@ -10,6 +10,7 @@ from app.api.openapi_attachments import attachment_paths
 from app.api.openapi_bundles import definition_paths
 from app.api.openapi_diagram import diagram_paths
 from app.api.openapi_drafts import draft_paths
+from app.api.openapi_findings import finding_paths
 from app.api.openapi_forms import form_paths
 from app.api.openapi_instance_search import CSV_OK
 from app.api.openapi_operations import json_object, op, path_param, query_param, ref, resp
@@ -261,6 +262,7 @@ def openapi_document() -> dict[str, Any]:
         version_paths(),
         report_paths(),
         sales_volume_paths(),
+        finding_paths(),
     ):
         paths.update(area_paths)
     return {

@@ -22,7 +22,7 @@ Handler = Callable[[dict[str, Any]], dict[str, Any]]
 # Built-in operations whose effect the product applies after the step, in the same
 # transaction (they need the database, so they cannot be pure handlers): the call is
 # queued on the workflow and ``Instance.take_effects()`` hands the queue to the product.
-EFFECTS = frozenset({"notify", "start_crisis", "check_batch", "decide_recall"})
+EFFECTS = frozenset({"notify", "start_crisis", "check_batch", "decide_recall", "request_facts"})
 _OUTBOX = "_product_effects"
 
 

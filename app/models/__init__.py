@@ -1,6 +1,7 @@
 """SQLAlchemy models; importing this package registers every table on ``Base``."""
 
 from app.db import Base
+from app.models.accountability import ResponsibilityFinding
 from app.models.attachments import Attachment
 from app.models.audit import AuditEntry, Incident
 from app.models.conflicts import InstanceExclusion, TaskExclusion
@@ -36,6 +37,7 @@ __all__ = [
     "ProcessDefinition",
     "ProcessInstance",
     "SalesVolume",
+    "ResponsibilityFinding",
     "SchedulerHeartbeat",
     "SimulationRun",
     "TaskCandidateGroup",

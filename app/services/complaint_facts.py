@@ -16,7 +16,8 @@ What each column means, from the case's variables and its timer rows:
   and the quality complaint's 24 h count only for the department and subject they name;
   ``overdue``: any rule missed;
 - ``product_name``, ``batch_number`` from the intake's product; ``responsible_employee`` the
-  employee a responsibility finding names (variable ``responsible_employee``), for repeated offenders;
+  employee a valid complaint's responsibility finding names (``responsibility.finding_values``),
+  for repeated offenders (an unreasonable complaint's employee is no offender);
 - ``corrective_action``, ``preventive_action``: the improvement actions recorded at the archiving;
 - ``production_date``, ``plant``, ``problem``, ``chilled`` from the intake's product and
   ``complainant_phone``: what batch detection compares (rule 3.7, ``services/batch_complaints``,
@@ -35,7 +36,7 @@ from sqlalchemy.orm import Session
 from app.clock import clock
 from app.models import ComplaintFact, ProcessInstance, TimerRecord
 from app.models.reports import SLA_RULES
-from app.services import complaint_rollups
+from app.services import complaint_rollups, responsibility
 from handlers.sla import QUALITY_SUBJECT
 
 PROCESS_KEY = "complaint_handling"
@@ -105,6 +106,11 @@ def _is_secondary(data: dict[str, Any]) -> bool:
     )
 
 
+def _offender(data: dict[str, Any]) -> str | None:
+    finding = responsibility.finding_values(data)
+    return finding["employee"] if finding is not None and finding["valid"] else None
+
+
 def variable_columns(model: ProcessInstance) -> dict[str, Any]:
     """The columns read from the case's variables and status."""
     data = _mapping(model.variables)
@@ -131,7 +137,7 @@ def variable_columns(model: ProcessInstance) -> dict[str, Any]:
         "attitude_complaint": data.get("attitude_complaint") is True,
         "product_name": _text(product.get("name"), 200),
         "batch_number": _text(product.get("batch_number"), 100),
-        "responsible_employee": _text(data.get("responsible_employee"), 64),
+        "responsible_employee": _offender(data),
         "corrective_action": _text(data.get("corrective_action"), 4000),
         "preventive_action": _text(data.get("preventive_action"), 4000),
         "production_date": _day(product.get("production_date")),

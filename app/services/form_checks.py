@@ -65,6 +65,11 @@ def _attachment_id(_value: Any) -> bool:
     return True
 
 
+def _username(_value: Any) -> bool:
+    # known, and judged elsewhere: services/user_fields checks that an active user has the name
+    return True
+
+
 def _checker() -> FormatChecker:
     checker = form_format_checker()
     checker.checks("uri")(_uri)
@@ -75,6 +80,7 @@ def _checker() -> FormatChecker:
     checker.checks("duration")(_duration)
     checker.checks("time")(_time)  # jsonschema's own is draft 3's hh:mm:ss only
     checker.checks("attachment")(_attachment_id)
+    checker.checks("username")(_username)
     return checker
 
 

@@ -2,8 +2,9 @@
 
 Registered handlers declare themselves in ``handlers`` (``DECLARATIONS``); the built-in effects
 ``notify`` in ``app.services.notifications``, ``start_crisis`` in ``app.services.crisis_links``,
-``check_batch`` and ``decide_recall`` in ``app.services.batch_rules``. A handler registered without
-a declaration is listed without parameters, and ``validate`` does not check its calls.
+``check_batch`` and ``decide_recall`` in ``app.services.batch_rules``, ``request_facts`` in
+``app.services.fact_requests``. A handler registered without a declaration is listed without
+parameters, and ``validate`` does not check its calls.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from app.engine.scripting import EFFECTS
 from app.services.batch_rules import CHECK_BATCH, DECIDE_RECALL
 from app.services.crisis_links import START_CRISIS
+from app.services.fact_requests import REQUEST_FACTS
 from app.services.notifications import NOTIFY
 from handlers import DECLARATIONS
 from handlers.catalogue import HandlerDeclaration
@@ -23,6 +25,7 @@ _BUILT_IN: dict[str, HandlerDeclaration] = {
     "start_crisis": START_CRISIS,
     "check_batch": CHECK_BATCH,
     "decide_recall": DECIDE_RECALL,
+    "request_facts": REQUEST_FACTS,
 }
 
 

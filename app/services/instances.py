@@ -21,9 +21,11 @@ from app.services import (
     confidential,
     conflicts,
     crisis_links,
+    fact_requests,
     instance_search,
     notifications,
     process_rights,
+    responsibility,
     task_rows,
     timers,
 )
@@ -142,8 +144,11 @@ def save(
         session, model, inst, timers.due_by_task(waiting, timers.passed_limits(session, model.id)), actor=actor
     )
     after_facts = []
+    requests = []
     for effect in inst.take_effects():
-        if effect["operation"] in ("check_batch", "decide_recall"):  # they read the facts this save writes
+        if effect["operation"] == fact_requests.OPERATION:
+            requests.append(effect)
+        elif effect["operation"] in ("check_batch", "decide_recall"):  # they read the facts this save writes
             after_facts.append(effect)
         else:
             _apply_effect(rt, session, model, effect, actor)
@@ -153,6 +158,15 @@ def save(
 
         for effect in after_facts:
             batch_complaints.apply_effect(rt, session, model, effect, actor)
+    if requests:
+        try:
+            caught = fact_requests.answer(session, inst, requests)
+        except fact_requests.UnknownFacts as err:
+            record_incident(session, model, EngineIncident(err.element_id, str(err)), actor)
+            _flush(session, model)
+            return fired
+        if caught:  # the reply moves the instance on
+            fired += save(rt, session, model, inst, inst.run_steps(), actor)
     return fired
 
 
@@ -304,6 +318,7 @@ def _flush(session: Session, model: ProcessInstance) -> None:
             "the instance was changed by someone else; reload and try again", code="instance_changed"
         ) from None
     complaint_facts.refresh(session, model)
+    responsibility.refresh(session, model)
     session.flush()
 
 

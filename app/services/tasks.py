@@ -22,6 +22,7 @@ from app.services import (
     notifications,
     task_lists,
     task_rows,
+    user_fields,
 )
 
 SCOPES = ("mine", "group", "all")
@@ -155,6 +156,7 @@ def complete(rt: Runtime, session: Session, user: User, task_id: str, data: dict
     data = with_read_only_values(schema, data, model.variables or {})
     forms.validate(row.form_key, data)
     attachments.check_form_fields(session, schema, data, instance_id=model.id, actor=user.username)
+    user_fields.check_form_fields(session, schema, data)
     inst = instances.load(rt, model)
     try:
         inst.complete_task(task_id, data)

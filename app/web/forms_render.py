@@ -7,7 +7,7 @@ The schema files carry English ``title`` and Chinese ``x-title-zh``; enum labels
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -77,10 +77,21 @@ def build_fields(
     errors: Mapping[str, str],
     lang: str,
     attachment_choices: Mapping[str, str] | None = None,
+    user_choices: Sequence[tuple[str, str]] = (),
 ) -> list[FormField]:
     """The form's fields in schema order, filled with ``values`` and marked with ``errors``;
-    attachment fields offer ``attachment_choices`` (id -> label: the case's files) to tick."""
-    return _fields(schema, values, errors, lang, prefix="", parent_required=True, choices=attachment_choices or {})
+    attachment fields offer ``attachment_choices`` (id -> label: the case's files) to tick, person
+    fields (``"format": "username"``) ``user_choices`` (user name, display name) to pick from."""
+    return _fields(
+        schema,
+        values,
+        errors,
+        lang,
+        prefix="",
+        parent_required=True,
+        choices=attachment_choices or {},
+        users=user_choices,
+    )
 
 
 def _fields(
@@ -92,6 +103,7 @@ def _fields(
     prefix: str,
     parent_required: bool,
     choices: Mapping[str, str],
+    users: Sequence[tuple[str, str]] = (),
 ) -> list[FormField]:
     required = set(node.get("required") or [])
     result = []
@@ -112,12 +124,22 @@ def _fields(
         )
         if item.widget == "fieldset":
             item.children = _fields(
-                prop, values, errors, lang, prefix=f"{name}.", parent_required=item.html_required, choices=choices
+                prop,
+                values,
+                errors,
+                lang,
+                prefix=f"{name}.",
+                parent_required=item.html_required,
+                choices=choices,
+                users=users,
             )
         elif item.widget == "attachments":
             _offer_attachments(item, values.get(name), choices)
         else:
             _fill(item, prop, values.get(name), lang)
+            if prop.get("format") == "username":  # a datalist of the active users to pick from
+                item.attrs["list"] = f"{item.dom_id}-users"
+                item.options = list(users)
         result.append(item)
     return result
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask import render_template, url_for
@@ -14,7 +14,16 @@ from app.clock import utcnow
 from app.errors import AppError, Invalid
 from app.models import ProcessInstance, TaskRecord, User
 from app.runtime import Runtime
-from app.services import attachments, conflicts, element_names, notifications, task_lists, tasks, visibility
+from app.services import (
+    attachments,
+    conflicts,
+    element_names,
+    notifications,
+    task_lists,
+    tasks,
+    user_fields,
+    visibility,
+)
 from app.services.instance_details import describe
 from app.web import (
     attachment_view,
@@ -40,6 +49,7 @@ def form_context(
     values: Mapping[str, str],
     error: AppError | None = None,
     attachment_choices: Mapping[str, str] | None = None,
+    user_choices: Sequence[tuple[str, str]] = (),
 ) -> dict[str, Any]:
     """The fields of a form, with the errors of a refused submission next to their inputs."""
     if isinstance(values, MultiDict):  # a posted form: ticked attachment boxes are one value each
@@ -51,7 +61,7 @@ def form_context(
     lang = current_lang()
     return {
         "form_title": localized(schema, lang),
-        "fields": build_fields(schema, values, per_field, lang, attachment_choices),
+        "fields": build_fields(schema, values, per_field, lang, attachment_choices, user_choices),
         "form_errors": general,
         "error": error,
     }
@@ -95,7 +105,13 @@ def task_page(
         may_act=tasks.may_act(user, row) and row.state == "ready" and not suspended and excluded is None,
         exclusions=conflict_view.items(session, model.id, row.id),
         excluded_reason=conflict_view.reason_text(excluded) if excluded else None,
-        **form_context(schema, values=values, error=error, attachment_choices=attachment_view.choices(files)),
+        **form_context(
+            schema,
+            values=values,
+            error=error,
+            attachment_choices=attachment_view.choices(files),
+            user_choices=user_fields.active_user_choices(session) if user_fields.has_username_field(schema) else (),
+        ),
     )
 
 

@@ -172,6 +172,9 @@ def key_facts(
         node = index.get("severity_grade", {})
         label = localized(node, lang, fallback=gettext("Severity"))
         facts.append((label, enum_label(node, variables["severity_grade"], lang)))
+    allowance = variables.get("transport_allowance_yuan")
+    if isinstance(allowance, int) and allowance > 0:
+        facts.append((gettext("Transport and lost-time allowance"), gettext("%(amount)s yuan", amount=allowance)))
     return facts
 
 

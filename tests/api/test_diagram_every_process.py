@@ -36,6 +36,7 @@ START_DATA = {
     "crisis_response": REPORT,
     "appeal_review": filing(date(2026, 1, 5)),
     "employee_grievance": FILING,
+    "finding_appeal": {"finding_id": 1, "employee": "sales", "appeal_reason": "不是我的责任"},
 }
 # each process's answers per task id (default: complaint_handling's)
 TASK_ANSWERS: dict[str, dict[str, dict[str, Any]]] = {
@@ -43,6 +44,7 @@ TASK_ANSWERS: dict[str, dict[str, dict[str, Any]]] = {
     "appeal_review": appeal_answers(date(2026, 1, 6)),
     "employee_grievance": LONGEST_PATH,
     "batch_review": REVIEW_ANSWERS,
+    "finding_appeal": {"Task_DecideFindingAppeal": {"appeal_decision": "upheld", "decision_reason": "证据充分"}},
 }
 STEPS = 5  # tasks completed per instance (each a new diagram to check)
 RACED_BY_A_TIMER = {"instance_changed", "task_not_ready", "busy"}

@@ -35,6 +35,7 @@ def _flags(name: str) -> set[str]:
 def _declared(name: str):
     from app.services.batch_rules import CHECK_BATCH, DECIDE_RECALL
     from app.services.crisis_links import START_CRISIS
+    from app.services.fact_requests import REQUEST_FACTS
     from app.services.notifications import NOTIFY
 
     built_in = {
@@ -42,6 +43,7 @@ def _declared(name: str):
         "start_crisis": START_CRISIS,
         "check_batch": CHECK_BATCH,
         "decide_recall": DECIDE_RECALL,
+        "request_facts": REQUEST_FACTS,
     }
     return built_in.get(name) or DECLARATIONS[name]
 

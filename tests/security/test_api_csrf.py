@@ -75,6 +75,7 @@ def test_every_unsafe_api_route_refuses_the_bare_cookie(app, browser):
     admin = browser("admin")
     values = {"instance_id": "1", "task_id": "t", "notification_id": "1", "action": "terminate", "element_id": "e"}
     values |= {"draft_id": "1", "run_id": "1", "name": "x.bpmn", "key": "k", "version": "1", "a": "1", "b": "2"}
+    values |= {"finding_id": "1"}
     checked = 0
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/") or rule.endpoint == "api_accounts.token":

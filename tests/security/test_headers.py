@@ -56,6 +56,7 @@ def world(login, rt: Runtime) -> dict[str, Any]:
         "a": 1,
         "b": 1,
         "name": "forms/no_such_form.json",  # a version's file (404 here; served in test_bundle_deploy)
+        "finding_id": 1,
     }
 
 
@@ -113,6 +114,7 @@ def test_pages_need_nothing_the_policy_forbids(world, browser):
         (agent, f"/instances/{world['instance_id']}"),
         (agent, f"/tasks/{world['task_id']}"),
         (agent, "/notifications"),
+        (agent, "/findings"),
         (agent, "/instances/999999999"),
     ]
     for who, path in pages:

@@ -14,7 +14,14 @@ def reason(criterion: str, level: str) -> dict:
 
 
 def test_registry_names_every_handler():
-    assert set(REGISTRY) == {"severity_from_criteria", "sla_deadlines", "escalate_severity", "appeal_time_limits"}
+    assert set(REGISTRY) == {
+        "severity_from_criteria",
+        "sla_deadlines",
+        "escalate_severity",
+        "appeal_time_limits",
+        "accountability_period",
+        "accountability_proposals",
+    }
     assert REGISTRY["severity_from_criteria"] is severity_from_criteria
 
 
