@@ -1,6 +1,6 @@
 """The product's complaint_handling diagram in bpmn-js (the console's definitions page): the steps
-issue 9 added (rules 1.5, 1.7, 2.4, 2.8, 3.1, 3.5, 3.6, 3.7, 3.8, 4.1, 7.3) are drawn, and no two shapes overlap (boundary
-events sit on their activity's border by design; lanes, the pool and the subprocess hold others)."""
+issue 9 added (rules 1.5, 1.7, 2.4, 2.8, 3.1, 3.5, 3.6, 3.7, 3.8, 4.1, 7.3) are drawn, and no two shapes
+overlap (boundary events sit on their activity's border by design; lanes, the pool and the subprocess hold others)."""
 
 from __future__ import annotations
 
