@@ -20,7 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.business_calendar import default_calendar
 from app.clock import utcnow
-from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.errors import Conflict, Forbidden, NotFound
 from app.models import ResponsibilityFinding, User
 from app.runtime import Runtime
 from app.services import audit, instances
@@ -68,22 +68,6 @@ def may_appeal(user: User, finding: ResponsibilityFinding) -> bool:
     return finding.employee == user.username and finding.status == "active" and utcnow() <= appeal_due(finding)
 
 
-def _reason(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise Invalid(
-            "say why the finding is wrong",
-            code="missing_reason",
-            details=[{"field": "appeal_reason", "message": "required"}],
-        )
-    if len(value) > MAX_REASON:
-        raise Invalid(
-            f"the reason is longer than {MAX_REASON} characters",
-            code="invalid_reason",
-            details=[{"field": "appeal_reason", "message": f"at most {MAX_REASON} characters"}],
-        )
-    return value.strip()
-
-
 def appeal(rt: Runtime, session: Session, user: User, finding_id: int, reason: Any) -> ResponsibilityFinding:
     """The employee appeals the finding: 404 if unseen, 403 for anyone but its employee, 409 once
     appealed or decided or after the window, 422 without a reason; starts the appeal case."""
@@ -98,7 +82,7 @@ def appeal(rt: Runtime, session: Session, user: User, finding_id: int, reason: A
             f"the appeal window closed on {due.isoformat()} ({APPEAL_WORKING_DAYS} working days)",
             code="appeal_window_closed",
         )
-    text = _reason(reason)
+    text = instances.require_reason(reason, field="appeal_reason", limit=MAX_REASON)
     variables = {
         "finding_id": finding.id,
         "complaint_number": finding.registration_number or "",

@@ -263,19 +263,20 @@ def resume(session: Session, model: ProcessInstance, actor: str) -> None:
 MAX_REASON = 2000
 
 
-def require_reason(reason: Any) -> str:
-    """The reason an admin gives for an action (422 naming ``reason`` if missing or blank)."""
+def require_reason(reason: Any, *, field: str = "reason", limit: int = MAX_REASON) -> str:
+    """A reason somebody gives for an action (422 naming ``field`` if missing, blank or longer
+    than ``limit`` characters), stripped."""
     if not isinstance(reason, str) or not reason.strip():
         raise Invalid(
             "say why (a reason is required)",
             code="missing_reason",
-            details=[{"field": "reason", "message": "required"}],
+            details=[{"field": field, "message": "required"}],
         )
-    if len(reason) > MAX_REASON:
+    if len(reason) > limit:
         raise Invalid(
-            f"the reason is longer than {MAX_REASON} characters",
+            f"the reason is longer than {limit} characters",
             code="invalid_reason",
-            details=[{"field": "reason", "message": f"at most {MAX_REASON} characters"}],
+            details=[{"field": field, "message": f"at most {limit} characters"}],
         )
     return reason.strip()
 
