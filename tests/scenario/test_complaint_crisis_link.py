@@ -57,8 +57,16 @@ def test_rule_4_1_a_level_b_complaint_with_a_media_threat_starts_level_2(complai
     assert crisis.ready() == ["Task_Investigate"]
 
 
-def test_rule_4_1_other_level_b_and_lower_complaints_start_no_crisis(complaint):
-    for intake in ({**INTAKE, "legal_action": True}, {**INTAKE, "claim_amount": 10000, "medical_proof": True}, INTAKE):
+def test_rule_4_1_every_level_b_complaint_starts_level_2(complaint, login):
+    for flag in ("legal_action", "health_symptoms", "uncooperative"):
+        run = complaint({**INTAKE, flag: True})
+        run.drive(until="Task_Investigate")
+        _, crisis = crisis_of(run, login)
+        assert (crisis.variables()["emergency_level"], crisis.variables()["complaint_level"]) == (2, "B"), flag
+
+
+def test_rule_4_1_level_c_and_lower_complaints_start_no_crisis(complaint):
+    for intake in ({**INTAKE, "claim_amount": 10000, "medical_proof": True}, INTAKE):
         run = complaint(intake)
         run.drive(until="Task_Investigate")
         assert run.instance()["links"] == []

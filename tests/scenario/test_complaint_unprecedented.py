@@ -40,7 +40,12 @@ def test_rule_3_6_a_situation_never_met_before_goes_to_the_head_of_customer_serv
 def test_rule_3_6_the_case_continues_with_the_heads_level_department_and_instructions(complaint, login):
     _, task = judge_task(complaint)
     done = login("cshead").post(f"/tasks/{task['id']}/complete", json={"data": JUDGEMENT}, expect=200)["instance"]
-    [investigate] = done["tasks"]
+    # the judged department is the one that acknowledges the hand-over (rule 2.4), then investigates
+    [handover] = done["tasks"]
+    assert (handover["element_id"], handover["candidate_groups"]) == ("Task_AcknowledgeHandover", ["tech_support"])
+    acknowledged = {"handover_acknowledged": True}
+    on = login("techsupport").post(f"/tasks/{handover['id']}/complete", json={"data": acknowledged}, expect=200)
+    [investigate] = on["instance"]["tasks"]
     assert (investigate["element_id"], investigate["candidate_groups"]) == ("Task_Investigate", ["tech_support"])
     v = done["variables"]
     assert v["routing"] == {"responsible_group": "tech_support"}
