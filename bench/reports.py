@@ -119,11 +119,13 @@ def load(rt: Any, size: int) -> float:
             select(ProcessDefinition.id, ProcessDefinition.version).where(ProcessDefinition.key == "complaint_handling")
         ).first()
         first = (s.scalar(select(ProcessInstance.id).order_by(ProcessInstance.id.desc()).limit(1)) or 0) + 1
-    with rt.db.begin() as conn:
-        for offset in range(0, size, CHUNK):
-            cases, facts = _rows(rng, first + offset, min(CHUNK, size - offset), tuple(definition))
+    for offset in range(0, size, CHUNK):  # a transaction per chunk: SQLite's WAL stays small at 1 M
+        cases, facts = _rows(rng, first + offset, min(CHUNK, size - offset), tuple(definition))
+        with rt.db.begin() as conn:
             conn.execute(insert(ProcessInstance.__table__), cases)
             conn.execute(insert(ComplaintFact.__table__), facts)
+        if offset and offset % (10 * CHUNK) == 0:
+            log(f"{offset} facts loaded")
     with rt.sessions() as s:  # the rows bypass the save path: their month rollups from them
         complaint_rollups.rebuild(s)
         s.commit()
