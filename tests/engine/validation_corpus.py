@@ -141,7 +141,10 @@ decisions of the bundle. An error inside a non-executable process of a document 
 executable one is reported as a warning: that pool never runs.
 
 Handlers declare their parameters next to their code (`HandlerDeclaration` in `handlers/*.py`,
-collected in `handlers.DECLARATIONS`; the built-in `notify` in `app/services/notifications.py`):
+collected in `handlers.DECLARATIONS`; the built-in operations in `app/services/handler_catalogue.py`:
+`notify` (`app/services/notifications.py`), `start_crisis` (`app/services/crisis_links.py`),
+`check_batch` and `decide_recall` (`app/services/batch_rules.py`), `request_facts`
+(`app/services/fact_requests.py`)):
 name, type, required, a Chinese and an English description, and the keys of the result.
 `GET /api/v1/handlers` lists them for the modeler's picker (`?lang=zh|en`); a service task that
 leaves out a required parameter or passes one the handler does not take is a

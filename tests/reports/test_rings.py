@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.clock import utcnow
+from app.clock import clock, utcnow
 from app.models import ComplaintFact
 
 
@@ -39,7 +39,7 @@ def test_rule_2_9_the_summary_gives_the_share_answered_within_three_rings(login:
     for rings in (1, 3, 4, 9):
         register(login, rings=rings)
     register(login)  # a phone intake that did not record the rings is not rated
-    today = utcnow().date().isoformat()
+    today = utcnow().astimezone(clock.business_tz).date().isoformat()  # report dates are China dates
     body = login("manager").get(f"/reports/summary?from={today}&to={today}&group_by=channel", expect=200)
     assert body["totals"]["answered_within_3_rings_rate"] == 0.5
     [phone] = body["rows"]
