@@ -27,7 +27,8 @@ def image_drawn(page: Page, selector: str) -> bool:
 
 
 def to_manager_approval(login: Any, instance_id: int, photo_id: str) -> None:
-    """Confirm, classify (product quality), acknowledge the hand-over, investigate citing the intake photo, propose 300 yuan."""
+    """Confirm, classify (product quality), acknowledge the hand-over, investigate citing the intake
+    photo, propose 300 yuan."""
     steps = [
         ("agent", {"record_confirmed": True, "acceptance_decision": "accepted", "promised_reply_hours": 24}),
         ("supervisor", {"subject": "product_quality", "severity_grade": "general"}),
